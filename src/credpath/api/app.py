@@ -1,0 +1,75 @@
+"""The application factory."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from credpath import __version__
+from credpath.api.controllers.credentials import CredentialController
+from credpath.api.controllers.system import SystemController
+from credpath.api.controllers.taxonomy import OccupationController, SkillController
+from credpath.api.deps import provide_engine, provide_session, provide_settings
+from credpath.api.errors import EXCEPTION_HANDLERS
+from credpath.config import Settings
+from credpath.storage.db import create_db_engine, migrate
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the credpath API.
+
+    Args:
+        settings: configuration; read from the environment when omitted.
+
+    Returns:
+        A Litestar app serving ``/v1`` and its OpenAPI document at ``/schema``.
+
+    Example:
+        >>> from litestar.testing import TestClient
+        >>> app = create_app(Settings(database_url="sqlite://"))
+        >>> with TestClient(app) as client:
+        ...     client.get("/v1/health").json()["database"]
+        True
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # Long-lived resources are created once here and shared by every request.
+        engine = create_db_engine(settings.database_url, echo=settings.echo_sql)
+        migrate(engine)
+        app.state.engine = engine
+        app.state.settings = settings
+        log.info("credpath %s ready on %s", __version__, engine.url.render_as_string(hide_password=True))
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    v1 = Router(path="/v1", route_handlers=[SystemController, SkillController, OccupationController, CredentialController])
+    return Litestar(
+        route_handlers=[v1],
+        lifespan=[lifespan],
+        dependencies={
+            "engine": Provide(provide_engine, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "session": Provide(provide_session, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="credpath",
+            version=__version__,
+            description="Which micro-credentials should this learner earn next to close the skill gap for the role they want?",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,3 @@
+"""Route handlers grouped by resource."""
+
+__all__: list[str] = []

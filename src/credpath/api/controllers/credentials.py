@@ -1,0 +1,47 @@
+"""The credential catalogue."""
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+from sqlmodel import Session
+
+from credpath.api.controllers.taxonomy import Limit, Offset, Query
+from credpath.services import catalog
+from credpath.services.views import CredentialDetail, CredentialPage
+from credpath.storage.repositories import CredentialFilters
+
+__all__ = ["CredentialController"]
+
+Kind = Annotated[str | None, Parameter(max_length=40, description="e.g. course, specialization, professional_certificate")]
+Level = Annotated[str | None, Parameter(max_length=20, description="beginner, intermediate, advanced or mixed")]
+Text = Annotated[str | None, Parameter(max_length=200)]
+
+
+class CredentialController(Controller):
+    """Micro-credentials from the loaded catalogues."""
+
+    path = "/credentials"
+    tags = ["credentials"]
+
+    @get("/", sync_to_thread=True, summary="Search and filter credentials")
+    def list_credentials(
+        self,
+        session: Session,
+        q: Query = None,
+        provider: Text = None,
+        kind: Kind = None,
+        level: Level = None,
+        source: Text = None,
+        max_hours: Annotated[float | None, Parameter(gt=0, le=100_000)] = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> CredentialPage:
+        """Lexical search over title, provider and published skill tags, with structured filters."""
+        filters = CredentialFilters(provider=provider, kind=kind, level=level, max_hours=max_hours, source=source)
+        return catalog.list_credentials(session, q, filters, limit, offset)
+
+    @get("/{credential_id:str}", sync_to_thread=True, summary="One credential with its aligned skills")
+    def get_credential(self, session: Session, credential_id: str) -> CredentialDetail:
+        """Everything the catalogue published plus the ESCO skills the credential teaches."""
+        return catalog.get_credential(session, credential_id)

@@ -1,0 +1,23 @@
+"""Health."""
+
+from litestar import Controller, Response, get
+from sqlalchemy import Engine
+
+from credpath.config import Settings
+from credpath.services import catalog
+from credpath.services.views import Health
+
+__all__ = ["SystemController"]
+
+
+class SystemController(Controller):
+    """Operational endpoints."""
+
+    path = "/health"
+    tags = ["system"]
+
+    @get("/", sync_to_thread=True, summary="Database reachable, data loaded, index state")
+    def health(self, engine: Engine, settings: Settings) -> Response[Health]:
+        """Return 200 when the database answers (``status`` says whether data is loaded), else 503."""
+        state = catalog.health(engine, settings.models_dir)
+        return Response(state, status_code=200 if state.database else 503)

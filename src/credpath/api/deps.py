@@ -1,0 +1,36 @@
+"""Request-scoped dependencies: a database session per request, committed at the boundary."""
+
+from collections.abc import Iterator
+
+from litestar.datastructures import State
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from credpath.config import Settings
+
+__all__ = ["provide_engine", "provide_session", "provide_settings"]
+
+
+def provide_engine(state: State) -> Engine:
+    """The engine created at start-up."""
+    engine: Engine = state.engine
+    return engine
+
+
+def provide_settings(state: State) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = state.settings
+    return settings
+
+
+def provide_session(state: State) -> Iterator[Session]:
+    """A session for one request: services never commit, this boundary does (or rolls back)."""
+    session = Session(state.engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

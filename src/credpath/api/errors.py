@@ -1,0 +1,64 @@
+"""The one table mapping errors to HTTP statuses, rendered as RFC 9457 problem details."""
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from credpath.errors import ArtifactError, ConflictError, CredpathError, InvalidInputError, NotFoundError
+
+__all__ = ["EXCEPTION_HANDLERS", "problem"]
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+STATUS_BY_ERROR: dict[type[CredpathError], int] = {
+    NotFoundError: 404,
+    ConflictError: 409,
+    InvalidInputError: 422,
+    ArtifactError: 503,
+}
+
+
+def problem(request: Request[Any, Any, Any], status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:  # noqa: ANN401
+    """Build a problem-details response (``type`` is ``about:blank``: the status says it all)."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
+    body.update({key: value for key, value in extra.items() if value is not None})
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _domain(request: Request[Any, Any, Any], exc: CredpathError) -> Response[dict[str, Any]]:
+    status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500)
+    return problem(request, status, exc.title, exc.detail)
+
+
+def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    # Litestar raises this for undecodable bodies and for parameters that fail their constraints alike.
+    errors = exc.extra if isinstance(exc.extra, list) else None
+    return problem(request, 400, "Bad request", exc.detail or "request validation failed", errors=errors)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    extra = exc.extra if isinstance(exc.extra, dict) else {}
+    title = {404: "Not found", 405: "Method not allowed", 413: "Payload too large"}.get(exc.status_code, "HTTP error")
+    response = problem(request, exc.status_code, title, exc.detail, **extra)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error", "an unexpected error occurred; it has been logged")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    CredpathError: _domain,
+    ValidationException: _validation,
+    HTTPException: _http,
+    Exception: _unexpected,
+}
+

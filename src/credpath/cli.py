@@ -1,0 +1,150 @@
+"""The ``credpath`` command: ingest sources, migrate, serve."""
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from credpath.config import Settings
+from credpath.errors import CredpathError
+
+__all__ = ["main"]
+
+log = logging.getLogger("credpath")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]  # noqa: ANN202 - sqlalchemy imported lazily
+    from credpath.storage.db import create_db_engine, migrate  # noqa: PLC0415 - keeps `credpath --help` fast
+
+    engine = create_db_engine(settings.database_url, echo=settings.echo_sql)
+    migrate(engine)
+    return engine
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+def main(verbose: bool) -> None:
+    """credpath: skills-matching recommender for micro-credentials."""
+    level = logging.DEBUG if verbose else getattr(logging, _settings().log_level.upper(), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic logs every no-op upgrade at INFO; an operator only needs to hear about real migrations.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@main.group()
+def ingest() -> None:
+    """Load published sources into the database (idempotent; unchanged files are skipped)."""
+
+
+def _run(action: str, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+    try:
+        result = fn(*args, **kwargs)
+    except CredpathError as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        click.echo(f"{action} failed: that source's transaction was rolled back, nothing of it was written.", err=True)
+        sys.exit(1)
+    # The service already logged each report's summary (stderr); stdout stays quiet for scripts.
+    del result
+
+
+_force = click.option("--force", is_flag=True, help="Re-apply even if the files are unchanged (still writes only differences).")
+_progress = click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+
+
+def _show(progress: bool | None) -> bool:
+    return sys.stderr.isatty() if progress is None else progress
+
+
+@ingest.command("esco")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_force
+@_progress
+def ingest_esco_cmd(directory: Path, force: bool, progress: bool | None) -> None:
+    """Load an ESCO CSV download (classification_en/ + relations/)."""
+    from credpath.services.ingest import ingest_esco  # noqa: PLC0415
+
+    _run("ingest esco", ingest_esco, _engine(_settings()), directory, force=force, show_progress=_show(progress))
+
+
+@ingest.command("onet")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_force
+@_progress
+def ingest_onet_cmd(directory: Path, force: bool, progress: bool | None) -> None:
+    """Load an O*NET database release (text/CSV files, plain or gzipped)."""
+    from credpath.services.ingest import ingest_onet  # noqa: PLC0415
+
+    _run("ingest onet", ingest_onet, _engine(_settings()), directory, force=force, show_progress=_show(progress))
+
+
+@ingest.command("crosswalk")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_force
+@_progress
+def ingest_crosswalk_cmd(path: Path, force: bool, progress: bool | None) -> None:
+    """Load the ESCO↔O*NET occupation crosswalk (after O*NET)."""
+    from credpath.services.ingest import ingest_crosswalk  # noqa: PLC0415
+
+    _run("ingest crosswalk", ingest_crosswalk, _engine(_settings()), path, force=force, show_progress=_show(progress))
+
+
+@ingest.command("catalog")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["coursera", "edx", "csv"]), required=True, help="Catalogue layout.")
+@click.option("--source", default=None, help="Source name (default: derived from the file).")
+@_force
+@_progress
+def ingest_catalog_cmd(path: Path, fmt: str, source: str | None, force: bool, progress: bool | None) -> None:
+    """Load a credential catalogue."""
+    from credpath.services.ingest import ingest_catalog  # noqa: PLC0415
+
+    _run("ingest catalog", ingest_catalog, _engine(_settings()), path, fmt, source=source, force=force, show_progress=_show(progress))
+
+
+@ingest.command("default")
+@_force
+@_progress
+def ingest_default_cmd(force: bool, progress: bool | None) -> None:
+    """Load the default bundle from CREDPATH_DATA_DIR (ESCO, O*NET, crosswalk, catalogues)."""
+    from credpath.services.ingest import ingest_default  # noqa: PLC0415
+
+    settings = _settings()
+    if not settings.data_dir.is_dir():
+        click.echo(f"error: data directory {settings.data_dir} does not exist (set CREDPATH_DATA_DIR)", err=True)
+        sys.exit(1)
+    _run("ingest default", ingest_default, _engine(settings), settings.data_dir, force=force, show_progress=_show(progress))
+
+
+@main.command("migrate")
+def migrate_cmd() -> None:
+    """Bring the database schema up to date."""
+    _engine(_settings())
+    click.echo("schema is up to date")
+
+
+@main.command("serve")
+@click.option("--host", default=None, help="Bind address (default CREDPATH_HOST or 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default CREDPATH_PORT or 8000).")
+@click.option("--workers", default=1, show_default=True, help="Worker processes.")
+def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
+    """Serve the HTTP API with uvicorn."""
+    # One thread per numeric pool: on a small box competing OpenMP/BLAS pools cost 10-20x latency.
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    import uvicorn  # noqa: PLC0415
+
+    settings = _settings()
+    uvicorn.run(
+        "credpath.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+    )

@@ -1,0 +1,51 @@
+"""Runtime settings, read from the environment (prefix ``CREDPATH_``)."""
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "repository_root"]
+
+
+def repository_root() -> Path:
+    """Return the checkout the package runs from, or the working directory for a plain install.
+
+    Defaults such as ``../shared/datasets`` are documented relative to the repository root, so an
+    editable install (``src/credpath`` inside a checkout) resolves them there whatever the cwd is.
+    """
+    candidate = Path(__file__).resolve().parents[2]
+    if (candidate / "pyproject.toml").is_file():
+        return candidate
+    return Path.cwd()
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{repository_root() / 'data' / 'credpath.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure.
+
+    Example:
+        >>> settings = Settings(database_url="sqlite:///:memory:")
+        >>> settings.database_url
+        'sqlite:///:memory:'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CREDPATH_", extra="ignore", frozen=True)
+
+    database_url: str = Field(default_factory=_default_database_url)
+    data_dir: Path = Field(default_factory=lambda: repository_root().parent / "shared" / "datasets")
+    models_dir: Path = Field(default_factory=lambda: repository_root() / "models")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    # SQL echo is an operator's debugging switch; never on by default (it logs every statement).
+    echo_sql: bool = False
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        """Whether the configured database is the embedded SQLite backend."""
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,56 @@
+"""Domain errors. They carry no HTTP status: ``credpath.api.errors`` maps them to problem details."""
+
+__all__ = [
+    "ArtifactError",
+    "ConflictError",
+    "CredpathError",
+    "IngestError",
+    "InvalidInputError",
+    "NotFoundError",
+]
+
+
+class CredpathError(Exception):
+    """Base of every expected credpath failure."""
+
+    title = "credpath error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(CredpathError):
+    """A requested entity does not exist."""
+
+    title = "Not found"
+
+
+class ConflictError(CredpathError):
+    """The request conflicts with stored state (duplicate key, concurrent edit)."""
+
+    title = "Conflict"
+
+
+class InvalidInputError(CredpathError):
+    """Well-formed input that breaks a domain rule."""
+
+    title = "Invalid input"
+
+
+class ArtifactError(CredpathError):
+    """A built artifact (index, manifest) is missing or stale."""
+
+    title = "Artifact unavailable"
+
+
+class IngestError(CredpathError):
+    """A source file is malformed, truncated or inconsistent; names the file and line."""
+
+    title = "Ingest failed"
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line

@@ -1,0 +1,254 @@
+"""Read models returned by the services and serialised as-is by the API (snake_case JSON).
+
+msgspec Structs, never table objects: the wire format stays stable when the schema moves.
+"""
+
+from datetime import datetime
+
+import msgspec
+
+__all__ = [
+    "ConceptRef",
+    "CredentialDetail",
+    "CredentialPage",
+    "CredentialSkillView",
+    "CredentialSummary",
+    "CrosswalkLink",
+    "DatasetState",
+    "Health",
+    "IndexState",
+    "OccupationDetail",
+    "OccupationPage",
+    "OccupationSkillEntry",
+    "OccupationSummary",
+    "OnetRating",
+    "RelatedSkill",
+    "SkillDetail",
+    "SkillPage",
+    "SkillSummary",
+    "TechnologySkillView",
+]
+
+
+class SkillSummary(msgspec.Struct, frozen=True):
+    """A skill in a listing."""
+
+    id: str
+    label: str
+    skill_type: str | None
+    reuse_level: str | None
+    description: str
+
+
+class ConceptRef(msgspec.Struct, frozen=True):
+    """A node of the skills hierarchy: ``kind`` is ``skill`` or ``skill_group``."""
+
+    id: str
+    label: str
+    kind: str
+
+
+class RelatedSkill(msgspec.Struct, frozen=True):
+    """An ESCO skill–skill relation seen from one skill."""
+
+    id: str
+    label: str
+    relation_type: str
+    direction: str
+
+
+class SkillDetail(msgspec.Struct, frozen=True):
+    """Everything credpath knows about one ESCO skill."""
+
+    id: str
+    label: str
+    alt_labels: list[str]
+    description: str
+    definition: str | None
+    scope_note: str | None
+    skill_type: str | None
+    reuse_level: str | None
+    collections: list[str]
+    broader: list[ConceptRef]
+    narrower: list[ConceptRef]
+    related: list[RelatedSkill]
+    occupation_count: dict[str, int]
+
+
+class SkillPage(msgspec.Struct, frozen=True):
+    """A page of skills."""
+
+    items: list[SkillSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class OccupationSummary(msgspec.Struct, frozen=True):
+    """An occupation in a listing."""
+
+    id: str
+    taxonomy: str
+    label: str
+    code: str | None
+    isco_group: str | None
+    description: str
+
+
+class OccupationSkillEntry(msgspec.Struct, frozen=True):
+    """One ESCO skill of an occupation's profile."""
+
+    skill_id: str
+    label: str
+    skill_type: str | None
+    relation_type: str
+
+
+class OnetRating(msgspec.Struct, frozen=True):
+    """An O*NET skill or knowledge rating: importance 1–5, level 0–7."""
+
+    element_id: str
+    name: str
+    domain: str
+    importance: float | None
+    level: float | None
+    not_relevant: bool
+
+
+class TechnologySkillView(msgspec.Struct, frozen=True):
+    """A technology O*NET lists for an occupation."""
+
+    example: str
+    commodity_title: str | None
+    hot_technology: bool
+    in_demand: bool
+
+
+class CrosswalkLink(msgspec.Struct, frozen=True):
+    """An occupation in the other taxonomy, linked through the ESCO↔O*NET crosswalk."""
+
+    occupation_id: str
+    label: str
+    taxonomy: str
+    confidence: float | None
+    resolution: str | None
+
+
+class OccupationDetail(msgspec.Struct, frozen=True):
+    """An occupation with its skill profile and its links to the other taxonomy."""
+
+    id: str
+    taxonomy: str
+    label: str
+    alt_labels: list[str]
+    description: str
+    code: str | None
+    isco_group: str | None
+    job_zone: int | None
+    broader: list[str]
+    essential_skills: list[OccupationSkillEntry]
+    optional_skills: list[OccupationSkillEntry]
+    onet_ratings: list[OnetRating]
+    technology_skills: list[TechnologySkillView]
+    crosswalk: list[CrosswalkLink]
+
+
+class OccupationPage(msgspec.Struct, frozen=True):
+    """A page of occupations."""
+
+    items: list[OccupationSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class CredentialSummary(msgspec.Struct, frozen=True):
+    """A credential in a listing."""
+
+    id: str
+    title: str
+    provider: str
+    kind: str
+    level: str | None
+    duration_hours: float | None
+    cost: float | None
+    currency: str | None
+    language: str | None
+    url: str | None
+    source: str
+
+
+class CredentialSkillView(msgspec.Struct, frozen=True):
+    """An ESCO skill a credential teaches, with how credpath knows it."""
+
+    skill_id: str
+    label: str
+    source: str
+    confidence: float
+    evidence: str
+
+
+class CredentialDetail(msgspec.Struct, frozen=True):
+    """One credential with everything its catalogue published and its aligned skills."""
+
+    id: str
+    title: str
+    provider: str
+    platform: str | None
+    kind: str
+    level: str | None
+    duration_hours: float | None
+    duration_text: str | None
+    cost: float | None
+    currency: str | None
+    language: str | None
+    url: str | None
+    description: str | None
+    subjects: list[str]
+    skill_tags: list[str]
+    programs: list[str]
+    rating: float | None
+    review_count: int | None
+    enrolled: int | None
+    credit_eligible: bool | None
+    source: str
+    canonical_key: str
+    active: bool
+    updated_at: datetime
+    skills: list[CredentialSkillView]
+
+
+class CredentialPage(msgspec.Struct, frozen=True):
+    """A page of credentials."""
+
+    items: list[CredentialSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class DatasetState(msgspec.Struct, frozen=True):
+    """A loaded source."""
+
+    name: str
+    version: str | None
+    loaded_at: datetime
+    content_hash: str
+
+
+class IndexState(msgspec.Struct, frozen=True):
+    """State of the embedding indexes under the models directory."""
+
+    state: str
+    detail: str
+
+
+class Health(msgspec.Struct, frozen=True):
+    """Service health: database reachable, data loaded, index state."""
+
+    status: str
+    database: bool
+    data_loaded: bool
+    counts: dict[str, int]
+    datasets: list[DatasetState]
+    index: IndexState

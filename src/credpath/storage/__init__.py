@@ -1,0 +1,3 @@
+"""Persistence: SQLModel tables, the engine, repositories (all SQL lives here) and bulk sync."""
+
+__all__: list[str] = []

@@ -1,0 +1,104 @@
+"""Engine and session factory, SQLite tuning, and schema migrations (Alembic)."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session
+
+__all__ = ["create_db_engine", "migrate", "ping", "session_scope"]
+
+log = logging.getLogger(__name__)
+
+_MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _normalise_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever driver the URL names (it is the one we install)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN401 - DB-API connection
+    cursor = dbapi_connection.cursor()
+    # WAL lets API readers run while an ingest writes; foreign keys are off by default in SQLite.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # A writer holding the lock (ingest) should delay readers briefly, not fail them.
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_db_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine for SQLite (file or memory) or PostgreSQL.
+
+    Args:
+        url: SQLAlchemy URL, e.g. ``sqlite:///data/credpath.db`` or ``postgresql://u:p@host/db``.
+        echo: log every SQL statement.
+
+    Returns:
+        A configured engine.
+
+    Example:
+        >>> engine = create_db_engine("sqlite://")
+        >>> ping(engine)
+        True
+    """
+    url = _normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection per use: SQLite connections are cheap and this sidesteps cross-thread sharing.
+        engine = create_engine(
+            url, echo=echo, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any exception."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def ping(engine: Engine) -> bool:
+    """Return whether the database answers a trivial query."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - health checks report, they do not raise
+        log.warning("database ping failed", exc_info=True)
+        return False
+    return True
+
+
+def _alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (idempotent; safe to call at every start)."""
+    command.upgrade(_alembic_config(engine), revision)

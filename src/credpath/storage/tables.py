@@ -1,0 +1,341 @@
+"""SQLModel tables: the only schema definition (Alembic migrations are generated from it).
+
+No ``from __future__ import annotations`` here: SQLModel reads the annotations at class creation.
+Multi-valued fields (alternative labels, published tags) are JSON lists: they are read with their
+owner and never joined on, so a side table would only add joins.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, String
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "Credential",
+    "CredentialSkill",
+    "Crosswalk",
+    "Dataset",
+    "Employer",
+    "IscoGroup",
+    "JobPosting",
+    "Learner",
+    "LearnerCredential",
+    "LearnerSkill",
+    "Occupation",
+    "OccupationBroader",
+    "OccupationSkill",
+    "OnetElement",
+    "OnetOccupationElement",
+    "OnetTechnologySkill",
+    "PostingSkill",
+    "Skill",
+    "SkillBroader",
+    "SkillGroup",
+    "SkillRelation",
+]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fk(target: str, *, primary_key: bool = False, index: bool = False) -> Any:  # noqa: ANN401 - SQLModel Field
+    """A string foreign key; deleting the parent deletes dependants (link rows are meaningless alone)."""
+    return Field(
+        sa_column=Column(
+            String, ForeignKey(target, ondelete="CASCADE"), primary_key=primary_key, index=index, nullable=False
+        )
+    )
+
+
+class Dataset(SQLModel, table=True):
+    """One ingested source (``esco``, ``onet``, ``crosswalk``, ``catalog:<name>``) and the hash of its files."""
+
+    name: str = Field(primary_key=True)
+    version: str | None = None
+    content_hash: str
+    loaded_at: datetime = Field(default_factory=_now)
+    stats: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+# --- ESCO skills pillar -------------------------------------------------------------------------------
+
+
+class Skill(SQLModel, table=True):
+    """An ESCO skill or knowledge concept; ``id`` is its ESCO URI."""
+
+    id: str = Field(primary_key=True)
+    preferred_label: str = Field(index=True)
+    alt_labels: list[str] = Field(default_factory=list, sa_type=JSON)
+    hidden_labels: list[str] = Field(default_factory=list, sa_type=JSON)
+    description: str = ""
+    definition: str | None = None
+    scope_note: str | None = None
+    skill_type: str | None = None
+    reuse_level: str | None = None
+    collections: list[str] = Field(default_factory=list, sa_type=JSON)
+    # Lower-cased preferred + alternative labels, one per line: what lexical search scans.
+    search_text: str = ""
+
+
+class SkillGroup(SQLModel, table=True):
+    """An ESCO skill group (the upper levels of the skills hierarchy)."""
+
+    __tablename__ = "skill_group"
+
+    id: str = Field(primary_key=True)
+    preferred_label: str
+    code: str | None = None
+    description: str = ""
+
+
+class SkillBroader(SQLModel, table=True):
+    """ESCO broader relation: ``concept_id`` (skill or group) sits under ``broader_id`` (skill or group)."""
+
+    __tablename__ = "skill_broader"
+    __table_args__ = (Index("ix_skill_broader_broader", "broader_id"),)
+
+    concept_id: str = Field(primary_key=True)
+    broader_id: str = Field(primary_key=True)
+    concept_type: str
+    broader_type: str
+
+
+class SkillRelation(SQLModel, table=True):
+    """ESCO skill–skill relation (``essential``/``optional``), e.g. knowledge a skill relies on."""
+
+    __tablename__ = "skill_relation"
+
+    skill_id: str = _fk("skill.id", primary_key=True)
+    related_skill_id: str = _fk("skill.id", primary_key=True, index=True)
+    relation_type: str
+
+
+# --- occupations ---------------------------------------------------------------------------------------
+
+
+class IscoGroup(SQLModel, table=True):
+    """An ISCO-08 group as published with ESCO."""
+
+    __tablename__ = "isco_group"
+
+    id: str = Field(primary_key=True)
+    code: str = Field(index=True)
+    preferred_label: str
+    description: str = ""
+
+
+class Occupation(SQLModel, table=True):
+    """An occupation from ESCO (``id`` = ESCO URI) or O*NET (``id`` = O*NET-SOC code).
+
+    For O*NET, ``alt_labels`` holds the alternate titles and ``hidden_labels`` their short forms
+    (e.g. ``LMHC``), mirroring ESCO's alternative and hidden labels.
+    """
+
+    id: str = Field(primary_key=True)
+    taxonomy: str = Field(index=True)
+    preferred_label: str = Field(index=True)
+    alt_labels: list[str] = Field(default_factory=list, sa_type=JSON)
+    hidden_labels: list[str] = Field(default_factory=list, sa_type=JSON)
+    description: str = ""
+    code: str | None = None
+    isco_group: str | None = None
+    job_zone: int | None = None
+    search_text: str = ""
+
+
+class OccupationBroader(SQLModel, table=True):
+    """ESCO occupation hierarchy: an occupation under a parent occupation or an ISCO group."""
+
+    __tablename__ = "occupation_broader"
+
+    occupation_id: str = Field(primary_key=True)
+    broader_id: str = Field(primary_key=True, index=True)
+    concept_type: str
+    broader_type: str
+
+
+class OccupationSkill(SQLModel, table=True):
+    """ESCO occupation–skill relation, ``essential`` or ``optional``.
+
+    ``occupation_id`` has no foreign key on purpose: ESCO v1.1.1's relation file names one occupation
+    (67 rows) that its English classification file lacks, and those rows are kept as published.
+    """
+
+    __tablename__ = "occupation_skill"
+
+    occupation_id: str = Field(primary_key=True)
+    skill_id: str = _fk("skill.id", primary_key=True, index=True)
+    relation_type: str
+    skill_type: str | None = None
+
+
+class OnetElement(SQLModel, table=True):
+    """An O*NET content-model element rated per occupation (a skill such as ``2.A.1.a`` or a knowledge area)."""
+
+    __tablename__ = "onet_element"
+
+    id: str = Field(primary_key=True)
+    name: str
+    domain: str
+    description: str = ""
+
+
+class OnetOccupationElement(SQLModel, table=True):
+    """O*NET rating of one element for one occupation: importance (1–5) and level (0–7) kept as numbers."""
+
+    __tablename__ = "onet_occupation_element"
+
+    occupation_id: str = _fk("occupation.id", primary_key=True)
+    element_id: str = _fk("onet_element.id", primary_key=True, index=True)
+    importance: float | None = None
+    level: float | None = None
+    not_relevant: bool = False
+    recommend_suppress: bool = False
+
+
+class OnetTechnologySkill(SQLModel, table=True):
+    """A software example O*NET lists for an occupation (e.g. ``Microsoft Excel``)."""
+
+    __tablename__ = "onet_technology_skill"
+
+    occupation_id: str = _fk("occupation.id", primary_key=True)
+    example: str = Field(primary_key=True)
+    commodity_code: str | None = None
+    commodity_title: str | None = None
+    hot_technology: bool = False
+    in_demand: bool = False
+
+
+class Crosswalk(SQLModel, table=True):
+    """Nesta's ESCO→O*NET mapping, with the published code resolved against the loaded O*NET release."""
+
+    esco_occupation_id: str = Field(primary_key=True)
+    onet_code: str = Field(index=True)
+    onet_title: str = ""
+    onet_occupation_id: str | None = Field(default=None, index=True)
+    # How onet_code was resolved: exact, title, alternate_title, soc_prefix; None when it could not be.
+    resolution: str | None = None
+    confidence: float | None = None
+    semantic_similarity: float | None = None
+    matching_job_titles: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+# --- credentials ---------------------------------------------------------------------------------------
+
+
+class Credential(SQLModel, table=True):
+    """A micro-credential offering (course, specialization, certificate, badge, …) from one catalogue."""
+
+    __table_args__ = (Index("ix_credential_source_key", "source", "source_key", unique=True),)
+
+    id: str = Field(primary_key=True)
+    source: str = Field(index=True)
+    source_key: str
+    # Same offering listed by several catalogues shares this key, so callers can collapse duplicates.
+    canonical_key: str = Field(index=True)
+    title: str
+    provider: str = Field(index=True)
+    platform: str | None = None
+    kind: str = Field(index=True)
+    level: str | None = Field(default=None, index=True)
+    duration_hours: float | None = None
+    duration_text: str | None = None
+    cost: float | None = None
+    currency: str | None = None
+    language: str | None = None
+    url: str | None = None
+    description: str | None = None
+    subjects: list[str] = Field(default_factory=list, sa_type=JSON)
+    skill_tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    programs: list[str] = Field(default_factory=list, sa_type=JSON)
+    rating: float | None = None
+    review_count: int | None = None
+    enrolled: int | None = None
+    credit_eligible: bool | None = None
+    search_text: str = ""
+    content_hash: str = ""
+    # False once the catalogue no longer lists it: kept for learners who hold it, never recommended.
+    active: bool = Field(default=True, index=True)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class CredentialSkill(SQLModel, table=True):
+    """An ESCO skill a credential teaches: ``declared`` by its publisher or ``inferred`` by credpath."""
+
+    __tablename__ = "credential_skill"
+
+    credential_id: str = _fk("credential.id", primary_key=True)
+    skill_id: str = _fk("skill.id", primary_key=True, index=True)
+    source: str
+    confidence: float
+    evidence: str = ""
+
+
+# --- learners and employers ------------------------------------------------------------------------------
+
+
+class Learner(SQLModel, table=True):
+    """A learner profile; ``opted_in`` allows employers to find it."""
+
+    id: str = Field(primary_key=True)
+    name: str | None = None
+    opted_in: bool = False
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class LearnerSkill(SQLModel, table=True):
+    """A skill a learner holds, with the strength of its evidence and an optional proficiency (0–1)."""
+
+    __tablename__ = "learner_skill"
+
+    learner_id: str = _fk("learner.id", primary_key=True)
+    skill_id: str = _fk("skill.id", primary_key=True, index=True)
+    evidence: str
+    proficiency: float | None = None
+    source_credential_id: str | None = None
+
+
+class LearnerCredential(SQLModel, table=True):
+    """A credential a learner already holds."""
+
+    __tablename__ = "learner_credential"
+
+    learner_id: str = _fk("learner.id", primary_key=True)
+    credential_id: str = _fk("credential.id", primary_key=True)
+    verified: bool = False
+
+
+class Employer(SQLModel, table=True):
+    """An organisation that posts skill needs."""
+
+    id: str = Field(primary_key=True)
+    name: str
+    created_at: datetime = Field(default_factory=_now)
+
+
+class JobPosting(SQLModel, table=True):
+    """A job posting in free text, with the occupation it was normalised to."""
+
+    __tablename__ = "job_posting"
+
+    id: str = Field(primary_key=True)
+    employer_id: str = _fk("employer.id", index=True)
+    title: str
+    text: str = ""
+    occupation_id: str | None = None
+    created_at: datetime = Field(default_factory=_now)
+
+
+class PostingSkill(SQLModel, table=True):
+    """A skill a job posting asks for."""
+
+    __tablename__ = "posting_skill"
+
+    posting_id: str = _fk("job_posting.id", primary_key=True)
+    skill_id: str = _fk("skill.id", primary_key=True, index=True)
+    relation_type: str = "essential"
+    source: str = "extracted"
+    score: float | None = None
