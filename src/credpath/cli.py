@@ -3,7 +3,9 @@
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,7 +22,7 @@ def _settings() -> Settings:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]  # noqa: ANN202 - sqlalchemy imported lazily
-    from credpath.storage.db import create_db_engine, migrate  # noqa: PLC0415 - keeps `credpath --help` fast
+    from credpath.storage.db import create_db_engine, migrate
 
     engine = create_db_engine(settings.database_url, echo=settings.echo_sql)
     migrate(engine)
@@ -42,7 +44,7 @@ def ingest() -> None:
     """Load published sources into the database (idempotent; unchanged files are skipped)."""
 
 
-def _run(action: str, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+def _run(action: str, fn: Callable[..., object], *args: Any, **kwargs: Any) -> None:
     try:
         result = fn(*args, **kwargs)
     except CredpathError as exc:
@@ -53,8 +55,12 @@ def _run(action: str, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-d
     del result
 
 
-_force = click.option("--force", is_flag=True, help="Re-apply even if the files are unchanged (still writes only differences).")
-_progress = click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+_force = click.option(
+    "--force", is_flag=True, help="Re-apply even if the files are unchanged (still writes only differences)."
+)
+_progress = click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
 
 
 def _show(progress: bool | None) -> bool:
@@ -67,7 +73,7 @@ def _show(progress: bool | None) -> bool:
 @_progress
 def ingest_esco_cmd(directory: Path, force: bool, progress: bool | None) -> None:
     """Load an ESCO CSV download (classification_en/ + relations/)."""
-    from credpath.services.ingest import ingest_esco  # noqa: PLC0415
+    from credpath.services.ingest import ingest_esco
 
     _run("ingest esco", ingest_esco, _engine(_settings()), directory, force=force, show_progress=_show(progress))
 
@@ -78,7 +84,7 @@ def ingest_esco_cmd(directory: Path, force: bool, progress: bool | None) -> None
 @_progress
 def ingest_onet_cmd(directory: Path, force: bool, progress: bool | None) -> None:
     """Load an O*NET database release (text/CSV files, plain or gzipped)."""
-    from credpath.services.ingest import ingest_onet  # noqa: PLC0415
+    from credpath.services.ingest import ingest_onet
 
     _run("ingest onet", ingest_onet, _engine(_settings()), directory, force=force, show_progress=_show(progress))
 
@@ -89,7 +95,7 @@ def ingest_onet_cmd(directory: Path, force: bool, progress: bool | None) -> None
 @_progress
 def ingest_crosswalk_cmd(path: Path, force: bool, progress: bool | None) -> None:
     """Load the ESCO↔O*NET occupation crosswalk (after O*NET)."""
-    from credpath.services.ingest import ingest_crosswalk  # noqa: PLC0415
+    from credpath.services.ingest import ingest_crosswalk
 
     _run("ingest crosswalk", ingest_crosswalk, _engine(_settings()), path, force=force, show_progress=_show(progress))
 
@@ -102,9 +108,18 @@ def ingest_crosswalk_cmd(path: Path, force: bool, progress: bool | None) -> None
 @_progress
 def ingest_catalog_cmd(path: Path, fmt: str, source: str | None, force: bool, progress: bool | None) -> None:
     """Load a credential catalogue."""
-    from credpath.services.ingest import ingest_catalog  # noqa: PLC0415
+    from credpath.services.ingest import ingest_catalog
 
-    _run("ingest catalog", ingest_catalog, _engine(_settings()), path, fmt, source=source, force=force, show_progress=_show(progress))
+    _run(
+        "ingest catalog",
+        ingest_catalog,
+        _engine(_settings()),
+        path,
+        fmt,
+        source=source,
+        force=force,
+        show_progress=_show(progress),
+    )
 
 
 @ingest.command("default")
@@ -112,13 +127,20 @@ def ingest_catalog_cmd(path: Path, fmt: str, source: str | None, force: bool, pr
 @_progress
 def ingest_default_cmd(force: bool, progress: bool | None) -> None:
     """Load the default bundle from CREDPATH_DATA_DIR (ESCO, O*NET, crosswalk, catalogues)."""
-    from credpath.services.ingest import ingest_default  # noqa: PLC0415
+    from credpath.services.ingest import ingest_default
 
     settings = _settings()
     if not settings.data_dir.is_dir():
         click.echo(f"error: data directory {settings.data_dir} does not exist (set CREDPATH_DATA_DIR)", err=True)
         sys.exit(1)
-    _run("ingest default", ingest_default, _engine(settings), settings.data_dir, force=force, show_progress=_show(progress))
+    _run(
+        "ingest default",
+        ingest_default,
+        _engine(settings),
+        settings.data_dir,
+        force=force,
+        show_progress=_show(progress),
+    )
 
 
 @main.command("migrate")
@@ -137,7 +159,7 @@ def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
     # One thread per numeric pool: on a small box competing OpenMP/BLAS pools cost 10-20x latency.
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
     settings = _settings()
     uvicorn.run(

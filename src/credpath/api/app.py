@@ -54,20 +54,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             engine.dispose()
 
-    v1 = Router(path="/v1", route_handlers=[SystemController, SkillController, OccupationController, CredentialController])
+    v1 = Router(
+        path="/v1", route_handlers=[SystemController, SkillController, OccupationController, CredentialController]
+    )
     return Litestar(
         route_handlers=[v1],
         lifespan=[lifespan],
         dependencies={
             "engine": Provide(provide_engine, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
-            "session": Provide(provide_session, sync_to_thread=False),
+            "session": Provide(provide_session),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="credpath",
             version=__version__,
-            description="Which micro-credentials should this learner earn next to close the skill gap for the role they want?",
+            description=(
+                "Which micro-credentials should this learner earn next to close the skill gap for the role they want?"
+            ),
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),

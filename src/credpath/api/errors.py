@@ -1,6 +1,7 @@
 """The one table mapping errors to HTTP statuses, rendered as RFC 9457 problem details."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response
@@ -23,9 +24,17 @@ STATUS_BY_ERROR: dict[type[CredpathError], int] = {
 }
 
 
-def problem(request: Request[Any, Any, Any], status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:  # noqa: ANN401
+def problem(
+    request: Request[Any, Any, Any], status: int, title: str, detail: str, **extra: Any
+) -> Response[dict[str, Any]]:
     """Build a problem-details response (``type`` is ``about:blank``: the status says it all)."""
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
     body.update({key: value for key, value in extra.items() if value is not None})
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON)
 
@@ -52,13 +61,17 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error", "an unexpected error occurred; it has been logged")
+    return problem(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal server error",
+        "an unexpected error occurred; it has been logged",
+    )
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[Request[Any, Any, Any], Any], Response[Any]]] = {
     CredpathError: _domain,
     ValidationException: _validation,
     HTTPException: _http,
     Exception: _unexpected,
 }
-

@@ -59,7 +59,8 @@ def get_skill(session: Session, skill_id: str) -> views.SkillDetail:
     Raises:
         NotFoundError: no such skill.
     """
-    skill = repo.get_skill(session, _expand(skill_id, ESCO_SKILL_PREFIX))
+    skill_id = _expand(skill_id, ESCO_SKILL_PREFIX)
+    skill = repo.get_skill(session, skill_id)
     if skill is None:
         raise NotFoundError(f"no ESCO skill with id {skill_id!r}")
     return views.SkillDetail(
@@ -79,7 +80,9 @@ def get_skill(session: Session, skill_id: str) -> views.SkillDetail:
     )
 
 
-def list_occupations(session: Session, q: str | None, taxonomy: str | None, limit: int, offset: int) -> views.OccupationPage:
+def list_occupations(
+    session: Session, q: str | None, taxonomy: str | None, limit: int, offset: int
+) -> views.OccupationPage:
     """Page through occupations (ESCO, O*NET or both) matching ``q`` lexically."""
     page = repo.search_occupations(session, q, taxonomy, limit, offset)
     items = [
@@ -109,7 +112,8 @@ def get_occupation(session: Session, occupation_id: str) -> views.OccupationDeta
     Raises:
         NotFoundError: no such occupation.
     """
-    occupation = repo.get_occupation(session, _expand(occupation_id, ESCO_OCCUPATION_PREFIX))
+    occupation_id = _expand(occupation_id, ESCO_OCCUPATION_PREFIX)
+    occupation = repo.get_occupation(session, occupation_id)
     if occupation is None:
         raise NotFoundError(f"no occupation with id {occupation_id!r} (ESCO URI or O*NET-SOC code)")
     essential: list[views.OccupationSkillEntry] = []

@@ -2,9 +2,9 @@
 
 import logging
 import time
-from datetime import UTC, datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,19 @@ from credpath.storage.tables import (
     SkillRelation,
 )
 
-__all__ = ["DEFAULT_BUNDLE", "Bundle", "IngestReport", "ingest_catalog", "ingest_crosswalk", "ingest_default", "ingest_esco", "ingest_onet"]
+__all__ = [
+    "DEFAULT_BUNDLE",
+    "Bundle",
+    "IngestReport",
+    "ingest_catalog",
+    "ingest_crosswalk",
+    "ingest_default",
+    "ingest_esco",
+    "ingest_onet",
+]
 
 log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
@@ -62,7 +72,11 @@ DEFAULT_BUNDLE = Bundle()
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    """What one ingest did: ``loaded`` or ``unchanged`` (same files as last time), with counts per table."""
+    """What one ingest did, with counts per table.
+
+    ``status`` is ``loaded`` (rows written), ``verified`` (re-applied with ``force`` and nothing differed)
+    or ``unchanged`` (same files as the last load, skipped without reading the database).
+    """
 
     dataset: str
     status: str
@@ -72,12 +86,12 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line for logs and the CLI."""
-        parts = [
-            f"{name}: +{c.inserted} ~{c.updated} -{c.deleted} ={c.unchanged}" for name, c in self.tables.items()
-        ]
+        parts = [f"{name}: +{c.inserted} ~{c.updated} -{c.deleted} ={c.unchanged}" for name, c in self.tables.items()]
         notes = "; ".join(f"{key}={value}" for key, value in self.notes.items())
-        return f"{self.dataset} {self.status} in {self.seconds:.1f}s" + (f" [{', '.join(parts)}]" if parts else "") + (
-            f" ({notes})" if notes else ""
+        return (
+            f"{self.dataset} {self.status} in {self.seconds:.1f}s"
+            + (f" [{', '.join(parts)}]" if parts else "")
+            + (f" ({notes})" if notes else "")
         )
 
 
@@ -99,9 +113,10 @@ def _apply(
     """Sync every step's rows in one transaction and record the dataset; all or nothing."""
     tables: dict[str, SyncCounts] = {}
     total = sum(len(rows) for _, _, rows, _ in steps)
-    with session_scope(engine) as session, tqdm(
-        total=total, desc=f"ingest {dataset}", unit="row", disable=not show_progress, leave=False
-    ) as bar:
+    with (
+        session_scope(engine) as session,
+        tqdm(total=total, desc=f"ingest {dataset}", unit="row", disable=not show_progress, leave=False) as bar,
+    ):
         for name, model, rows, options in steps:
             bar.set_postfix_str(name)
             tables[name] = sync_rows(session, model, rows, **options)
@@ -110,7 +125,9 @@ def _apply(
             notes = {**notes, **after(session)}
         stats = {"rows": {name: len(rows) for name, _, rows, _ in steps}, **notes}
         repo.put_dataset(session, dataset, content_hash, version, stats)
-    report = IngestReport(dataset, "loaded", tables, notes, time.perf_counter() - started)
+    # A forced re-run that found nothing to write says so: that is the idempotency an operator checks.
+    status = "loaded" if any(counts.changed for counts in tables.values()) else "verified"
+    report = IngestReport(dataset, status, tables, notes, time.perf_counter() - started)
     log.info("%s", report.summary())
     return report
 
@@ -148,7 +165,9 @@ def ingest_esco(engine: Engine, directory: Path, *, force: bool = False, show_pr
         ("skill_broader", SkillBroader, data.skill_broader, replace),
         ("occupation_broader", OccupationBroader, data.occupation_broader, replace),
     ]
-    return _apply(engine, "esco", data.content_hash, directory.name, steps, notes={}, show_progress=show_progress, started=started)
+    return _apply(
+        engine, "esco", data.content_hash, directory.name, steps, notes={}, show_progress=show_progress, started=started
+    )
 
 
 def ingest_onet(engine: Engine, directory: Path, *, force: bool = False, show_progress: bool = False) -> IngestReport:
@@ -164,7 +183,16 @@ def ingest_onet(engine: Engine, directory: Path, *, force: bool = False, show_pr
         ("onet_technology_skill", OnetTechnologySkill, data.technology, {"delete_missing": True}),
     ]
     notes = {"merged_duplicate_alternate_titles": data.merged_alternate_titles}
-    return _apply(engine, "onet", data.content_hash, directory.name, steps, notes=notes, show_progress=show_progress, started=started)
+    return _apply(
+        engine,
+        "onet",
+        data.content_hash,
+        directory.name,
+        steps,
+        notes=notes,
+        show_progress=show_progress,
+        started=started,
+    )
 
 
 def ingest_crosswalk(engine: Engine, path: Path, *, force: bool = False, show_progress: bool = False) -> IngestReport:
@@ -178,7 +206,9 @@ def ingest_crosswalk(engine: Engine, path: Path, *, force: bool = False, show_pr
     with Session(engine) as session:
         onet = repo.get_dataset(session, "onet")
         if onet is None:
-            raise InvalidInputError("ingest O*NET before the crosswalk: its codes are resolved against the loaded release")
+            raise InvalidInputError(
+                "ingest O*NET before the crosswalk: its codes are resolved against the loaded release"
+            )
         titles, alternates = repo.onet_titles(session)
     # The resolution depends on the O*NET release too, so both identify this load.
     content_hash = file_digest([path]) + ":" + onet.content_hash
@@ -187,7 +217,14 @@ def ingest_crosswalk(engine: Engine, path: Path, *, force: bool = False, show_pr
     resolution = resolve_onet_codes(data.rows, titles, alternates)
     steps: list[Step] = [("crosswalk", Crosswalk, data.rows, {"delete_missing": True})]
     return _apply(
-        engine, "crosswalk", content_hash, path.name, steps, notes={"resolution": resolution}, show_progress=show_progress, started=started
+        engine,
+        "crosswalk",
+        content_hash,
+        path.name,
+        steps,
+        notes={"resolution": resolution},
+        show_progress=show_progress,
+        started=started,
     )
 
 
@@ -211,11 +248,21 @@ def ingest_catalog(
         return {"retired": repo.retire_credentials(session, data.source, keep)}
 
     return _apply(
-        engine, dataset, data.content_hash, path.name, steps, notes=dict(data.notes), show_progress=show_progress, started=started, after=retire
+        engine,
+        dataset,
+        data.content_hash,
+        path.name,
+        steps,
+        notes=dict(data.notes),
+        show_progress=show_progress,
+        started=started,
+        after=retire,
     )
 
 
-def ingest_default(engine: Engine, data_dir: Path, *, force: bool = False, show_progress: bool = False) -> list[IngestReport]:
+def ingest_default(
+    engine: Engine, data_dir: Path, *, force: bool = False, show_progress: bool = False
+) -> list[IngestReport]:
     """Load the default bundle (ESCO, O*NET, crosswalk, the four catalogues) from ``data_dir``.
 
     Each source is skipped when its files are unchanged since the last load, so this is cheap to
@@ -228,5 +275,7 @@ def ingest_default(engine: Engine, data_dir: Path, *, force: bool = False, show_
         ingest_crosswalk(engine, data_dir / bundle.crosswalk, force=force, show_progress=show_progress),
     ]
     for source, relative, fmt in bundle.catalogs:
-        reports.append(ingest_catalog(engine, data_dir / relative, fmt, source=source, force=force, show_progress=show_progress))
+        reports.append(
+            ingest_catalog(engine, data_dir / relative, fmt, source=source, force=force, show_progress=show_progress)
+        )
     return reports

@@ -25,13 +25,35 @@ CATALOG_FORMATS = ("coursera", "edx", "csv")
 # credpath's own CSV layout (documented in the README): the minimum a portal must send.
 GENERIC_REQUIRED = ["title", "provider"]
 GENERIC_OPTIONAL = [
-    "id", "kind", "level", "duration_hours", "cost", "currency", "language", "url", "description", "skills", "subjects",
+    "id",
+    "kind",
+    "level",
+    "duration_hours",
+    "cost",
+    "currency",
+    "language",
+    "url",
+    "description",
+    "skills",
+    "subjects",
 ]
 _KINDS = frozenset(
     {
-        "course", "specialization", "professional_certificate", "university_certificate", "graduate_certificate",
-        "mastertrack", "degree", "postgraduate_diploma", "guided_project", "project", "micromasters", "xseries",
-        "badge", "bootcamp", "other",
+        "course",
+        "specialization",
+        "professional_certificate",
+        "university_certificate",
+        "graduate_certificate",
+        "mastertrack",
+        "degree",
+        "postgraduate_diploma",
+        "guided_project",
+        "project",
+        "micromasters",
+        "xseries",
+        "badge",
+        "bootcamp",
+        "other",
     }
 )
 
@@ -153,6 +175,9 @@ def _coursera_products(line: int, row: dict[str, str], source: str) -> Row:
 
 def _coursera_certtypes(line: int, row: dict[str, str], source: str) -> Row:
     eligible = row["crediteligibility"].strip().casefold()
+    if _clean(row["certificatetype"]) == "" and _clean(row["duration"]) == "":
+        # 23 rows are empty placeholders (type and duration "None", no skills or a shifted "Course").
+        return {"_reject": "placeholder"}
     return _credential(
         source,
         platform="coursera",
@@ -224,11 +249,62 @@ def _optional_number(path: Path, line: int, value: str, column: str) -> float | 
 
 _Layout = tuple[list[str], Callable[[int, dict[str, str], str], Row]]
 _COURSERA_LAYOUTS: dict[str, _Layout] = {
-    "products": (["Subject", "Title", "Institution", "Learning Product", "Level", "Duration", "Gained Skills", "Rate", "Reviews"], _coursera_products),
-    "certtypes": (["partner", "course", "skills", "rating", "reviewcount", "level", "certificatetype", "duration", "crediteligibility"], _coursera_certtypes),
-    "azrai99": (["ID", "Title", "Organization", "Skills", "Ratings", "course_url", "course_students_enrolled", "course_description", "Review_Count", "Difficulty", "Type", "Duration"], _coursera_azrai99),
+    "products": (
+        [
+            "Subject",
+            "Title",
+            "Institution",
+            "Learning Product",
+            "Level",
+            "Duration",
+            "Gained Skills",
+            "Rate",
+            "Reviews",
+        ],
+        _coursera_products,
+    ),
+    "certtypes": (
+        [
+            "partner",
+            "course",
+            "skills",
+            "rating",
+            "reviewcount",
+            "level",
+            "certificatetype",
+            "duration",
+            "crediteligibility",
+        ],
+        _coursera_certtypes,
+    ),
+    "azrai99": (
+        [
+            "ID",
+            "Title",
+            "Organization",
+            "Skills",
+            "Ratings",
+            "course_url",
+            "course_students_enrolled",
+            "course_description",
+            "Review_Count",
+            "Difficulty",
+            "Type",
+            "Duration",
+        ],
+        _coursera_azrai99,
+    ),
 }
-_EDX_COLUMNS = ["title", "link", "institution", "subject", "level", "language", "associatedprograms", "associatedskills"]
+_EDX_COLUMNS = [
+    "title",
+    "link",
+    "institution",
+    "subject",
+    "level",
+    "language",
+    "associatedprograms",
+    "associatedskills",
+]
 
 
 def _header(path: Path) -> list[str]:
@@ -259,23 +335,26 @@ def _generic(path: Path, source: str) -> Iterator[tuple[int, Row]]:
         if values["level"] and level is None:
             raise IngestError(str(path), line, f"unknown level {values['level']!r}")
         separator = ";" if ";" in values["skills"] else ","
-        yield line, _credential(
-            source,
-            platform=slugify(values["provider"]) or "unknown",
-            title=values["title"],
-            provider=values["provider"],
-            kind=kind,
-            level=level,
-            duration_text=None,
-            duration_hours=_optional_number(path, line, values["duration_hours"], "duration_hours"),
-            language=values["language"] or None,
-            url=values["url"] or None,
-            description=values["description"] or None,
-            subjects=[s.strip() for s in values["subjects"].split(";") if s.strip()],
-            skill_tags=list(dict.fromkeys(t.strip() for t in values["skills"].split(separator) if t.strip())),
-            cost=_optional_number(path, line, values["cost"], "cost"),
-            currency=values["currency"].upper() or None,
-            explicit_id=slugify(values["id"]) or None,
+        yield (
+            line,
+            _credential(
+                source,
+                platform=slugify(values["provider"]) or "unknown",
+                title=values["title"],
+                provider=values["provider"],
+                kind=kind,
+                level=level,
+                duration_text=None,
+                duration_hours=_optional_number(path, line, values["duration_hours"], "duration_hours"),
+                language=values["language"] or None,
+                url=values["url"] or None,
+                description=values["description"] or None,
+                subjects=[s.strip() for s in values["subjects"].split(";") if s.strip()],
+                skill_tags=list(dict.fromkeys(t.strip() for t in values["skills"].split(separator) if t.strip())),
+                cost=_optional_number(path, line, values["cost"], "cost"),
+                currency=values["currency"].upper() or None,
+                explicit_id=slugify(values["id"]) or None,
+            ),
         )
 
 
@@ -302,6 +381,7 @@ def read_catalog(path: Path, fmt: str, *, source: str | None = None) -> CatalogD
     notes: Counter[str] = Counter()
     parsed: list[tuple[int, Row, dict[str, str]]] = []
 
+    layout_name = ""
     if fmt == "csv":
         records: Iterator[tuple[int, Row]] = _generic(path, source)
         parsed = [(line, row, {}) for line, row in records]
@@ -316,11 +396,14 @@ def read_catalog(path: Path, fmt: str, *, source: str | None = None) -> CatalogD
 
     if fmt == "edx":
         _restore_institutions(parsed, notes)
-    if fmt == "coursera" and parsed and "course_description" in parsed[0][2]:
+    if fmt == "coursera" and layout_name == "azrai99":
         _drop_bad_descriptions(parsed, notes)
 
     by_id: dict[str, Row] = {}
     for _line, row, _raw in parsed:
+        if "_reject" in row:
+            notes[f"rejected_{row['_reject']}"] += 1
+            continue
         if not row["title"] or not row["provider"]:
             notes["rejected_missing_title_or_provider"] += 1
             continue
@@ -332,11 +415,13 @@ def read_catalog(path: Path, fmt: str, *, source: str | None = None) -> CatalogD
     for row in by_id.values():
         row["content_hash"] = hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()[:16]
     notes["accepted"] = len(by_id)
-    return CatalogData(source=source, content_hash=file_digest([path]), credentials=list(by_id.values()), notes=dict(notes))
+    return CatalogData(
+        source=source, content_hash=file_digest([path]), credentials=list(by_id.values()), notes=dict(notes)
+    )
 
 
 def _restore_institutions(parsed: list[tuple[int, Row, dict[str, str]]], notes: Counter[str]) -> None:
-    """edX cuts ~10% of institution names with '…'; restore them from other rows or the course URL."""
+    """EdX cuts ~10% of institution names with '…'; restore them from other rows or the course URL."""
     known = {row["provider"] for _, row, _ in parsed}
     for _line, row, raw in parsed:
         provider = row["provider"]

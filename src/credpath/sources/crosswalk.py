@@ -12,7 +12,15 @@ from credpath.sources.csvfiles import file_digest, read_csv
 __all__ = ["CrosswalkData", "read_crosswalk", "resolve_onet_codes"]
 
 Row = dict[str, Any]
-_REQUIRED = ["esco_occupation", "onet_code", "onet_occupation", "matching_job_titles", "semantic_similarity", "confidence", "concept_uri"]
+_REQUIRED = [
+    "esco_occupation",
+    "onet_code",
+    "onet_occupation",
+    "matching_job_titles",
+    "semantic_similarity",
+    "confidence",
+    "concept_uri",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +81,9 @@ def read_crosswalk(path: Path) -> CrosswalkData:
     return CrosswalkData(content_hash=file_digest([path]), rows=list(rows.values()))
 
 
-def resolve_onet_codes(rows: list[Row], titles: Mapping[str, str], alternate_titles: Mapping[str, set[str]]) -> dict[str, int]:
+def resolve_onet_codes(
+    rows: list[Row], titles: Mapping[str, str], alternate_titles: Mapping[str, set[str]]
+) -> dict[str, int]:
     """Point each row at an occupation of the loaded O*NET release; return counts per method.
 
     The crosswalk predates O*NET's SOC 2018 codes, so ~19% of its codes no longer exist. In order of

@@ -41,7 +41,7 @@ def file_digest(paths: Iterable[Path]) -> str:
 
 def _open_text(path: Path) -> io.TextIOBase:
     if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")  # type: ignore[arg-type]
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
     return path.open("r", encoding="utf-8", newline="")
 
 
@@ -78,7 +78,9 @@ def read_csv(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[st
                 if not record:
                     continue
                 if len(record) != width:
-                    raise IngestError(name, line, f"expected {width} fields, found {len(record)} (truncated or shifted?)")
+                    raise IngestError(
+                        name, line, f"expected {width} fields, found {len(record)} (truncated or shifted?)"
+                    )
                 yield line, dict(zip(header, record, strict=True))
     except IngestError:
         raise

@@ -63,13 +63,44 @@ def _locate(directory: Path, relative: str) -> Path:
 
 def _rows(path: Path, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     for line, row in read_csv(path, required):
-        yield line, {key: value.strip() if key not in {"altLabels", "hiddenLabels"} else value for key, value in row.items()}
+        yield (
+            line,
+            {key: value.strip() if key not in {"altLabels", "hiddenLabels"} else value for key, value in row.items()},
+        )
 
 
 def _require(path: Path, line: int, row: dict[str, str], *columns: str) -> None:
     for column in columns:
         if not row[column]:
             raise IngestError(str(path), line, f"empty {column!r}")
+
+
+def _read_skills(path: Path, memberships: dict[str, list[str]], out: list[Row]) -> set[str]:
+    """Append skill rows to ``out``; return the set of skill URIs (relations are checked against it)."""
+    skill_ids: set[str] = set()
+    for line, row in _rows(path, ["conceptUri", "preferredLabel", "altLabels", "skillType", "description"]):
+        _require(path, line, row, "conceptUri", "preferredLabel")
+        if row["conceptUri"] in skill_ids:
+            raise IngestError(str(path), line, f"duplicate skill {row['conceptUri']}")
+        skill_ids.add(row["conceptUri"])
+        alt = split_multi(row["altLabels"])
+        out.append(
+            {
+                "id": row["conceptUri"],
+                "preferred_label": row["preferredLabel"],
+                "alt_labels": alt,
+                "hidden_labels": split_multi(row.get("hiddenLabels", "")),
+                "description": row["description"],
+                "definition": row.get("definition") or None,
+                "scope_note": row.get("scopeNote") or None,
+                "skill_type": row["skillType"] or None,
+                "reuse_level": row.get("reuseLevel") or None,
+                "collections": sorted(memberships.get(row["conceptUri"], [])),
+                "search_text": search_text([row["preferredLabel"], *alt]),
+            }
+        )
+
+    return skill_ids
 
 
 def read_esco(directory: Path) -> EscoData:
@@ -94,29 +125,7 @@ def read_esco(directory: Path) -> EscoData:
         for _line, row in _rows(path, ["conceptUri"]):
             memberships.setdefault(row["conceptUri"], []).append(collection)
 
-    skill_ids: set[str] = set()
-    path = paths["skills"]
-    for line, row in _rows(path, ["conceptUri", "preferredLabel", "altLabels", "skillType", "description"]):
-        _require(path, line, row, "conceptUri", "preferredLabel")
-        if row["conceptUri"] in skill_ids:
-            raise IngestError(str(path), line, f"duplicate skill {row['conceptUri']}")
-        skill_ids.add(row["conceptUri"])
-        alt = split_multi(row["altLabels"])
-        data.skills.append(
-            {
-                "id": row["conceptUri"],
-                "preferred_label": row["preferredLabel"],
-                "alt_labels": alt,
-                "hidden_labels": split_multi(row.get("hiddenLabels", "")),
-                "description": row["description"],
-                "definition": row.get("definition") or None,
-                "scope_note": row.get("scopeNote") or None,
-                "skill_type": row["skillType"] or None,
-                "reuse_level": row.get("reuseLevel") or None,
-                "collections": sorted(memberships.get(row["conceptUri"], [])),
-                "search_text": search_text([row["preferredLabel"], *alt]),
-            }
-        )
+    skill_ids = _read_skills(paths["skills"], memberships, data.skills)
 
     path = paths["skill_groups"]
     for line, row in _rows(path, ["conceptUri", "preferredLabel"]):
@@ -194,8 +203,15 @@ def read_esco(directory: Path) -> EscoData:
         path = paths[key]
         for line, row in _rows(path, ["conceptType", "conceptUri", "broaderType", "broaderUri"]):
             _require(path, line, row, "conceptUri", "broaderUri")
-            concept = {"concept_id": row["conceptUri"]} if key == "skill_broader" else {"occupation_id": row["conceptUri"]}
+            concept = (
+                {"concept_id": row["conceptUri"]} if key == "skill_broader" else {"occupation_id": row["conceptUri"]}
+            )
             target.append(
-                {**concept, "broader_id": row["broaderUri"], "concept_type": row["conceptType"], "broader_type": row["broaderType"]}
+                {
+                    **concept,
+                    "broader_id": row["broaderUri"],
+                    "concept_type": row["conceptType"],
+                    "broader_type": row["broaderType"],
+                }
             )
     return data

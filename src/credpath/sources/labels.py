@@ -10,7 +10,7 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
 def split_multi(cell: str, separator: str = "\n") -> list[str]:
-    """Split a multi-valued cell, trimming and de-duplicating while keeping the published order.
+    r"""Split a multi-valued cell, trimming and de-duplicating while keeping the published order.
 
     Example:
         >>> split_multi("a\\n b\\n\\na")

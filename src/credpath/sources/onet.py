@@ -1,5 +1,6 @@
 """Reader for the O*NET database files (``db_XX_X`` release, Excel converted to CSV, plain or gzipped)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,48 @@ def _number(path: Path, line: int, value: str, column: str) -> float:
         raise IngestError(str(path), line, f"{column} is not a number: {value!r}") from None
 
 
+def _read_ratings(
+    paths: dict[str, Path], descriptions: dict[str, str], occupation: Callable[[Path, int, str], Row]
+) -> tuple[dict[str, Row], dict[tuple[str, str], Row]]:
+    """Skill and knowledge elements, and one rating row per (occupation, element) joining the IM and LV scales."""
+    elements: dict[str, Row] = {}
+    ratings: dict[tuple[str, str], Row] = {}
+    for domain in ("skills", "knowledge"):
+        path = paths[domain]
+        required = [_CODE, "Element ID", "Element Name", "Scale ID", "Data Value", "Not Relevant", "Recommend Suppress"]
+        for line, row in read_csv(path, required):
+            occupation(path, line, row[_CODE])
+            element_id = row["Element ID"].strip()
+            elements.setdefault(
+                element_id,
+                {
+                    "id": element_id,
+                    "name": row["Element Name"].strip(),
+                    "domain": "skill" if domain == "skills" else "knowledge",
+                    "description": descriptions.get(element_id, ""),
+                },
+            )
+            scale = _SCALES.get(row["Scale ID"].strip())
+            if scale is None:
+                raise IngestError(str(path), line, f"unknown Scale ID {row['Scale ID']!r}")
+            rating = ratings.setdefault(
+                (row[_CODE], element_id),
+                {
+                    "occupation_id": row[_CODE],
+                    "element_id": element_id,
+                    "importance": None,
+                    "level": None,
+                    "not_relevant": False,
+                    "recommend_suppress": False,
+                },
+            )
+            rating[scale] = _number(path, line, row["Data Value"], "Data Value")
+            rating["not_relevant"] = rating["not_relevant"] or row["Not Relevant"].strip() == "Y"
+            rating["recommend_suppress"] = rating["recommend_suppress"] or row["Recommend Suppress"].strip() == "Y"
+
+    return elements, ratings
+
+
 def read_onet(directory: Path) -> OnetData:
     """Read and validate the O*NET occupations, skill/knowledge ratings, technology skills and titles.
 
@@ -57,7 +100,10 @@ def read_onet(directory: Path) -> OnetData:
         IngestError: a file is missing, malformed, or names an unknown occupation.
     """
     paths = {key: find_file(directory, name) for key, name in ONET_FILES.items()}
-    descriptions = {row["Element ID"]: row["Description"] for _, row in read_csv(paths["content_model"], ["Element ID", "Description"])}
+    descriptions = {
+        row["Element ID"]: row["Description"]
+        for _, row in read_csv(paths["content_model"], ["Element ID", "Description"])
+    }
 
     occupations: dict[str, Row] = {}
     path = paths["occupations"]
@@ -106,44 +152,13 @@ def read_onet(directory: Path) -> OnetData:
         if short and short not in target["hidden_labels"]:
             target["hidden_labels"].append(short)
 
-    elements: dict[str, Row] = {}
-    ratings: dict[tuple[str, str], Row] = {}
-    for domain in ("skills", "knowledge"):
-        path = paths[domain]
-        required = [_CODE, "Element ID", "Element Name", "Scale ID", "Data Value", "Not Relevant", "Recommend Suppress"]
-        for line, row in read_csv(path, required):
-            occupation(path, line, row[_CODE])
-            element_id = row["Element ID"].strip()
-            elements.setdefault(
-                element_id,
-                {
-                    "id": element_id,
-                    "name": row["Element Name"].strip(),
-                    "domain": "skill" if domain == "skills" else "knowledge",
-                    "description": descriptions.get(element_id, ""),
-                },
-            )
-            scale = _SCALES.get(row["Scale ID"].strip())
-            if scale is None:
-                raise IngestError(str(path), line, f"unknown Scale ID {row['Scale ID']!r}")
-            rating = ratings.setdefault(
-                (row[_CODE], element_id),
-                {
-                    "occupation_id": row[_CODE],
-                    "element_id": element_id,
-                    "importance": None,
-                    "level": None,
-                    "not_relevant": False,
-                    "recommend_suppress": False,
-                },
-            )
-            rating[scale] = _number(path, line, row["Data Value"], "Data Value")
-            rating["not_relevant"] = rating["not_relevant"] or row["Not Relevant"].strip() == "Y"
-            rating["recommend_suppress"] = rating["recommend_suppress"] or row["Recommend Suppress"].strip() == "Y"
+    elements, ratings = _read_ratings(paths, descriptions, occupation)
 
     technology: list[Row] = []
     path = paths["technology"]
-    for line, row in read_csv(path, [_CODE, "Example", "Commodity Code", "Commodity Title", "Hot Technology", "In Demand"]):
+    for line, row in read_csv(
+        path, [_CODE, "Example", "Commodity Code", "Commodity Title", "Hot Technology", "In Demand"]
+    ):
         occupation(path, line, row[_CODE])
         if not row["Example"].strip():
             raise IngestError(str(path), line, "empty Example")

@@ -60,10 +60,7 @@ def sync_rows(
     """
     table: Table = model.__table__  # type: ignore[attr-defined]
     key_columns = [column.name for column in table.primary_key.columns]
-    if not rows:
-        columns = key_columns
-    else:
-        columns = list(rows[0].keys())
+    columns = list(rows[0].keys()) if rows else key_columns
     compared = [name for name in columns if name not in key_columns]
     query = select(*(table.c[name] for name in key_columns + compared))
     if scope is not None:
@@ -107,6 +104,9 @@ def sync_rows(
         stale = [key for key in existing if key not in seen]
         where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in key_columns))
         for chunk in _chunks(stale):
-            session.execute(delete(table).where(where), [dict(zip((f"k_{n}" for n in key_columns), key, strict=True)) for key in chunk])
+            session.execute(
+                delete(table).where(where),
+                [dict(zip((f"k_{n}" for n in key_columns), key, strict=True)) for key in chunk],
+            )
         deleted = len(stale)
     return SyncCounts(inserted=len(to_insert), updated=len(to_update), deleted=deleted, unchanged=unchanged)

@@ -1,13 +1,13 @@
 """Every query credpath runs. Services call these; nothing outside ``storage`` writes SQL."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, update
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlmodel import Session, SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, SQLModel, col
 
 from credpath.storage.tables import (
     Credential,
@@ -86,7 +86,7 @@ def get_dataset(session: Session, name: str) -> Dataset | None:
 
 def list_datasets(session: Session) -> list[Dataset]:
     """All loaded datasets, by name."""
-    return list(session.scalars(select(Dataset).order_by(Dataset.name)))  # type: ignore[arg-type]
+    return list(session.scalars(select(Dataset).order_by(col(Dataset.name))))
 
 
 def put_dataset(session: Session, name: str, content_hash: str, version: str | None, stats: dict[str, Any]) -> None:
@@ -115,11 +115,11 @@ def _escape_like(text: str) -> str:
 
 
 def _lexical(
-    query: Select[tuple[T]],
-    label: InstrumentedAttribute[str],
-    haystack: InstrumentedAttribute[str],
+    query: Select[T],
+    label: Mapped[str],
+    haystack: Mapped[str],
     q: str | None,
-) -> tuple[Select[tuple[T]], list[ColumnElement[Any]]]:
+) -> tuple[Select[T], list[Any]]:
     """Filter on every token of ``q`` and return the ordering that ranks exact label matches first.
 
     Ranking tiers, best first: preferred label equals the query; an alternative label equals it;
@@ -143,7 +143,7 @@ def _lexical(
     return query, [tier, func.length(label), label]
 
 
-def _page(session: Session, query: Select[tuple[T]], order: Sequence[ColumnElement[Any]], limit: int, offset: int) -> Page[T]:
+def _page(session: Session, query: Select[T], order: Sequence[Any], limit: int, offset: int) -> Page[T]:
     total = int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
     items = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
     return Page(items=items, total=total)
@@ -151,33 +151,39 @@ def _page(session: Session, query: Select[tuple[T]], order: Sequence[ColumnEleme
 
 def search_skills(session: Session, q: str | None, limit: int, offset: int) -> Page[Skill]:
     """ESCO skills whose labels contain every word of ``q``, best label matches first."""
-    query, order = _lexical(select(Skill), Skill.preferred_label, Skill.search_text, q)  # type: ignore[arg-type]
+    query, order = _lexical(select(Skill), col(Skill.preferred_label), col(Skill.search_text), q)
     return _page(session, query, order, limit, offset)
 
 
-def search_occupations(session: Session, q: str | None, taxonomy: str | None, limit: int, offset: int) -> Page[Occupation]:
+def search_occupations(
+    session: Session, q: str | None, taxonomy: str | None, limit: int, offset: int
+) -> Page[Occupation]:
     """Occupations (ESCO and/or O*NET) whose labels or titles contain every word of ``q``."""
     base = select(Occupation)
     if taxonomy:
-        base = base.where(Occupation.taxonomy == taxonomy)  # type: ignore[arg-type]
-    query, order = _lexical(base, Occupation.preferred_label, Occupation.search_text, q)  # type: ignore[arg-type]
+        base = base.where(col(Occupation.taxonomy) == taxonomy)
+    query, order = _lexical(base, col(Occupation.preferred_label), col(Occupation.search_text), q)
     return _page(session, query, order, limit, offset)
 
 
-def search_credentials(session: Session, q: str | None, filters: CredentialFilters, limit: int, offset: int) -> Page[Credential]:
+def search_credentials(
+    session: Session, q: str | None, filters: CredentialFilters, limit: int, offset: int
+) -> Page[Credential]:
     """Active credentials matching ``q`` (title, provider, tags) and the structured filters."""
-    query = select(Credential).where(Credential.active)  # type: ignore[arg-type]
+    query = select(Credential).where(col(Credential.active))
     if filters.provider:
-        query = query.where(func.lower(Credential.provider) == filters.provider.casefold())
+        query = query.where(func.lower(col(Credential.provider)) == filters.provider.casefold())
     if filters.kind:
-        query = query.where(Credential.kind == filters.kind)  # type: ignore[arg-type]
+        query = query.where(col(Credential.kind) == filters.kind)
     if filters.level:
-        query = query.where(Credential.level == filters.level)  # type: ignore[arg-type]
+        query = query.where(col(Credential.level) == filters.level)
     if filters.source:
-        query = query.where(Credential.source == filters.source)  # type: ignore[arg-type]
+        query = query.where(col(Credential.source) == filters.source)
     if filters.max_hours is not None:
-        query = query.where(and_(Credential.duration_hours.is_not(None), Credential.duration_hours <= filters.max_hours))  # type: ignore[union-attr,operator]
-    query, order = _lexical(query, Credential.title, Credential.search_text, q)  # type: ignore[arg-type]
+        query = query.where(
+            and_(col(Credential.duration_hours).is_not(None), col(Credential.duration_hours) <= filters.max_hours)
+        )
+    query, order = _lexical(query, col(Credential.title), col(Credential.search_text), q)
     return _page(session, query, order, limit, offset)
 
 
@@ -194,23 +200,27 @@ def _concept_labels(session: Session, ids: Sequence[str]) -> dict[str, tuple[str
     if not ids:
         return {}
     found: dict[str, tuple[str, str]] = {}
-    for concept_id, label in session.execute(select(Skill.id, Skill.preferred_label).where(Skill.id.in_(ids))):  # type: ignore[attr-defined]
+    for concept_id, label in session.execute(
+        select(col(Skill.id), col(Skill.preferred_label)).where(col(Skill.id).in_(ids))
+    ):
         found[concept_id] = (label, "skill")
-    for concept_id, label in session.execute(select(SkillGroup.id, SkillGroup.preferred_label).where(SkillGroup.id.in_(ids))):  # type: ignore[attr-defined]
+    for concept_id, label in session.execute(
+        select(col(SkillGroup.id), col(SkillGroup.preferred_label)).where(col(SkillGroup.id).in_(ids))
+    ):
         found[concept_id] = (label, "skill_group")
     return found
 
 
 def skill_broader(session: Session, skill_id: str) -> list[tuple[str, str, str]]:
     """Direct parents of a skill as (id, label, kind), kind ``skill`` or ``skill_group``."""
-    ids = list(session.scalars(select(SkillBroader.broader_id).where(SkillBroader.concept_id == skill_id)))  # type: ignore[arg-type]
+    ids = list(session.scalars(select(col(SkillBroader.broader_id)).where(col(SkillBroader.concept_id) == skill_id)))
     labels = _concept_labels(session, ids)
     return sorted((concept, *labels.get(concept, ("", "unknown"))) for concept in ids)
 
 
 def skill_narrower(session: Session, skill_id: str) -> list[tuple[str, str, str]]:
     """Direct children of a skill or skill group as (id, label, kind)."""
-    ids = list(session.scalars(select(SkillBroader.concept_id).where(SkillBroader.broader_id == skill_id)))  # type: ignore[arg-type]
+    ids = list(session.scalars(select(col(SkillBroader.concept_id)).where(col(SkillBroader.broader_id) == skill_id)))
     labels = _concept_labels(session, ids)
     return sorted(((concept, *labels.get(concept, ("", "unknown"))) for concept in ids), key=lambda item: item[1])
 
@@ -218,25 +228,27 @@ def skill_narrower(session: Session, skill_id: str) -> list[tuple[str, str, str]
 def skill_relations(session: Session, skill_id: str) -> list[tuple[str, str, str, str]]:
     """Related skills as (id, label, relation_type, direction), direction ``outgoing`` or ``incoming``."""
     outgoing = session.execute(
-        select(SkillRelation.related_skill_id, Skill.preferred_label, SkillRelation.relation_type)
-        .join(Skill, Skill.id == SkillRelation.related_skill_id)  # type: ignore[arg-type]
-        .where(SkillRelation.skill_id == skill_id)  # type: ignore[arg-type]
+        select(col(SkillRelation.related_skill_id), col(Skill.preferred_label), col(SkillRelation.relation_type))
+        .join(Skill, col(Skill.id) == col(SkillRelation.related_skill_id))
+        .where(col(SkillRelation.skill_id) == skill_id)
     )
     incoming = session.execute(
-        select(SkillRelation.skill_id, Skill.preferred_label, SkillRelation.relation_type)
-        .join(Skill, Skill.id == SkillRelation.skill_id)  # type: ignore[arg-type]
-        .where(SkillRelation.related_skill_id == skill_id)  # type: ignore[arg-type]
+        select(col(SkillRelation.skill_id), col(Skill.preferred_label), col(SkillRelation.relation_type))
+        .join(Skill, col(Skill.id) == col(SkillRelation.skill_id))
+        .where(col(SkillRelation.related_skill_id) == skill_id)
     )
-    rows = [(i, label, rel, "outgoing") for i, label, rel in outgoing] + [(i, label, rel, "incoming") for i, label, rel in incoming]
+    rows = [(i, label, rel, "outgoing") for i, label, rel in outgoing] + [
+        (i, label, rel, "incoming") for i, label, rel in incoming
+    ]
     return sorted(rows, key=lambda item: (item[3], item[1]))
 
 
 def skill_occupation_count(session: Session, skill_id: str) -> dict[str, int]:
     """How many ESCO occupations list the skill, per relation type."""
     rows = session.execute(
-        select(OccupationSkill.relation_type, func.count())
-        .where(OccupationSkill.skill_id == skill_id)  # type: ignore[arg-type]
-        .group_by(OccupationSkill.relation_type)
+        select(col(OccupationSkill.relation_type), func.count())
+        .where(col(OccupationSkill.skill_id) == skill_id)
+        .group_by(col(OccupationSkill.relation_type))
     )
     return {relation: int(count) for relation, count in rows}
 
@@ -252,10 +264,10 @@ def get_occupation(session: Session, occupation_id: str) -> Occupation | None:
 def occupation_esco_skills(session: Session, occupation_id: str) -> list[tuple[Skill, str]]:
     """The ESCO skill profile: (skill, ``essential``/``optional``), essentials first, then by label."""
     rows = session.execute(
-        select(Skill, OccupationSkill.relation_type)
-        .join(OccupationSkill, OccupationSkill.skill_id == Skill.id)  # type: ignore[arg-type]
-        .where(OccupationSkill.occupation_id == occupation_id)  # type: ignore[arg-type]
-        .order_by(OccupationSkill.relation_type, Skill.preferred_label)
+        select(Skill, col(OccupationSkill.relation_type))
+        .join(OccupationSkill, col(OccupationSkill.skill_id) == col(Skill.id))
+        .where(col(OccupationSkill.occupation_id) == occupation_id)
+        .order_by(col(OccupationSkill.relation_type), col(Skill.preferred_label))
     )
     return [(skill, relation) for skill, relation in rows]
 
@@ -264,9 +276,9 @@ def occupation_onet_ratings(session: Session, occupation_id: str) -> list[tuple[
     """O*NET skill and knowledge ratings, most important first."""
     rows = session.execute(
         select(OnetElement, OnetOccupationElement)
-        .join(OnetOccupationElement, OnetOccupationElement.element_id == OnetElement.id)  # type: ignore[arg-type]
-        .where(OnetOccupationElement.occupation_id == occupation_id)  # type: ignore[arg-type]
-        .order_by(OnetOccupationElement.importance.desc(), OnetElement.name)  # type: ignore[union-attr]
+        .join(OnetOccupationElement, col(OnetOccupationElement.element_id) == col(OnetElement.id))
+        .where(col(OnetOccupationElement.occupation_id) == occupation_id)
+        .order_by(col(OnetOccupationElement.importance).desc(), col(OnetElement.name))
     )
     return [(element, rating) for element, rating in rows]
 
@@ -275,15 +287,15 @@ def occupation_technology(session: Session, occupation_id: str) -> list[OnetTech
     """O*NET technology skills, hot technologies first."""
     query = (
         select(OnetTechnologySkill)
-        .where(OnetTechnologySkill.occupation_id == occupation_id)  # type: ignore[arg-type]
-        .order_by(OnetTechnologySkill.hot_technology.desc(), OnetTechnologySkill.example)  # type: ignore[attr-defined]
+        .where(col(OnetTechnologySkill.occupation_id) == occupation_id)
+        .order_by(col(OnetTechnologySkill.hot_technology).desc(), col(OnetTechnologySkill.example))
     )
     return list(session.scalars(query))
 
 
 def occupation_broader(session: Session, occupation_id: str) -> list[OccupationBroader]:
     """Parents of an ESCO occupation (parent occupation or ISCO group)."""
-    return list(session.scalars(select(OccupationBroader).where(OccupationBroader.occupation_id == occupation_id)))  # type: ignore[arg-type]
+    return list(session.scalars(select(OccupationBroader).where(col(OccupationBroader.occupation_id) == occupation_id)))
 
 
 def crosswalk_for_esco(session: Session, occupation_id: str) -> Crosswalk | None:
@@ -294,10 +306,10 @@ def crosswalk_for_esco(session: Session, occupation_id: str) -> Crosswalk | None
 def crosswalk_for_onet(session: Session, onet_id: str) -> list[tuple[Crosswalk, str]]:
     """ESCO occupations that the crosswalk maps onto an O*NET occupation, with their labels."""
     rows = session.execute(
-        select(Crosswalk, Occupation.preferred_label)
-        .join(Occupation, Occupation.id == Crosswalk.esco_occupation_id)  # type: ignore[arg-type]
-        .where(Crosswalk.onet_occupation_id == onet_id)  # type: ignore[arg-type]
-        .order_by(Occupation.preferred_label)
+        select(Crosswalk, col(Occupation.preferred_label))
+        .join(Occupation, col(Occupation.id) == col(Crosswalk.esco_occupation_id))
+        .where(col(Crosswalk.onet_occupation_id) == onet_id)
+        .order_by(col(Occupation.preferred_label))
     )
     return [(row, label) for row, label in rows]
 
@@ -306,7 +318,9 @@ def onet_titles(session: Session) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Loaded O*NET code → title, and lower-cased alternate title → codes (for crosswalk resolution)."""
     titles: dict[str, str] = {}
     alternates: dict[str, set[str]] = {}
-    query = select(Occupation.id, Occupation.preferred_label, Occupation.alt_labels).where(Occupation.taxonomy == "onet")  # type: ignore[arg-type]
+    query = select(col(Occupation.id), col(Occupation.preferred_label), col(Occupation.alt_labels)).where(
+        col(Occupation.taxonomy) == "onet"
+    )
     for code, title, alt in session.execute(query):
         titles[code] = title
         for label in alt:
@@ -325,10 +339,10 @@ def get_credential(session: Session, credential_id: str) -> Credential | None:
 def credential_skills(session: Session, credential_id: str) -> list[tuple[CredentialSkill, str]]:
     """Skills aligned to a credential with their labels, most confident first."""
     rows = session.execute(
-        select(CredentialSkill, Skill.preferred_label)
-        .join(Skill, Skill.id == CredentialSkill.skill_id)  # type: ignore[arg-type]
-        .where(CredentialSkill.credential_id == credential_id)  # type: ignore[arg-type]
-        .order_by(CredentialSkill.confidence.desc(), Skill.preferred_label)  # type: ignore[attr-defined]
+        select(CredentialSkill, col(Skill.preferred_label))
+        .join(Skill, col(Skill.id) == col(CredentialSkill.skill_id))
+        .where(col(CredentialSkill.credential_id) == credential_id)
+        .order_by(col(CredentialSkill.confidence).desc(), col(Skill.preferred_label))
     )
     return [(row, label) for row, label in rows]
 
@@ -338,10 +352,14 @@ def retire_credentials(session: Session, source: str, keep: set[str]) -> int:
 
     Retired, not deleted: learners may hold them, and their history must survive a catalogue refresh.
     """
-    ids = set(session.scalars(select(Credential.id).where(and_(Credential.source == source, Credential.active))))  # type: ignore[arg-type]
+    ids = set(
+        session.scalars(
+            select(col(Credential.id)).where(and_(col(Credential.source) == source, col(Credential.active)))
+        )
+    )
     stale = sorted(ids - keep)
     for start in range(0, len(stale), 1000):
-        session.execute(update(Credential).where(Credential.id.in_(stale[start : start + 1000])).values(active=False))  # type: ignore[attr-defined]
+        session.execute(
+            update(Credential).where(col(Credential.id).in_(stale[start : start + 1000])).values(active=False)
+        )
     return len(stale)
-
-

@@ -40,7 +40,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _fk(target: str, *, primary_key: bool = False, index: bool = False) -> Any:  # noqa: ANN401 - SQLModel Field
+def _fk(target: str, *, primary_key: bool = False, index: bool = False) -> Any:
     """A string foreign key; deleting the parent deletes dependants (link rows are meaningless alone)."""
     return Field(
         sa_column=Column(

@@ -13,7 +13,9 @@ from credpath.storage.repositories import CredentialFilters
 
 __all__ = ["CredentialController"]
 
-Kind = Annotated[str | None, Parameter(max_length=40, description="e.g. course, specialization, professional_certificate")]
+Kind = Annotated[
+    str | None, Parameter(max_length=40, description="e.g. course, specialization, professional_certificate")
+]
 Level = Annotated[str | None, Parameter(max_length=20, description="beginner, intermediate, advanced or mixed")]
 Text = Annotated[str | None, Parameter(max_length=200)]
 
@@ -22,7 +24,7 @@ class CredentialController(Controller):
     """Micro-credentials from the loaded catalogues."""
 
     path = "/credentials"
-    tags = ["credentials"]
+    tags = ("credentials",)
 
     @get("/", sync_to_thread=True, summary="Search and filter credentials")
     def list_credentials(

@@ -14,7 +14,7 @@ class SystemController(Controller):
     """Operational endpoints."""
 
     path = "/health"
-    tags = ["system"]
+    tags = ("system",)
 
     @get("/", sync_to_thread=True, summary="Database reachable, data loaded, index state")
     def health(self, engine: Engine, settings: Settings) -> Response[Health]:

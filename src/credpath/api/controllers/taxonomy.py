@@ -20,7 +20,7 @@ class SkillController(Controller):
     """ESCO skills."""
 
     path = "/skills"
-    tags = ["skills"]
+    tags = ("skills",)
 
     @get("/", sync_to_thread=True, summary="Search ESCO skills by label")
     def list_skills(self, session: Session, q: Query = None, limit: Limit = 20, offset: Offset = 0) -> SkillPage:
@@ -37,7 +37,7 @@ class OccupationController(Controller):
     """ESCO and O*NET occupations."""
 
     path = "/occupations"
-    tags = ["occupations"]
+    tags = ("occupations",)
 
     @get("/", sync_to_thread=True, summary="Search occupations by title")
     def list_occupations(

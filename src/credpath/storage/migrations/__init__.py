@@ -1,0 +1,1 @@
+"""Alembic migrations (generated from ``storage.tables``, reviewed by hand)."""

