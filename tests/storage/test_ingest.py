@@ -44,16 +44,26 @@ def test_esco_counts_equal_the_files(loaded: Loaded, data_dir: Path) -> None:
     assert _count(engine, SkillBroader) == count(esco / "relations/broaderRelationsSkillPillar.csv.gz")
     assert _count(engine, OccupationBroader) == count(esco / "relations/broaderRelationsOccPillar.csv.gz")
     assert _count(engine, SkillGroup) == count(esco / "classification_en/skillGroups_en.csv.gz")
-    essential = sum(1 for r in records(esco / "relations/occupationSkillRelations.csv.gz") if r["relationType"] == "essential")
+    essential = sum(
+        1 for r in records(esco / "relations/occupationSkillRelations.csv.gz") if r["relationType"] == "essential"
+    )
     assert _count(engine, OccupationSkill, col(OccupationSkill.relation_type) == "essential") == essential
 
 
 def test_onet_counts_equal_the_files(loaded: Loaded, data_dir: Path) -> None:
     engine, _ = loaded
     onet = data_dir / DEFAULT_BUNDLE.onet
-    assert _count(engine, Occupation, col(Occupation.taxonomy) == "onet") == count(onet / "Occupation_Data.csv.gz") == 1_016
+    assert (
+        _count(engine, Occupation, col(Occupation.taxonomy) == "onet")
+        == count(onet / "Occupation_Data.csv.gz")
+        == 1_016
+    )
     # Skills and Knowledge hold one row per scale (IM, LV); credpath keeps one row per (occupation, element).
-    pairs = {(r["O*NET-SOC Code"], r["Element ID"]) for name in ("Skills", "Knowledge") for r in records(onet / f"{name}.csv.gz")}
+    pairs = {
+        (r["O*NET-SOC Code"], r["Element ID"])
+        for name in ("Skills", "Knowledge")
+        for r in records(onet / f"{name}.csv.gz")
+    }
     assert _count(engine, OnetOccupationElement) == len(pairs)
     assert _count(engine, OnetTechnologySkill) == count(onet / "Technology_Skills.csv.gz") == 32_627
     titles = {(r["O*NET-SOC Code"], r["Alternate Title"]) for r in records(onet / "Alternate_Titles.csv.gz")}
@@ -119,7 +129,13 @@ def test_data_analyst_profile_matches_the_relation_file(loaded: Loaded, data_dir
     engine, _ = loaded
     with Session(engine) as session:
         analyst = session.scalars(select(Occupation).where(col(Occupation.preferred_label) == "data analyst")).one()
-        stored = set(session.execute(select(OccupationSkill.skill_id, OccupationSkill.relation_type).where(col(OccupationSkill.occupation_id) == analyst.id)).all())
+        stored = set(
+            session.execute(
+                select(OccupationSkill.skill_id, OccupationSkill.relation_type).where(
+                    col(OccupationSkill.occupation_id) == analyst.id
+                )
+            ).all()
+        )
     relations = data_dir / DEFAULT_BUNDLE.esco / "relations/occupationSkillRelations.csv.gz"
     expected = {(r["skillUri"], r["relationType"]) for r in records(relations) if r["occupationUri"] == analyst.id}
     assert stored == expected

@@ -66,9 +66,7 @@ def test_wrong_layout_is_rejected(loaded: Loaded, data_dir: Path) -> None:
         ingest_catalog(engine, data_dir / "catalog_edx/edx.csv", "coursera", source="edx")
 
 
-def test_failure_midway_rolls_everything_back(
-    loaded: Loaded, esco_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_midway_rolls_everything_back(loaded: Loaded, esco_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fault after the skills table was written must leave no trace (one transaction per source)."""
     engine, _ = loaded
     skills = esco_copy / "classification_en/skills_en.csv.gz"

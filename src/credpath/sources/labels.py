@@ -13,7 +13,7 @@ def split_multi(cell: str, separator: str = "\n") -> list[str]:
     r"""Split a multi-valued cell, trimming and de-duplicating while keeping the published order.
 
     Example:
-        >>> split_multi("a\\n b\\n\\na")
+        >>> split_multi("a\n b\n\na")
         ['a', 'b']
     """
     seen: dict[str, None] = {}

@@ -3,7 +3,8 @@
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
 from credpath.api.controllers.taxonomy import Limit, Offset, Query
@@ -14,10 +15,10 @@ from credpath.storage.repositories import CredentialFilters
 __all__ = ["CredentialController"]
 
 Kind = Annotated[
-    str | None, Parameter(max_length=40, description="e.g. course, specialization, professional_certificate")
+    str | None, QueryParameter(max_length=40, description="e.g. course, specialization, professional_certificate")
 ]
-Level = Annotated[str | None, Parameter(max_length=20, description="beginner, intermediate, advanced or mixed")]
-Text = Annotated[str | None, Parameter(max_length=200)]
+Level = Annotated[str | None, QueryParameter(max_length=20, description="beginner, intermediate, advanced or mixed")]
+Text = Annotated[str | None, QueryParameter(max_length=200)]
 
 
 class CredentialController(Controller):
@@ -29,13 +30,13 @@ class CredentialController(Controller):
     @get("/", sync_to_thread=True, summary="Search and filter credentials")
     def list_credentials(
         self,
-        session: Session,
+        session: NamedDependency[Session],
         q: Query = None,
         provider: Text = None,
         kind: Kind = None,
         level: Level = None,
         source: Text = None,
-        max_hours: Annotated[float | None, Parameter(gt=0, le=100_000)] = None,
+        max_hours: Annotated[float | None, QueryParameter(gt=0, le=100_000)] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> CredentialPage:
@@ -44,6 +45,8 @@ class CredentialController(Controller):
         return catalog.list_credentials(session, q, filters, limit, offset)
 
     @get("/{credential_id:str}", sync_to_thread=True, summary="One credential with its aligned skills")
-    def get_credential(self, session: Session, credential_id: str) -> CredentialDetail:
+    def get_credential(
+        self, session: NamedDependency[Session], credential_id: Annotated[str, PathParameter(max_length=300)]
+    ) -> CredentialDetail:
         """Everything the catalogue published plus the ESCO skills the credential teaches."""
         return catalog.get_credential(session, credential_id)

@@ -1,6 +1,7 @@
 """Health."""
 
 from litestar import Controller, Response, get
+from litestar.di import NamedDependency
 from sqlalchemy import Engine
 
 from credpath.config import Settings
@@ -17,7 +18,7 @@ class SystemController(Controller):
     tags = ("system",)
 
     @get("/", sync_to_thread=True, summary="Database reachable, data loaded, index state")
-    def health(self, engine: Engine, settings: Settings) -> Response[Health]:
+    def health(self, engine: NamedDependency[Engine], settings: NamedDependency[Settings]) -> Response[Health]:
         """Return 200 when the database answers (``status`` says whether data is loaded), else 503."""
         state = catalog.health(engine, settings.models_dir)
         return Response(state, status_code=200 if state.database else 503)

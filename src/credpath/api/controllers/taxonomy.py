@@ -3,7 +3,8 @@
 from typing import Annotated, Literal
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
 from credpath.services import catalog
@@ -11,9 +12,9 @@ from credpath.services.views import OccupationDetail, OccupationPage, SkillDetai
 
 __all__ = ["OccupationController", "SkillController"]
 
-Query = Annotated[str | None, Parameter(description="words that must all appear in a label", max_length=200)]
-Limit = Annotated[int, Parameter(ge=1, le=100, description="page size")]
-Offset = Annotated[int, Parameter(ge=0, le=1_000_000, description="items to skip")]
+Query = Annotated[str | None, QueryParameter(description="words that must all appear in a label", max_length=200)]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="page size")]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000, description="items to skip")]
 
 
 class SkillController(Controller):
@@ -23,12 +24,16 @@ class SkillController(Controller):
     tags = ("skills",)
 
     @get("/", sync_to_thread=True, summary="Search ESCO skills by label")
-    def list_skills(self, session: Session, q: Query = None, limit: Limit = 20, offset: Offset = 0) -> SkillPage:
+    def list_skills(
+        self, session: NamedDependency[Session], q: Query = None, limit: Limit = 20, offset: Offset = 0
+    ) -> SkillPage:
         """Lexical search over preferred and alternative labels; exact label matches first."""
         return catalog.list_skills(session, q, limit, offset)
 
     @get("/{skill_id:path}", sync_to_thread=True, summary="One ESCO skill with hierarchy and related skills")
-    def get_skill(self, session: Session, skill_id: str) -> SkillDetail:
+    def get_skill(
+        self, session: NamedDependency[Session], skill_id: Annotated[str, PathParameter(max_length=300)]
+    ) -> SkillDetail:
         """``skill_id`` is the ESCO URI, URL-encoded, or just its UUID tail."""
         return catalog.get_skill(session, skill_id)
 
@@ -42,9 +47,11 @@ class OccupationController(Controller):
     @get("/", sync_to_thread=True, summary="Search occupations by title")
     def list_occupations(
         self,
-        session: Session,
+        session: NamedDependency[Session],
         q: Query = None,
-        taxonomy: Literal["esco", "onet"] | None = None,
+        taxonomy: Annotated[
+            Literal["esco", "onet"] | None, QueryParameter(description="restrict to one taxonomy")
+        ] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> OccupationPage:
@@ -52,6 +59,8 @@ class OccupationController(Controller):
         return catalog.list_occupations(session, q, taxonomy, limit, offset)
 
     @get("/{occupation_id:path}", sync_to_thread=True, summary="One occupation with its skill profile")
-    def get_occupation(self, session: Session, occupation_id: str) -> OccupationDetail:
+    def get_occupation(
+        self, session: NamedDependency[Session], occupation_id: Annotated[str, PathParameter(max_length=300)]
+    ) -> OccupationDetail:
         """``occupation_id`` is an ESCO URI (URL-encoded, or its UUID tail) or an O*NET-SOC code."""
         return catalog.get_occupation(session, occupation_id)
