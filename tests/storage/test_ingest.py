@@ -100,7 +100,7 @@ def test_crosswalk_and_catalogue_counts(loaded: Loaded, data_dir: Path) -> None:
 
 def _snapshot(engine: Engine) -> dict[str, object]:
     """Row counts plus an order-independent digest of every table's contents, timestamps excluded."""
-    from sqlmodel import SQLModel  # noqa: PLC0415
+    from sqlmodel import SQLModel
 
     digest: dict[str, object] = {}
     with engine.connect() as connection:
