@@ -30,6 +30,11 @@ __all__ = [
     "CredentialFilters",
     "Page",
     "count_rows",
+    "credential_text_rows",
+    "crosswalk_pairs",
+    "dataset_hashes",
+    "occupation_text_rows",
+    "skill_text_rows",
     "credential_skills",
     "crosswalk_for_esco",
     "crosswalk_for_onet",
@@ -363,3 +368,55 @@ def retire_credentials(session: Session, source: str, keep: set[str]) -> int:
             update(Credential).where(col(Credential.id).in_(stale[start : start + 1000])).values(active=False)
         )
     return len(stale)
+
+
+# --- rows for the embedding indexes ----------------------------------------------------------------------
+
+
+def skill_text_rows(session: Session) -> list[dict[str, Any]]:
+    """Every skill's id, labels and description, ordered by id (the index's item order)."""
+    query = select(Skill.id, Skill.preferred_label, Skill.alt_labels, Skill.description).order_by(col(Skill.id))
+    return [
+        {"id": i, "preferred_label": p, "alt_labels": a, "description": d} for i, p, a, d in session.execute(query)
+    ]
+
+
+def occupation_text_rows(session: Session) -> list[dict[str, Any]]:
+    """Every occupation's id, taxonomy and labels, ordered by id."""
+    query = select(Occupation.id, Occupation.taxonomy, Occupation.preferred_label, Occupation.alt_labels).order_by(
+        col(Occupation.id)
+    )
+    return [{"id": i, "taxonomy": t, "preferred_label": p, "alt_labels": a} for i, t, p, a in session.execute(query)]
+
+
+def credential_text_rows(session: Session) -> list[dict[str, Any]]:
+    """Active credentials' id, title, provider, tags, description and content hash, ordered by id."""
+    query = (
+        select(
+            Credential.id,
+            Credential.title,
+            Credential.provider,
+            Credential.skill_tags,
+            Credential.description,
+            Credential.content_hash,
+        )
+        .where(col(Credential.active))
+        .order_by(col(Credential.id))
+    )
+    return [
+        {"id": i, "title": t, "provider": p, "skill_tags": s, "description": d, "content_hash": h}
+        for i, t, p, s, d, h in session.execute(query)
+    ]
+
+
+def dataset_hashes(session: Session) -> dict[str, str]:
+    """Loaded dataset name → content hash."""
+    return {name: digest for name, digest in session.execute(select(Dataset.name, Dataset.content_hash))}
+
+
+def crosswalk_pairs(session: Session) -> list[tuple[str, str]]:
+    """(ESCO occupation, resolved O*NET occupation) for every resolved crosswalk row."""
+    query = select(Crosswalk.esco_occupation_id, Crosswalk.onet_occupation_id).where(
+        col(Crosswalk.onet_occupation_id).is_not(None)
+    )
+    return [(esco, onet) for esco, onet in session.execute(query) if onet is not None]

