@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run serve ingest test lint format bench clean
+.PHONY: install run serve ingest index test lint format bench eval clean
 
 install: $(VENV)/.installed
 
@@ -25,7 +25,11 @@ $(VENV)/.installed: pyproject.toml
 ingest: install
 	$(BIN)/credpath ingest default
 
-run: install ingest
+index: install
+	$(BIN)/credpath build-index
+
+# Ingest and index are no-ops when the data and indexes are unchanged, so `make run` restarts fast.
+run: install ingest index
 	$(BIN)/credpath serve
 
 serve: install
@@ -45,6 +49,9 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/ingest_bench.py
+
+eval: install ingest
+	$(BIN)/credpath eval --output benchmarks/results/eval.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -88,9 +88,21 @@ def loaded_sqlite_url(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) 
 
 
 @pytest.fixture(scope="session")
-def api_settings(loaded_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings pointing at the loaded database and an empty models directory."""
-    return Settings(database_url=loaded_sqlite_url, models_dir=tmp_path_factory.mktemp("models"))
+def models_dir(loaded_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The encoder exported and all three indexes built (with alignments) once per session (~100 s)."""
+    from credpath.services.build import build_all  # noqa: PLC0415
+
+    directory = tmp_path_factory.mktemp("models")
+    engine = create_db_engine(loaded_sqlite_url)
+    build_all(engine, directory)
+    engine.dispose()
+    return directory
+
+
+@pytest.fixture(scope="session")
+def api_settings(loaded_sqlite_url: str, models_dir: Path) -> Settings:
+    """Settings pointing at the loaded database and the built models directory."""
+    return Settings(database_url=loaded_sqlite_url, models_dir=models_dir)
 
 
 @pytest.fixture(scope="session")

@@ -143,6 +143,42 @@ def ingest_default_cmd(force: bool, progress: bool | None) -> None:
     )
 
 
+@main.command("build-index")
+@click.option(
+    "--force", is_flag=True, help="Rebuild even if the indexes match the database (vectors are still reused)."
+)
+@click.option(
+    "--only", type=click.Choice(["skills", "occupations", "credentials"]), multiple=True, help="Build only these."
+)
+@_progress
+def build_index_cmd(force: bool, only: tuple[str, ...], progress: bool | None) -> None:
+    """Export the encoder to ONNX if needed and build the embedding indexes that are missing or stale."""
+    from credpath.services.build import build_all
+
+    settings = _settings()
+    try:
+        build_all(
+            _engine(settings), settings.models_dir, names=only or None, force=force, show_progress=_show(progress)
+        )
+    except (CredpathError, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command("eval")
+@click.option("--sample", default=2000, show_default=True, help="Queries per generated dev set.")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JSON results here."
+)
+def eval_cmd(sample: int, output: Path | None) -> None:
+    """Measure linking quality on the dev sets (baseline vs credpath) and print the table."""
+    from credpath.services.build import evaluate
+
+    settings = _settings()
+    report = evaluate(_engine(settings), settings.models_dir, sample=sample, output=output)
+    click.echo(report.table())
+
+
 @main.command("migrate")
 def migrate_cmd() -> None:
     """Bring the database schema up to date."""

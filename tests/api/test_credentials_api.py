@@ -34,7 +34,13 @@ def test_detail_shows_published_fields(client: TestClient) -> None:
     assert body["kind"] == "professional_certificate"
     # This row's published description belongs to another course (SOURCE.md); ingest dropped it.
     assert body["description"] is None
-    assert body["skills"] == []
+    # Inferred ESCO skills, each with a confidence and the evidence it came from.
+    aligned = {s["label"]: s for s in body["skills"]}
+    assert "SQL" in aligned
+    assert aligned["SQL"]["source"] == "inferred"
+    assert aligned["SQL"]["confidence"] > 0.9
+    assert "tag 'SQL'" in aligned["SQL"]["evidence"]
+    assert all(0 < s["confidence"] <= 1 for s in body["skills"])
 
 
 def test_edx_truncated_institution_was_restored(client: TestClient) -> None:

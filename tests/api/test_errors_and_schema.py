@@ -72,7 +72,9 @@ def test_health_reports_data_and_index(client: TestClient) -> None:
     assert body["counts"]["skills"] == 13_896
     assert body["counts"]["occupations"] == 3_007 + 1_016
     assert {d["name"] for d in body["datasets"]} >= {"esco", "onet", "crosswalk", "catalog:edx"}
-    assert body["index"]["state"] == "absent"
+    assert body["index"]["state"] == "ready"
+    assert body["index"]["indexes"] == {"skills": "ready", "occupations": "ready", "credentials": "ready"}
+    assert body["index"]["encoder"] == "onnx-int8"
 
 
 def test_health_on_an_empty_database_is_degraded(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -83,4 +85,8 @@ def test_health_on_an_empty_database_is_degraded(tmp_path) -> None:  # type: ign
     with TestClient(app) as fresh:
         body = fresh.get("/v1/health").json()
         assert (body["status"], body["data_loaded"]) == ("degraded", False)
+        assert body["index"]["state"] == "absent"
+        refused = fresh.post("/v1/skills/match", json={"texts": ["SQL"]})
+        assert refused.status_code == 503
+        assert "build-index" in refused.json()["detail"]
         assert fresh.get("/v1/skills").json() == {"items": [], "total": 0, "limit": 20, "offset": 0}

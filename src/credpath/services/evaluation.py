@@ -84,11 +84,9 @@ def _kind_mask(index: VectorIndex, kinds: list[str], wanted: set[str]) -> np.nda
     return np.array([kind in wanted for kind in kinds])
 
 
-def _holdout(
-    index: VectorIndex, texts: list[Any], n: int, seed: int
-) -> tuple[list[str], list[set[str]], np.ndarray]:
+def _holdout(index: VectorIndex, texts: list[Any], n: int, seed: int) -> tuple[list[str], list[set[str]], np.ndarray]:
     """Pick ``n`` alternative labels of distinct items and a mask removing exactly those vectors."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible sampling, not security
     by_item: dict[str, list[int]] = defaultdict(list)
     for row, text in enumerate(texts):
         if text.kind in {"alternative", "alternate_title"}:
@@ -122,9 +120,7 @@ def _evaluate(
         log.info("eval %s / %s: %s", name, method, results[name][method])
 
 
-def _extraction_sweep(
-    linker: TextLinker, sentences: list[dict[str, Any]], thresholds: list[float]
-) -> dict[str, Any]:
+def _extraction_sweep(linker: TextLinker, sentences: list[dict[str, Any]], thresholds: list[float]) -> dict[str, Any]:
     rows = []
     for threshold in thresholds:
         tp = fp = fn = noisy = 0
@@ -236,7 +232,7 @@ def run_evaluation(
     for esco, onet in pairs:
         esco_for_onet[onet].add(esco)
     titles = [(row["alt_labels"], esco_for_onet[row["id"]]) for row in occupation_rows if row["id"] in esco_for_onet]
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible sampling, not security
     flat = [(title, gold_set) for labels, gold_set in titles for title in labels]
     rng.shuffle(flat)
     flat = flat[:sample]

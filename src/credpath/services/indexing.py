@@ -112,9 +112,7 @@ def _previous_vectors(directory: Path, backend: str) -> dict[int, np.ndarray]:
     return {int(h): old.vectors[row] for row, h in enumerate(old.hashes)}
 
 
-def _encode_missing(
-    encoder: Encoder, texts: Sequence[str], show_progress: bool, label: str
-) -> tuple[np.ndarray, int]:
+def _encode_missing(encoder: Encoder, texts: Sequence[str], show_progress: bool, label: str) -> tuple[np.ndarray, int]:
     vectors = np.empty((len(texts), encoder.dim), dtype=np.float32)
     with tqdm(total=len(texts), desc=f"embed {label}", unit="text", disable=not show_progress, leave=False) as bar:
         for start in range(0, len(texts), _ENCODE_CHUNK):
@@ -157,7 +155,9 @@ def build_index(
         _rows, texts = _rows_and_texts(session, name)
     current = VectorIndex.read_manifest(directory)
     if not force and select is None and current is not None and current.source_hash == fingerprint:
-        report = IndexBuildReport(name, "fresh", current.n_items, current.n_vectors, 0, 0, time.perf_counter() - started)
+        report = IndexBuildReport(
+            name, "fresh", current.n_items, current.n_vectors, 0, 0, time.perf_counter() - started
+        )
         log.info("%s", report.summary())
         return report
     if select is not None:
@@ -202,7 +202,13 @@ def build_index(
         index.build_ann()
     index.save(directory)
     report = IndexBuildReport(
-        name, "built", len(item_ids), len(texts), embedded, len(texts) - len(missing_rows), time.perf_counter() - started
+        name,
+        "built",
+        len(item_ids),
+        len(texts),
+        embedded,
+        len(texts) - len(missing_rows),
+        time.perf_counter() - started,
     )
     log.info("%s", report.summary())
     return report

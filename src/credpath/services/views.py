@@ -15,15 +15,26 @@ __all__ = [
     "CredentialSummary",
     "CrosswalkLink",
     "DatasetState",
+    "EscoProfile",
+    "ExtractionResponse",
     "Health",
     "IndexState",
     "OccupationDetail",
+    "OccupationMatch",
+    "OccupationMatchResponse",
+    "OccupationMatchResult",
     "OccupationPage",
     "OccupationSkillEntry",
     "OccupationSummary",
     "OnetRating",
+    "ProfileLink",
+    "ProfileSkill",
     "RelatedSkill",
     "SkillDetail",
+    "SkillMatch",
+    "SkillMatchResponse",
+    "SkillMatchResult",
+    "SkillMention",
     "SkillPage",
     "SkillSummary",
     "TechnologySkillView",
@@ -134,6 +145,32 @@ class CrosswalkLink(msgspec.Struct, frozen=True):
     resolution: str | None
 
 
+class ProfileLink(msgspec.Struct, frozen=True):
+    """An ESCO occupation an O*NET occupation borrows skills from, and how it was linked."""
+
+    occupation_id: str
+    label: str
+    method: str
+    score: float | None
+
+
+class ProfileSkill(msgspec.Struct, frozen=True):
+    """A skill of a borrowed ESCO profile; ``share`` = fraction of linked ESCO occupations listing it."""
+
+    skill_id: str
+    label: str
+    relation_type: str
+    share: float
+
+
+class EscoProfile(msgspec.Struct, frozen=True):
+    """The ESCO skill profile of an O*NET occupation, through the crosswalk or the nearest ESCO occupation."""
+
+    via: list[ProfileLink]
+    essential_skills: list[ProfileSkill]
+    optional_skills: list[ProfileSkill]
+
+
 class OccupationDetail(msgspec.Struct, frozen=True):
     """An occupation with its skill profile and its links to the other taxonomy."""
 
@@ -151,6 +188,7 @@ class OccupationDetail(msgspec.Struct, frozen=True):
     onet_ratings: list[OnetRating]
     technology_skills: list[TechnologySkillView]
     crosswalk: list[CrosswalkLink]
+    esco_profile: EscoProfile | None = None
 
 
 class OccupationPage(msgspec.Struct, frozen=True):
@@ -237,10 +275,12 @@ class DatasetState(msgspec.Struct, frozen=True):
 
 
 class IndexState(msgspec.Struct, frozen=True):
-    """State of the embedding indexes under the models directory."""
+    """State of the embedding indexes: ``ready``, ``stale`` (data changed since the build) or ``absent``."""
 
     state: str
     detail: str
+    indexes: dict[str, str] = msgspec.field(default_factory=dict)
+    encoder: str | None = None
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -252,3 +292,63 @@ class Health(msgspec.Struct, frozen=True):
     counts: dict[str, int]
     datasets: list[DatasetState]
     index: IndexState
+
+
+class SkillMatch(msgspec.Struct, frozen=True):
+    """A ranked skill."""
+
+    skill_id: str
+    label: str
+    score: float
+
+
+class SkillMatchResult(msgspec.Struct, frozen=True):
+    """Ranked skills for one input text."""
+
+    matches: list[SkillMatch]
+
+
+class SkillMatchResponse(msgspec.Struct, frozen=True):
+    """One result per input text, in input order."""
+
+    results: list[SkillMatchResult]
+
+
+class SkillMention(msgspec.Struct, frozen=True):
+    """A skill found in a text: the phrase that names it, its sentence, offsets, score."""
+
+    skill_id: str
+    label: str
+    score: float
+    text: str
+    start: int
+    end: int
+    sentence: str
+
+
+class ExtractionResponse(msgspec.Struct, frozen=True):
+    """Skill mentions in reading order; ``threshold`` is the calibrated minimum score applied."""
+
+    mentions: list[SkillMention]
+    threshold: float
+
+
+class OccupationMatch(msgspec.Struct, frozen=True):
+    """A ranked occupation."""
+
+    occupation_id: str
+    label: str
+    taxonomy: str
+    score: float
+
+
+class OccupationMatchResult(msgspec.Struct, frozen=True):
+    """Ranked occupations for one input title."""
+
+    matches: list[OccupationMatch]
+
+
+class OccupationMatchResponse(msgspec.Struct, frozen=True):
+    """One result per input title, in input order."""
+
+    results: list[OccupationMatchResult]

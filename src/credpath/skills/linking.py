@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex
+from credpath.skills.boilerplate import BOILERPLATE_PROTOTYPES
 
 __all__ = ["LinkerConfig", "Mention", "Span", "TextLinker", "phrases", "split_sentences"]
 
@@ -36,6 +37,9 @@ _LEADING_FLUFF = re.compile(
     r")\b[\s,]*)+",
     re.IGNORECASE,
 )
+# Second-level cut of a long phrase before a preposition: "write SQL queries against our warehouse"
+# also yields "write SQL queries", so the object of the skill is not drowned by its context.
+_PREPOSITION_SPLIT = re.compile(r"\s+(?=(?:against|for|to|in|on|at|from|into|within|across|under|using|via|by)\b)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#.\-']*")
 
 
@@ -70,10 +74,19 @@ class LinkerConfig:
     candidates: int = 40
     # Phrases shorter than this many letters are dropped (stray words like "etc").
     min_phrase_letters: int = 3
+    # Extraction keeps, per phrase, only items within this margin of the phrase's best item: a phrase
+    # usually names one skill, and its runners-up are neighbours, not further mentions.
+    extract_margin: float = 0.03
+    # A sentence at least this similar to a boilerplate prototype (benefits, pay, equality, applying) is
+    # skipped unless an item matches it at ``boilerplate_override`` or more.
+    boilerplate_similarity: float = 0.45
+    boilerplate_override: float = 0.9
+    # Phrases longer than this many words are also cut before prepositions (see _PREPOSITION_SPLIT).
+    split_words: int = 4
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentences and bullet items of a longer text, with offsets.
+    r"""Sentences and bullet items of a longer text, with offsets.
 
     Example:
         >>> [s.text for s in split_sentences("Know SQL. Use Excel!\\n• Drive a forklift")]
@@ -92,7 +105,19 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-def phrases(sentence: Span, min_letters: int = 3) -> list[Span]:
+def _subphrases(phrase: Span, split_words: int, min_letters: int) -> list[Span]:
+    """Heads of a long phrase cut before each preposition ("write SQL queries against X" → "write SQL queries")."""
+    if _word_count(phrase.text) <= split_words:
+        return []
+    out = []
+    for match in _PREPOSITION_SPLIT.finditer(phrase.text):
+        head = phrase.text[: match.start()].strip(" ,")
+        if sum(c.isalpha() for c in head) >= min_letters and head != phrase.text:
+            out.append(Span(phrase.start, phrase.start + len(head), head))
+    return out
+
+
+def phrases(sentence: Span, min_letters: int = 3, split_words: int | None = None) -> list[Span]:
     """Clauses and list items of a sentence, with leading requirement boilerplate removed.
 
     Example:
@@ -108,7 +133,10 @@ def phrases(sentence: Span, min_letters: int = 3) -> list[Span]:
         core = _LEADING_FLUFF.sub("", piece.strip()).strip(" .!?;:,-")
         if sum(c.isalpha() for c in core) >= min_letters:
             offset = sentence.start + position + piece.find(core)
-            out.append(Span(offset, offset + len(core), core))
+            span = Span(offset, offset + len(core), core)
+            out.append(span)
+            if split_words is not None:
+                out.extend(_subphrases(span, split_words, min_letters))
         position = match.end() if match else len(text)
     return out
 
@@ -130,11 +158,14 @@ class TextLinker:
         self.encoder = encoder
         self.index = index
         self.config = config or LinkerConfig()
+        self._prototypes: npt.NDArray[np.float32] | None = None
 
     def _candidates(self, text: str, use_phrases: bool) -> list[str]:
         if not use_phrases or _word_count(text) <= self.config.short_words:
             return [text]
-        found = [p.text for p in phrases(Span(0, len(text), text), self.config.min_phrase_letters)]
+        found = [
+            p.text for p in phrases(Span(0, len(text), text), self.config.min_phrase_letters, self.config.split_words)
+        ]
         return [text, *dict.fromkeys(p for p in found if p != text)]
 
     def _fuse(
@@ -176,29 +207,43 @@ class TextLinker:
         return out
 
     def extract(self, text: str, threshold: float, per_sentence: int = 5) -> list[Mention]:
-        """Items mentioned in a longer text: per sentence, the best items scoring at least ``threshold``.
+        """Items mentioned in a longer text, each reported once where it scored best.
 
-        Each item is reported once, at the sentence and phrase where it scored best.
+        Per sentence, every candidate (the sentence and its phrases) keeps its best item and any item
+        within ``extract_margin`` of it, if they reach ``threshold``; sentences that read as boilerplate
+        are skipped unless they name an item almost verbatim.
         """
         sentences = split_sentences(text)
         units: list[tuple[Span, list[Span]]] = []
         for sentence in sentences:
-            parts = phrases(sentence, self.config.min_phrase_letters) if _word_count(sentence.text) > self.config.short_words else []
+            long = _word_count(sentence.text) > self.config.short_words
+            parts = phrases(sentence, self.config.min_phrase_letters, self.config.split_words) if long else []
             units.append((sentence, [sentence, *[p for p in parts if p.text != sentence.text]]))
         flat = [span.text for _, spans in units for span in spans]
         if not flat:
             return []
         vectors = self.encoder.encode(flat)
+        boilerplate = self._boilerplate_scores(vectors[[sum(len(s) for _, s in units[:i]) for i in range(len(units))]])
         best: dict[int, Mention] = {}
         start = 0
-        for sentence, spans in units:
+        for (sentence, spans), noise in zip(units, boilerplate, strict=True):
             block = vectors[start : start + len(spans)]
             start += len(spans)
-            items, scores, rows = self._fuse(block, per_sentence, None)
-            for item, score, row in zip(items, scores, rows, strict=True):
-                if score < threshold:
-                    break
-                current = best.get(int(item))
-                if current is None or score > current.score:
-                    best[int(item)] = Mention(int(item), float(score), sentence, spans[int(row)])
-        return sorted(best.values(), key=lambda m: (m.sentence.start, -m.score))
+            found = self.index.search(block, per_sentence)
+            items = np.unique(np.concatenate(found.positions))
+            scores = self.index.score_items(block, items)
+            floor = threshold if noise < self.config.boilerplate_similarity else self.config.boilerplate_override
+            for row, span in enumerate(spans):
+                top = float(scores[row].max()) if len(items) else 0.0
+                for column in np.flatnonzero(scores[row] >= max(floor, top - self.config.extract_margin)):
+                    item, score = int(items[column]), float(scores[row, column])
+                    current = best.get(item)
+                    if current is None or score > current.score:
+                        best[item] = Mention(item, score, sentence, span)
+        return sorted(best.values(), key=lambda m: (m.sentence.start, m.phrase.start, -m.score))
+
+    def _boilerplate_scores(self, sentence_vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        if self._prototypes is None:
+            self._prototypes = self.encoder.encode(list(BOILERPLATE_PROTOTYPES))
+        similarity: npt.NDArray[np.float32] = (sentence_vectors @ self._prototypes.T).max(axis=1).astype(np.float32)
+        return similarity

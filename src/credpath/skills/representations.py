@@ -21,14 +21,17 @@ __all__ = [
 ]
 
 # Bump when the texts or weights below change: it is part of every index's fingerprint.
-REPRESENTATION_VERSION = "2"
+REPRESENTATION_VERSION = "3"
 
 WEIGHTS: Mapping[str, float] = {
     "preferred": 1.0,
-    "alternative": 1.0,
+    # An exact alternative label is strong evidence, but when a text equals one skill's preferred label
+    # and another's alternative label (ESCO lists "SQL" under "database management systems" too), the
+    # skill that is *named* so should win.
+    "alternative": 0.98,
     "description": 0.9,
     "title": 1.0,
-    "alternate_title": 1.0,
+    "alternate_title": 0.98,
     "summary": 1.0,
 }
 # Descriptions are cut to their first sentences: MiniLM was trained on <=128 tokens and the opening

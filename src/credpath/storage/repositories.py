@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, SQLModel, col
 
@@ -16,6 +16,7 @@ from credpath.storage.tables import (
     Dataset,
     Occupation,
     OccupationBroader,
+    OccupationLink,
     OccupationSkill,
     OnetElement,
     OnetOccupationElement,
@@ -30,14 +31,15 @@ __all__ = [
     "CredentialFilters",
     "Page",
     "count_rows",
-    "credential_text_rows",
-    "crosswalk_pairs",
-    "dataset_hashes",
-    "occupation_text_rows",
-    "skill_text_rows",
     "credential_skills",
+    "credential_text_rows",
+    "credentials_to_align",
+    "crosswalk_confidence",
     "crosswalk_for_esco",
     "crosswalk_for_onet",
+    "crosswalk_pairs",
+    "dataset_hashes",
+    "esco_skill_relations",
     "get_credential",
     "get_dataset",
     "get_occupation",
@@ -45,10 +47,14 @@ __all__ = [
     "list_datasets",
     "occupation_broader",
     "occupation_esco_skills",
+    "occupation_links",
     "occupation_onet_ratings",
     "occupation_technology",
+    "occupation_text_rows",
+    "onet_occupations_for_links",
     "onet_titles",
     "put_dataset",
+    "replace_inferred_skills",
     "retire_credentials",
     "search_credentials",
     "search_occupations",
@@ -57,6 +63,7 @@ __all__ = [
     "skill_narrower",
     "skill_occupation_count",
     "skill_relations",
+    "skill_text_rows",
 ]
 
 T = TypeVar("T", bound=SQLModel)
@@ -375,17 +382,17 @@ def retire_credentials(session: Session, source: str, keep: set[str]) -> int:
 
 def skill_text_rows(session: Session) -> list[dict[str, Any]]:
     """Every skill's id, labels and description, ordered by id (the index's item order)."""
-    query = select(Skill.id, Skill.preferred_label, Skill.alt_labels, Skill.description).order_by(col(Skill.id))
-    return [
-        {"id": i, "preferred_label": p, "alt_labels": a, "description": d} for i, p, a, d in session.execute(query)
-    ]
+    query = select(col(Skill.id), col(Skill.preferred_label), col(Skill.alt_labels), col(Skill.description)).order_by(
+        col(Skill.id)
+    )
+    return [{"id": i, "preferred_label": p, "alt_labels": a, "description": d} for i, p, a, d in session.execute(query)]
 
 
 def occupation_text_rows(session: Session) -> list[dict[str, Any]]:
     """Every occupation's id, taxonomy and labels, ordered by id."""
-    query = select(Occupation.id, Occupation.taxonomy, Occupation.preferred_label, Occupation.alt_labels).order_by(
-        col(Occupation.id)
-    )
+    query = select(
+        col(Occupation.id), col(Occupation.taxonomy), col(Occupation.preferred_label), col(Occupation.alt_labels)
+    ).order_by(col(Occupation.id))
     return [{"id": i, "taxonomy": t, "preferred_label": p, "alt_labels": a} for i, t, p, a in session.execute(query)]
 
 
@@ -393,12 +400,12 @@ def credential_text_rows(session: Session) -> list[dict[str, Any]]:
     """Active credentials' id, title, provider, tags, description and content hash, ordered by id."""
     query = (
         select(
-            Credential.id,
-            Credential.title,
-            Credential.provider,
-            Credential.skill_tags,
-            Credential.description,
-            Credential.content_hash,
+            col(Credential.id),
+            col(Credential.title),
+            col(Credential.provider),
+            col(Credential.skill_tags),
+            col(Credential.description),
+            col(Credential.content_hash),
         )
         .where(col(Credential.active))
         .order_by(col(Credential.id))
@@ -411,12 +418,101 @@ def credential_text_rows(session: Session) -> list[dict[str, Any]]:
 
 def dataset_hashes(session: Session) -> dict[str, str]:
     """Loaded dataset name → content hash."""
-    return {name: digest for name, digest in session.execute(select(Dataset.name, Dataset.content_hash))}
+    query = select(col(Dataset.name), col(Dataset.content_hash))
+    return {name: digest for name, digest in session.execute(query)}  # noqa: C416 - rows are not pairs to dict()
 
 
 def crosswalk_pairs(session: Session) -> list[tuple[str, str]]:
-    """(ESCO occupation, resolved O*NET occupation) for every resolved crosswalk row."""
-    query = select(Crosswalk.esco_occupation_id, Crosswalk.onet_occupation_id).where(
-        col(Crosswalk.onet_occupation_id).is_not(None)
+    """(ESCO occupation, resolved O*NET occupation) for resolved rows whose ESCO occupation is loaded."""
+    query = (
+        select(col(Crosswalk.esco_occupation_id), col(Crosswalk.onet_occupation_id))
+        .join(Occupation, col(Occupation.id) == col(Crosswalk.esco_occupation_id))
+        .where(col(Crosswalk.onet_occupation_id).is_not(None))
     )
     return [(esco, onet) for esco, onet in session.execute(query) if onet is not None]
+
+
+# --- inferred alignments and O*NET -> ESCO links ------------------------------------------------------------
+
+
+def credentials_to_align(session: Session, everything: bool) -> list[dict[str, Any]]:
+    """Active credentials whose skills must be (re)inferred: changed since last time, or all."""
+    query = select(
+        col(Credential.id),
+        col(Credential.title),
+        col(Credential.skill_tags),
+        col(Credential.description),
+        col(Credential.content_hash),
+    ).where(col(Credential.active))
+    if not everything:
+        query = query.where(
+            (col(Credential.aligned_hash).is_(None)) | (col(Credential.aligned_hash) != col(Credential.content_hash))
+        )
+    return [
+        {"id": i, "title": t, "skill_tags": s, "description": d, "content_hash": h}
+        for i, t, s, d, h in session.execute(query.order_by(col(Credential.id)))
+    ]
+
+
+def replace_inferred_skills(
+    session: Session, alignments: dict[str, list[dict[str, Any]]], content_hashes: dict[str, str]
+) -> int:
+    """For each credential given, replace its ``inferred`` skills and record the content they came from."""
+    ids = list(alignments)
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        session.execute(
+            delete(CredentialSkill).where(
+                col(CredentialSkill.credential_id).in_(batch), col(CredentialSkill.source) == "inferred"
+            )
+        )
+    rows = [
+        {"credential_id": credential, "source": "inferred", **row}
+        for credential, found in alignments.items()
+        for row in found
+    ]
+    for start in range(0, len(rows), 2000):
+        session.execute(insert(CredentialSkill), rows[start : start + 2000])
+    for credential, digest in content_hashes.items():
+        session.execute(update(Credential).where(col(Credential.id) == credential).values(aligned_hash=digest))
+    return len(rows)
+
+
+def onet_occupations_for_links(session: Session) -> list[dict[str, Any]]:
+    """O*NET occupations with their title, for nearest-ESCO linking."""
+    query = select(col(Occupation.id), col(Occupation.preferred_label)).where(col(Occupation.taxonomy) == "onet")
+    return [{"id": i, "preferred_label": p} for i, p in session.execute(query.order_by(col(Occupation.id)))]
+
+
+def occupation_links(session: Session, onet_id: str) -> list[tuple[OccupationLink, str]]:
+    """ESCO occupations an O*NET occupation borrows its ESCO profile from, with their labels."""
+    rows = session.execute(
+        select(OccupationLink, col(Occupation.preferred_label))
+        .join(Occupation, col(Occupation.id) == col(OccupationLink.esco_id))
+        .where(col(OccupationLink.onet_id) == onet_id)
+        .order_by(col(OccupationLink.score).desc())
+    )
+    return [(link, label) for link, label in rows]
+
+
+def esco_skill_relations(session: Session, occupation_ids: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
+    """(occupation, skill, relation, skill label) for several ESCO occupations at once."""
+    if not occupation_ids:
+        return []
+    query = (
+        select(
+            col(OccupationSkill.occupation_id),
+            col(OccupationSkill.skill_id),
+            col(OccupationSkill.relation_type),
+            col(Skill.preferred_label),
+        )
+        .join(Skill, col(Skill.id) == col(OccupationSkill.skill_id))
+        .where(col(OccupationSkill.occupation_id).in_(list(occupation_ids)))
+    )
+    return [(o, s, r, label) for o, s, r, label in session.execute(query)]
+
+
+def crosswalk_confidence(session: Session) -> dict[str, float | None]:
+    """ESCO occupation → the crosswalk's confidence for its mapping."""
+    query = select(col(Crosswalk.esco_occupation_id), col(Crosswalk.confidence))
+    return {esco: c for esco, c in session.execute(query)}  # noqa: C416 - rows are not pairs to dict()

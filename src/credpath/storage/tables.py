@@ -24,6 +24,7 @@ __all__ = [
     "LearnerSkill",
     "Occupation",
     "OccupationBroader",
+    "OccupationLink",
     "OccupationSkill",
     "OnetElement",
     "OnetOccupationElement",
@@ -222,6 +223,21 @@ class Crosswalk(SQLModel, table=True):
     matching_job_titles: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
+class OccupationLink(SQLModel, table=True):
+    """An O*NET occupation's ESCO counterpart, whose skill profile it borrows.
+
+    ``method`` is ``crosswalk`` (Nesta's mapping; ``score`` = its confidence) or ``nearest`` (the most
+    similar ESCO occupation by title, where the crosswalk has no row; ``score`` = cosine).
+    """
+
+    __tablename__ = "occupation_link"
+
+    onet_id: str = _fk("occupation.id", primary_key=True)
+    esco_id: str = _fk("occupation.id", primary_key=True, index=True)
+    method: str
+    score: float | None = None
+
+
 # --- credentials ---------------------------------------------------------------------------------------
 
 
@@ -258,6 +274,8 @@ class Credential(SQLModel, table=True):
     content_hash: str = ""
     # False once the catalogue no longer lists it: kept for learners who hold it, never recommended.
     active: bool = Field(default=True, index=True)
+    # content_hash at the time skills were last inferred for it; differs -> re-align only this one.
+    aligned_hash: str | None = None
     updated_at: datetime = Field(default_factory=_now)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 
 from credpath.config import Settings
 from credpath.services import catalog
+from credpath.services.semantic import SemanticService
 from credpath.services.views import Health
 
 __all__ = ["SystemController"]
@@ -18,7 +19,12 @@ class SystemController(Controller):
     tags = ("system",)
 
     @get("/", sync_to_thread=True, summary="Database reachable, data loaded, index state")
-    def health(self, engine: NamedDependency[Engine], settings: NamedDependency[Settings]) -> Response[Health]:
+    def health(
+        self,
+        engine: NamedDependency[Engine],
+        settings: NamedDependency[Settings],
+        semantic: NamedDependency[SemanticService],
+    ) -> Response[Health]:
         """Return 200 when the database answers (``status`` says whether data is loaded), else 503."""
-        state = catalog.health(engine, settings.models_dir)
+        state = catalog.health(engine, settings.models_dir, semantic.encoder.backend)
         return Response(state, status_code=200 if state.database else 503)

@@ -1,0 +1,191 @@
+"""Semantic matching served by the API: skills for texts, mentions in documents, occupations for titles.
+
+One :class:`SemanticService` is created at start-up (encoder session, memory-mapped indexes, item
+labels) and shared by all requests; it refuses to serve from an index whose manifest no longer
+matches the database (stale), raising :class:`ArtifactError` instead.
+"""
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from credpath.errors import ArtifactError, InvalidInputError
+from credpath.ml.encoder import CachedEncoder, Encoder
+from credpath.ml.export import load_serving_encoder
+from credpath.ml.index import VectorIndex
+from credpath.services import views
+from credpath.services.indexing import INDEX_NAMES, index_dir, index_state
+from credpath.skills.linking import TextLinker
+from credpath.storage import repositories as repo
+
+__all__ = ["EXTRACTION_THRESHOLD", "MAX_TEXTS", "MAX_TEXT_CHARS", "SemanticService"]
+
+log = logging.getLogger(__name__)
+
+MAX_TEXTS = 256
+MAX_TEXT_CHARS = 20_000
+# Minimum score for an extracted mention: the F1-best threshold on the hand-labelled job-ad sentences
+# (``credpath eval``; README). Below it the extractor abstains rather than emit a weak match.
+EXTRACTION_THRESHOLD = 0.68
+
+
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    skills: dict[str, str]
+    occupations: dict[str, tuple[str, str]]
+
+
+class SemanticService:
+    """Encoder + indexes + labels, loaded once.
+
+    Args:
+        encoder: the query encoder (cached).
+        indexes: loaded indexes by name.
+        labels: display labels for result ids.
+        states: index name → ``ready``/``stale``/``absent`` at load time.
+    """
+
+    def __init__(
+        self, encoder: Encoder, indexes: dict[str, VectorIndex], labels: _Labels, states: dict[str, str]
+    ) -> None:
+        self.encoder = encoder
+        self.indexes = indexes
+        self.labels = labels
+        self.states = states
+        self._skill_linker = TextLinker(encoder, indexes["skills"]) if "skills" in indexes else None
+        self._occupation_linker = TextLinker(encoder, indexes["occupations"]) if "occupations" in indexes else None
+        occupations = indexes.get("occupations")
+        self._taxonomy_masks: dict[str, npt.NDArray[np.bool_] | None] = {"all": None}
+        if occupations is not None:
+            esco = np.array([item.startswith("http") for item in occupations.item_ids])
+            self._taxonomy_masks.update({"esco": esco, "onet": ~esco})
+
+    @classmethod
+    def load(cls, engine: Engine, models_dir: Path, *, encoder: Encoder | None = None) -> "SemanticService":
+        """Load every ready index; stale or absent ones are recorded and refused at query time."""
+        started = time.perf_counter()
+        with Session(engine) as session:
+            states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
+            labels = _Labels(
+                skills={row["id"]: row["preferred_label"] for row in repo.skill_text_rows(session)},
+                occupations={
+                    row["id"]: (row["preferred_label"], row["taxonomy"]) for row in repo.occupation_text_rows(session)
+                },
+            )
+        indexes = {
+            name: VectorIndex.load(index_dir(models_dir, name)) for name, state in states.items() if state == "ready"
+        }
+        for name, state in states.items():
+            if state != "ready":
+                log.warning("index %s is %s: its endpoints answer 503 until `credpath build-index` runs", name, state)
+        if encoder is None:
+            encoder = CachedEncoder(load_serving_encoder(models_dir)) if indexes else _NoEncoder()
+        log.info(
+            "semantic service loaded in %.2fs: %s, encoder %s", time.perf_counter() - started, states, encoder.backend
+        )
+        return cls(encoder, indexes, labels, states)
+
+    def _require(self, name: str) -> VectorIndex:
+        index = self.indexes.get(name)
+        if index is None:
+            state = self.states.get(name, "absent")
+            raise ArtifactError(f"the {name} index is {state}; run `credpath build-index` (make run does)")
+        return index
+
+    @staticmethod
+    def _clean(texts: Sequence[str], field: str) -> list[str]:
+        if not texts:
+            raise InvalidInputError(f"{field} must hold at least one text")
+        if len(texts) > MAX_TEXTS:
+            raise InvalidInputError(f"{field} holds {len(texts)} texts; at most {MAX_TEXTS} per request")
+        cleaned = []
+        for position, text in enumerate(texts):
+            if len(text) > MAX_TEXT_CHARS:
+                raise InvalidInputError(f"{field}[{position}] has {len(text)} characters; at most {MAX_TEXT_CHARS}")
+            stripped = " ".join(text.split())
+            if not stripped:
+                raise InvalidInputError(f"{field}[{position}] is blank")
+            cleaned.append(stripped)
+        return cleaned
+
+    def match_skills(self, texts: Sequence[str], top_k: int) -> views.SkillMatchResponse:
+        """Rank all ESCO skills for each text (a label, a phrase or a whole sentence)."""
+        index = self._require("skills")
+        assert self._skill_linker is not None  # noqa: S101 - set whenever the index is loaded
+        ranking = self._skill_linker.rank(self._clean(texts, "texts"), top_k)
+        return views.SkillMatchResponse(
+            results=[
+                views.SkillMatchResult(
+                    matches=[
+                        views.SkillMatch(
+                            index.item_ids[p], self.labels.skills.get(index.item_ids[p], ""), round(float(s), 4)
+                        )
+                        for p, s in zip(positions, scores, strict=True)
+                    ]
+                )
+                for positions, scores in ranking
+            ]
+        )
+
+    def extract_skills(self, text: str, threshold: float | None = None) -> views.ExtractionResponse:
+        """Skill mentions in a longer text (posting, CV, description), abstaining below the threshold."""
+        index = self._require("skills")
+        assert self._skill_linker is not None  # noqa: S101
+        cleaned_text = self._clean([text], "text")[0] if text.strip() else ""
+        if not cleaned_text:
+            raise InvalidInputError("text is blank")
+        # Offsets refer to the text as sent, so extraction runs on it, not on the whitespace-collapsed copy.
+        limit = EXTRACTION_THRESHOLD if threshold is None else threshold
+        mentions = self._skill_linker.extract(text, limit)
+        return views.ExtractionResponse(
+            mentions=[
+                views.SkillMention(
+                    skill_id=index.item_ids[m.item],
+                    label=self.labels.skills.get(index.item_ids[m.item], ""),
+                    score=round(m.score, 4),
+                    text=m.phrase.text,
+                    start=m.phrase.start,
+                    end=m.phrase.end,
+                    sentence=m.sentence.text,
+                )
+                for m in mentions
+            ],
+            threshold=limit,
+        )
+
+    def match_occupations(self, titles: Sequence[str], top_k: int, taxonomy: str) -> views.OccupationMatchResponse:
+        """Rank occupations for each job title (title normalisation), within one or both taxonomies."""
+        index = self._require("occupations")
+        assert self._occupation_linker is not None  # noqa: S101
+        if taxonomy not in self._taxonomy_masks:
+            raise InvalidInputError(f"taxonomy must be esco, onet or all, not {taxonomy!r}")
+        ranking = self._occupation_linker.rank(
+            self._clean(titles, "titles"), top_k, allowed=self._taxonomy_masks[taxonomy]
+        )
+        results = []
+        for positions, scores in ranking:
+            matches = []
+            for p, s in zip(positions, scores, strict=True):
+                item = index.item_ids[p]
+                label, kind = self.labels.occupations.get(item, ("", ""))
+                matches.append(views.OccupationMatch(item, label, kind, round(float(s), 4)))
+            results.append(views.OccupationMatchResult(matches=matches))
+        return views.OccupationMatchResponse(results=results)
+
+
+class _NoEncoder:
+    """Stands in when no index is ready: nothing will be encoded, so no model is loaded."""
+
+    name = "none"
+    backend = "none"
+    dim = 0
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> npt.NDArray[np.float32]:
+        raise ArtifactError("no index is loaded")
