@@ -49,6 +49,7 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/ingest_bench.py
+	$(BIN)/python benchmarks/semantic_bench.py
 
 eval: install ingest
 	$(BIN)/credpath eval --output benchmarks/results/eval.json

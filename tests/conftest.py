@@ -90,7 +90,7 @@ def loaded_sqlite_url(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) 
 @pytest.fixture(scope="session")
 def models_dir(loaded_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The encoder exported and all three indexes built (with alignments) once per session (~100 s)."""
-    from credpath.services.build import build_all  # noqa: PLC0415
+    from credpath.services.build import build_all
 
     directory = tmp_path_factory.mktemp("models")
     engine = create_db_engine(loaded_sqlite_url)

@@ -206,3 +206,7 @@ def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
         workers=workers,
         log_level=settings.log_level.lower(),
     )
+
+
+if __name__ == "__main__":
+    main()

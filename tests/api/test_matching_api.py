@@ -11,7 +11,10 @@ def _labels(result: dict) -> list[str]:  # type: ignore[type-arg]
 def test_skill_match_ranks_labels_and_sentences(client: TestClient) -> None:
     response = client.post(
         "/v1/skills/match",
-        json={"texts": ["Python programming", "We need someone who can write SQL queries against our warehouse"], "top_k": 5},
+        json={
+            "texts": ["Python programming", "We need someone who can write SQL queries against our warehouse"],
+            "top_k": 5,
+        },
     )
     assert response.status_code == 200
     first, second = response.json()["results"]

@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -249,7 +249,10 @@ class VectorIndex:
             self._ann.save_index(str(directory / "hnsw.bin"))
         else:
             (directory / "hnsw.bin").unlink(missing_ok=True)
-        (directory / "manifest.json").write_text(json.dumps(asdict(self.manifest), indent=2) + "\n", encoding="utf-8")
+        # The manifest says whether a graph was saved, whatever the index was created with.
+        manifest = replace(self.manifest, ann="hnsw" if self._ann is not None else None)
+        self.manifest = manifest
+        (directory / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
 
     @staticmethod
     def read_manifest(directory: Path) -> IndexManifest | None:

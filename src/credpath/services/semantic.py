@@ -33,7 +33,7 @@ MAX_TEXTS = 256
 MAX_TEXT_CHARS = 20_000
 # Minimum score for an extracted mention: the F1-best threshold on the hand-labelled job-ad sentences
 # (``credpath eval``; README). Below it the extractor abstains rather than emit a weak match.
-EXTRACTION_THRESHOLD = 0.68
+EXTRACTION_THRESHOLD = 0.72
 
 
 @dataclass(frozen=True, slots=True)

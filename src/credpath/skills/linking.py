@@ -23,7 +23,7 @@ __all__ = ["LinkerConfig", "Mention", "Span", "TextLinker", "phrases", "split_se
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|[\n\r]+|\s*[•▪●◦■\u2022]\s*|(?<=;)\s+")
 _PHRASE_SPLIT = re.compile(
-    r"\s*(?:[,;:()\[\]/|]|\s-\s|\band/or\b|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\be\.g\.|\bplus\b"
+    r"\s*(?:[,;:()\[\]/|]|\s-\s|\band/or\b|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\be\.g\."
     r"|\bwhile\b|\bwhich\b|\bwhere\b|\bwho\b)\s*",
     re.IGNORECASE,
 )
@@ -37,9 +37,17 @@ _LEADING_FLUFF = re.compile(
     r")\b[\s,]*)+",
     re.IGNORECASE,
 )
+# Requirement boilerplate at the end of a phrase ("German is a must", "SQL is a plus").
+_TRAILING_FLUFF = re.compile(
+    r"(?:\s+(?:is|are|would be|will be)?\s*(?:a\s+)?(?:must|plus|bonus|essential|required|mandatory|preferred|desirable"
+    r"|an?\s+advantage|highly\s+desirable|nice\s+to\s+have|a\s+must-have))+[\s.!]*$",
+    re.IGNORECASE,
+)
 # Second-level cut of a long phrase before a preposition: "write SQL queries against our warehouse"
 # also yields "write SQL queries", so the object of the skill is not drowned by its context.
-_PREPOSITION_SPLIT = re.compile(r"\s+(?=(?:against|for|to|in|on|at|from|into|within|across|under|using|via|by)\b)", re.IGNORECASE)
+_PREPOSITION_SPLIT = re.compile(
+    r"\s+(?=(?:against|for|to|in|on|at|from|into|within|across|under|using|via|by)\b)", re.IGNORECASE
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#.\-']*")
 
 
@@ -130,7 +138,7 @@ def phrases(sentence: Span, min_letters: int = 3, split_words: int | None = None
     for match in [*_PHRASE_SPLIT.finditer(text), None]:
         end = match.start() if match else len(text)
         piece = text[position:end]
-        core = _LEADING_FLUFF.sub("", piece.strip()).strip(" .!?;:,-")
+        core = _TRAILING_FLUFF.sub("", _LEADING_FLUFF.sub("", piece.strip())).strip(" .!?;:,-")
         if sum(c.isalpha() for c in core) >= min_letters:
             offset = sentence.start + position + piece.find(core)
             span = Span(offset, offset + len(core), core)
@@ -216,8 +224,8 @@ class TextLinker:
         sentences = split_sentences(text)
         units: list[tuple[Span, list[Span]]] = []
         for sentence in sentences:
-            long = _word_count(sentence.text) > self.config.short_words
-            parts = phrases(sentence, self.config.min_phrase_letters, self.config.split_words) if long else []
+            # Even a short sentence ("Proficient in SQL;") is also tried without its requirement wording.
+            parts = phrases(sentence, self.config.min_phrase_letters, self.config.split_words)
             units.append((sentence, [sentence, *[p for p in parts if p.text != sentence.text]]))
         flat = [span.text for _, spans in units for span in spans]
         if not flat:
