@@ -3,8 +3,8 @@
 A sentence usually names several skills, and a whole-sentence embedding blurs them together. So a
 longer text is also cut into *phrases* (clauses split at list separators and conjunctions, with
 requirement boilerplate such as "experience with" stripped), every phrase is embedded, and an item's
-score is the best of the whole-text score and its phrases' scores (phrases discounted slightly so a
-good whole-text match still wins ties). Candidates come from the index's approximate search per
+score is the mean of the whole-text score and its best phrase's score, so an item must both fit
+the text's context and be named by some part of it. Candidates come from the index's approximate search per
 phrase; every candidate is then re-scored exactly.
 """
 
@@ -76,8 +76,6 @@ class LinkerConfig:
 
     # Texts with at most this many words are matched whole, without phrase candidates.
     short_words: int = 4
-    # Phrase scores are multiplied by this before competing with the whole-text score.
-    phrase_weight: float = 0.97
     # Candidate items taken from the approximate search of each query.
     candidates: int = 40
     # Phrases shorter than this many letters are dropped (stray words like "etc").
@@ -182,16 +180,24 @@ class TextLinker:
         k: int,
         allowed: npt.NDArray[np.bool_] | None,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-        """Best score per candidate item over the whole text (row 0) and its phrases (rows 1..)."""
+        """Score candidate items for a text (row 0) and its phrases (rows 1..).
+
+        With phrases, an item scores the mean of its whole-text score and its best phrase score: it must
+        fit the sentence's context *and* be named by some part of it. On the hand-labelled ad sentences
+        this beat taking the maximum (RP@5 0.613 vs 0.554) and the whole text alone (0.561).
+        Returns items, scores and, per item, the row of its best phrase (0 without phrases).
+        """
         found = self.index.search(vectors, max(k, self.config.candidates), allowed)
         items = np.unique(np.concatenate(found.positions)) if found.positions else np.zeros(0, np.int64)
         scores = self.index.score_items(vectors, items)
         if len(vectors) > 1:
-            scores[1:] *= self.config.phrase_weight
-        best_row = scores.argmax(axis=0)
-        fused = scores.max(axis=0)
+            best_row = scores[1:].argmax(axis=0) + 1
+            fused = 0.5 * (scores[0] + scores[1:].max(axis=0))
+        else:
+            best_row = np.zeros(len(items), dtype=np.int64)
+            fused = scores[0]
         order = np.argsort(-fused, kind="stable")[:k]
-        return items[order], fused[order], best_row[order]
+        return items[order], fused[order].astype(np.float32), best_row[order]
 
     def rank(
         self,
@@ -241,10 +247,14 @@ class TextLinker:
             items = np.unique(np.concatenate(found.positions))
             scores = self.index.score_items(block, items)
             floor = threshold if noise < self.config.boilerplate_similarity else self.config.boilerplate_override
+            # A phrase's evidence is averaged with its sentence's, as in ranking (see _fuse).
+            combined = scores.copy()
+            if len(spans) > 1:
+                combined[1:] = 0.5 * (scores[1:] + scores[0])
             for row, span in enumerate(spans):
-                top = float(scores[row].max()) if len(items) else 0.0
-                for column in np.flatnonzero(scores[row] >= max(floor, top - self.config.extract_margin)):
-                    item, score = int(items[column]), float(scores[row, column])
+                top = float(combined[row].max()) if len(items) else 0.0
+                for column in np.flatnonzero(combined[row] >= max(floor, top - self.config.extract_margin)):
+                    item, score = int(items[column]), float(combined[row, column])
                     current = best.get(item)
                     if current is None or score > current.score:
                         best[item] = Mention(item, score, sentence, span)

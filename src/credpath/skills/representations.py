@@ -20,8 +20,9 @@ __all__ = [
     "skill_texts",
 ]
 
-# Bump when the texts or weights below change: it is part of every index's fingerprint.
-REPRESENTATION_VERSION = "3"
+# Bump when the texts, the weights below or the linker's scoring change: it is part of every index's
+# fingerprint, so a bump rebuilds the indexes (reusing vectors) and re-infers every credential's skills.
+REPRESENTATION_VERSION = "4"
 
 WEIGHTS: Mapping[str, float] = {
     "preferred": 1.0,
