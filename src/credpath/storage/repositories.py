@@ -31,6 +31,8 @@ __all__ = [
     "CredentialFilters",
     "Page",
     "count_rows",
+    "credential_offers",
+    "esco_occupation_ids",
     "credential_skills",
     "credential_text_rows",
     "credentials_to_align",
@@ -516,3 +518,60 @@ def crosswalk_confidence(session: Session) -> dict[str, float | None]:
     """ESCO occupation → the crosswalk's confidence for its mapping."""
     query = select(col(Crosswalk.esco_occupation_id), col(Crosswalk.confidence))
     return {esco: c for esco, c in session.execute(query)}  # noqa: C416 - rows are not pairs to dict()
+
+
+# --- planning ---------------------------------------------------------------------------------------------
+
+
+def credential_offers(session: Session, skill_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Active credentials with their aligned skills (skill → confidence), optionally only those teaching ``skill_ids``."""
+    query = (
+        select(
+            col(CredentialSkill.credential_id),
+            col(CredentialSkill.skill_id),
+            col(CredentialSkill.confidence),
+        )
+        .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
+        .where(col(Credential.active))
+    )
+    if skill_ids is not None:
+        query = query.where(col(CredentialSkill.skill_id).in_(list(skill_ids)))
+    teaches: dict[str, dict[str, float]] = {}
+    for credential, skill, confidence in session.execute(query):
+        teaches.setdefault(credential, {})[skill] = float(confidence)
+    if not teaches:
+        return []
+    meta = session.execute(
+        select(
+            col(Credential.id),
+            col(Credential.title),
+            col(Credential.provider),
+            col(Credential.kind),
+            col(Credential.level),
+            col(Credential.duration_hours),
+            col(Credential.cost),
+            col(Credential.review_count),
+            col(Credential.canonical_key),
+        ).where(col(Credential.id).in_(list(teaches)))
+    )
+    return [
+        {
+            "id": i,
+            "title": t,
+            "provider": p,
+            "kind": k,
+            "level": lv,
+            "hours": h,
+            "cost": c,
+            "reviews": r,
+            "canonical_key": ck,
+            "teaches": teaches[i],
+        }
+        for i, t, p, k, lv, h, c, r, ck in meta
+    ]
+
+
+def esco_occupation_ids(session: Session) -> list[str]:
+    """Every ESCO occupation id, sorted."""
+    query = select(col(Occupation.id)).where(col(Occupation.taxonomy) == "esco").order_by(col(Occupation.id))
+    return list(session.scalars(query))

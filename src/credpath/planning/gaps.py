@@ -1,0 +1,192 @@
+"""Gap analysis: how well a learner's held skills cover the weighted skills a target role requires.
+
+Weights. An ESCO essential skill weighs 1.0 and an optional one 0.4 (optional skills make a candidate
+stronger but do not block the role). When a requirement also has an importance (O*NET's 1–5 scale, or
+the share of linked ESCO occupations listing it), the weight is multiplied by ``0.5 + 0.5 * importance``
+with importance scaled to 0–1, so importance refines but never erases the ESCO relation.
+
+Coverage of one requirement is the best credit any single held skill gives it (never a sum, so one
+held skill is not counted twice and three weak matches do not add up to a strong one):
+
+- the same skill: 1.0;
+- a held skill *narrower* than the requirement (holding "Python" for "computer programming"): 0.75;
+- a held skill *broader* than the requirement: 0.5;
+- a semantically close skill (cosine >= 0.75): up to 0.5, rising linearly to 0.5 at cosine 1.
+
+and is then scaled by the strength of the evidence (a verified credential 1.0, a declared skill 0.85,
+a skill inferred from free text 0.6) and by the proficiency when one was given (0–1).
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "EVIDENCE_WEIGHT",
+    "GapAnalysis",
+    "HeldSkill",
+    "Requirement",
+    "SkillGap",
+    "compute_gaps",
+    "requirement_weight",
+]
+
+EVIDENCE_WEIGHT: Mapping[str, float] = {"verified": 1.0, "declared": 0.85, "inferred": 0.6}
+RELATION_WEIGHT: Mapping[str, float] = {"essential": 1.0, "optional": 0.4}
+NARROWER_CREDIT = 0.75
+BROADER_CREDIT = 0.5
+SEMANTIC_FLOOR = 0.75
+SEMANTIC_MAX_CREDIT = 0.5
+# A requirement counts as covered from this coverage up; anything above zero is partial.
+COVERED_AT = 0.8
+
+Similarity = Callable[[Sequence[str], Sequence[str]], Sequence[Sequence[float]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A skill the target asks for."""
+
+    skill_id: str
+    relation: str = "essential"
+    importance: float | None = None
+
+    @property
+    def weight(self) -> float:
+        """The requirement's weight (see module docstring)."""
+        return requirement_weight(self.relation, self.importance)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldSkill:
+    """A skill the learner holds, with its evidence and optional proficiency (0–1)."""
+
+    skill_id: str
+    evidence: str = "declared"
+    proficiency: float | None = None
+
+    @property
+    def strength(self) -> float:
+        """Evidence weight times proficiency."""
+        return EVIDENCE_WEIGHT.get(self.evidence, EVIDENCE_WEIGHT["inferred"]) * (
+            1.0 if self.proficiency is None else max(0.0, min(1.0, self.proficiency))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SkillGap:
+    """One requirement and how well it is covered."""
+
+    skill_id: str
+    relation: str
+    weight: float
+    coverage: float
+    status: str
+    match: str | None
+    via_skill_id: str | None
+
+    @property
+    def remaining(self) -> float:
+        """Share of the requirement still to close (0–1)."""
+        return max(0.0, 1.0 - self.coverage)
+
+
+@dataclass(frozen=True, slots=True)
+class GapAnalysis:
+    """All requirements with their coverage, and the weighted readiness (0–1)."""
+
+    items: list[SkillGap]
+    readiness: float
+
+    @property
+    def gaps(self) -> list[SkillGap]:
+        """Requirements not fully covered, heaviest remaining first."""
+        return sorted((item for item in self.items if item.status != "covered"), key=lambda g: -g.weight * g.remaining)
+
+
+def requirement_weight(relation: str, importance: float | None = None) -> float:
+    """Weight of a requirement from its relation and an optional importance in 0–1.
+
+    Example:
+        >>> requirement_weight("essential"), requirement_weight("optional", 1.0), requirement_weight("essential", 0.0)
+        (1.0, 0.4, 0.5)
+    """
+    base = RELATION_WEIGHT.get(relation, RELATION_WEIGHT["optional"])
+    if importance is None:
+        return base
+    return round(base * (0.5 + 0.5 * max(0.0, min(1.0, importance))), 6)
+
+
+def _ancestors(skill: str, parents: Mapping[str, frozenset[str]], depth: int = 3) -> set[str]:
+    found: set[str] = set()
+    frontier = {skill}
+    for _ in range(depth):
+        frontier = {p for s in frontier for p in parents.get(s, frozenset())} - found
+        if not frontier:
+            break
+        found |= frontier
+    return found
+
+
+def compute_gaps(
+    requirements: Sequence[Requirement],
+    held: Sequence[HeldSkill],
+    *,
+    parents: Mapping[str, frozenset[str]],
+    similarity: Similarity | None = None,
+) -> GapAnalysis:
+    """Cover each requirement with the learner's best single held skill.
+
+    Args:
+        requirements: what the target asks for (duplicates keep their heaviest weight).
+        held: what the learner holds (duplicates keep their strongest evidence).
+        parents: skill → its broader skills (the ESCO hierarchy, skill-to-skill links).
+        similarity: optional ``(required_ids, held_ids) -> cosine matrix`` for semantic partial credit.
+
+    Returns:
+        Coverage per requirement and the weighted readiness.
+
+    Example:
+        >>> analysis = compute_gaps([Requirement("sql")], [HeldSkill("sql", "verified")], parents={})
+        >>> analysis.readiness, analysis.items[0].status
+        (1.0, 'covered')
+    """
+    unique: dict[str, Requirement] = {}
+    for requirement in requirements:
+        current = unique.get(requirement.skill_id)
+        if current is None or requirement.weight > current.weight:
+            unique[requirement.skill_id] = requirement
+    strongest: dict[str, HeldSkill] = {}
+    for skill in held:
+        current_held = strongest.get(skill.skill_id)
+        if current_held is None or skill.strength > current_held.strength:
+            strongest[skill.skill_id] = skill
+    held_ids = list(strongest)
+    held_ancestors = {skill: _ancestors(skill, parents) for skill in held_ids}
+    required_ids = list(unique)
+    sims = similarity(required_ids, held_ids) if similarity is not None and held_ids and required_ids else None
+
+    items: list[SkillGap] = []
+    for row, skill_id in enumerate(required_ids):
+        requirement = unique[skill_id]
+        required_ancestors = _ancestors(skill_id, parents)
+        best, match, via = 0.0, None, None
+        for column, held_id in enumerate(held_ids):
+            if held_id == skill_id:
+                credit, kind = 1.0, "exact"
+            elif skill_id in held_ancestors[held_id]:
+                credit, kind = NARROWER_CREDIT, "narrower"
+            elif held_id in required_ancestors:
+                credit, kind = BROADER_CREDIT, "broader"
+            elif sims is not None and sims[row][column] >= SEMANTIC_FLOOR:
+                scaled = (sims[row][column] - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR)
+                credit, kind = SEMANTIC_MAX_CREDIT * min(1.0, scaled), "semantic"
+            else:
+                continue
+            value = credit * strongest[held_id].strength
+            if value > best:
+                best, match, via = value, kind, held_id
+        status = "covered" if best >= COVERED_AT else ("partial" if best > 0 else "missing")
+        items.append(SkillGap(skill_id, requirement.relation, requirement.weight, round(best, 4), status, match, via))
+    total = sum(item.weight for item in items)
+    readiness = sum(item.weight * item.coverage for item in items) / total if total else 0.0
+    return GapAnalysis(items, round(readiness, 4))
