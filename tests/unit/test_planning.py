@@ -63,7 +63,7 @@ def _brute_force(gaps: dict, offers: list, budget: Budget) -> float:  # type: ig
 
 
 def test_planner_matches_brute_force_on_small_instances() -> None:
-    import random  # noqa: PLC0415
+    import random
 
     rng = random.Random(3)
     ratios = []

@@ -72,7 +72,7 @@ def coverage_value(chosen: Sequence[Offer], gaps: Mapping[str, tuple[float, floa
     for offer in chosen:
         for skill, confidence in offer.teaches.items():
             if skill in gaps:
-                weight, remaining = gaps[skill]
+                _weight, remaining = gaps[skill]
                 closed[skill] = min(remaining, closed.get(skill, 0.0) + confidence * remaining)
     return sum(gaps[s][0] * v for s, v in closed.items()), closed
 

@@ -32,7 +32,6 @@ __all__ = [
     "Page",
     "count_rows",
     "credential_offers",
-    "esco_occupation_ids",
     "credential_skills",
     "credential_text_rows",
     "credentials_to_align",
@@ -41,6 +40,7 @@ __all__ = [
     "crosswalk_for_onet",
     "crosswalk_pairs",
     "dataset_hashes",
+    "esco_occupation_ids",
     "esco_skill_relations",
     "get_credential",
     "get_dataset",
@@ -524,7 +524,7 @@ def crosswalk_confidence(session: Session) -> dict[str, float | None]:
 
 
 def credential_offers(session: Session, skill_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Active credentials with their aligned skills (skill → confidence), optionally only those teaching ``skill_ids``."""
+    """Active credentials with their aligned skills (skill → confidence), optionally only for ``skill_ids``."""
     query = (
         select(
             col(CredentialSkill.credential_id),
