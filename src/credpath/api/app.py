@@ -11,6 +11,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from credpath import __version__
 from credpath.api.controllers.credentials import CredentialController
+from credpath.api.controllers.learning import LearnerController, PlanningController
 from credpath.api.controllers.matching import MatchingController
 from credpath.api.controllers.system import SystemController
 from credpath.api.controllers.taxonomy import OccupationController, SkillController
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SkillController,
             OccupationController,
             CredentialController,
+            PlanningController,
+            LearnerController,
         ],
     )
     return Litestar(

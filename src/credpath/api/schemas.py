@@ -4,7 +4,19 @@ from typing import Annotated, Literal
 
 import msgspec
 
-__all__ = ["OccupationMatchRequest", "SkillExtractRequest", "SkillMatchRequest"]
+__all__ = [
+    "ConstraintsBody",
+    "GapsRequest",
+    "LearnerBody",
+    "LearnerCreate",
+    "LearnerPatch",
+    "LearnerSkillsAdd",
+    "OccupationMatchRequest",
+    "RecommendationRequest",
+    "SkillExtractRequest",
+    "SkillMatchRequest",
+    "TargetBody",
+]
 
 # A request may carry at most 256 texts of at most 20,000 characters each (MAX_TEXTS, MAX_TEXT_CHARS).
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
@@ -32,3 +44,87 @@ class OccupationMatchRequest(msgspec.Struct, forbid_unknown_fields=True):
     titles: Texts
     top_k: TopK = 10
     taxonomy: Literal["esco", "onet", "all"] = "all"
+
+
+SkillId = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+SkillIds = Annotated[list[SkillId], msgspec.Meta(max_length=500)]
+CredentialIds = Annotated[
+    list[Annotated[str, msgspec.Meta(min_length=1, max_length=300)]], msgspec.Meta(max_length=200)
+]
+Proficiency = dict[SkillId, Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Names = Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]], msgspec.Meta(max_length=50)]
+
+
+class LearnerBody(msgspec.Struct, forbid_unknown_fields=True):
+    """A learner given inline: ESCO skill ids, free text, credentials already held."""
+
+    skills: SkillIds = msgspec.field(default_factory=list)
+    text: Text | None = None
+    credentials: CredentialIds = msgspec.field(default_factory=list)
+    proficiency: Proficiency = msgspec.field(default_factory=dict)
+
+
+class TargetBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Exactly one of the fields."""
+
+    occupation_id: SkillId | None = None
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=300)] | None = None
+    posting_id: SkillId | None = None
+    skills: SkillIds | None = None
+
+
+class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Budget and filters."""
+
+    max_credentials: Annotated[int, msgspec.Meta(ge=1, le=20)] | None = None
+    max_hours: Annotated[float, msgspec.Meta(gt=0, le=100_000)] | None = None
+    max_cost: Annotated[float, msgspec.Meta(ge=0, le=1_000_000)] | None = None
+    kinds: Names | None = None
+    providers: Names | None = None
+    levels: Names | None = None
+    exclude: CredentialIds = msgspec.field(default_factory=list)
+
+
+class GapsRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """A learner (inline or stored) and a target."""
+
+    target: TargetBody
+    learner: LearnerBody | None = None
+    learner_id: SkillId | None = None
+
+
+class RecommendationRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """A learner (inline or stored), a target, and constraints."""
+
+    target: TargetBody
+    learner: LearnerBody | None = None
+    learner_id: SkillId | None = None
+    constraints: ConstraintsBody = msgspec.field(default_factory=ConstraintsBody)
+
+
+class LearnerCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A new learner profile."""
+
+    name: Name | None = None
+    opted_in: bool = False
+    skills: SkillIds = msgspec.field(default_factory=list)
+    text: Text | None = None
+    credentials: CredentialIds = msgspec.field(default_factory=list)
+    proficiency: Proficiency = msgspec.field(default_factory=dict)
+
+
+class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields to change."""
+
+    name: Name | None = None
+    opted_in: bool | None = None
+
+
+class LearnerSkillsAdd(msgspec.Struct, forbid_unknown_fields=True):
+    """Skills to add: ESCO ids, free text, or held credentials."""
+
+    skills: SkillIds = msgspec.field(default_factory=list)
+    text: Text | None = None
+    credentials: CredentialIds = msgspec.field(default_factory=list)
+    proficiency: Proficiency = msgspec.field(default_factory=dict)

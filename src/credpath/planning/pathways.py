@@ -17,8 +17,24 @@ never lowers the objective. The planning benchmark compares it with the exact in
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Budget", "Offer", "PlanResult", "Step", "coverage_value", "order_steps", "plan_pathway"]
+import numpy as np
+import numpy.typing as npt
 
+__all__ = [
+    "PATHWAY_ALGORITHM",
+    "Budget",
+    "Offer",
+    "PlanResult",
+    "Step",
+    "coverage_value",
+    "order_steps",
+    "plan_pathway",
+]
+
+PATHWAY_ALGORITHM = (
+    "budgeted maximum coverage: cost-effective greedy + best single credential (Khuller-Moss-Naor; >= 0.39 of the "
+    "optimum under one budget, >= 0.63 under a count limit alone) + 1-swap local search"
+)
 _LEVEL_RANK = {"beginner": 0, "mixed": 1, "intermediate": 1, "advanced": 2}
 _EPSILON = 1e-9
 
@@ -77,6 +93,52 @@ def coverage_value(chosen: Sequence[Offer], gaps: Mapping[str, tuple[float, floa
     return sum(gaps[s][0] * v for s, v in closed.items()), closed
 
 
+class _Problem:
+    """The instance as arrays: ``a[j, s]`` = share of skill ``s``'s gap that offer ``j`` closes."""
+
+    def __init__(self, offers: Sequence[Offer], gaps: Mapping[str, tuple[float, float]], budget: Budget) -> None:
+        skills = list(gaps)
+        column = {skill: i for i, skill in enumerate(skills)}
+        self.weights = np.array([gaps[s][0] for s in skills], dtype=np.float64)
+        self.caps = np.array([gaps[s][1] for s in skills], dtype=np.float64)
+        self.a = np.zeros((len(offers), len(skills)), dtype=np.float64)
+        for j, offer in enumerate(offers):
+            for skill, confidence in offer.teaches.items():
+                if skill in column:
+                    self.a[j, column[skill]] = confidence * gaps[skill][1]
+        self.hours = np.array([o.hours or 0.0 for o in offers], dtype=np.float64)
+        self.cost = np.array([o.cost or 0.0 for o in offers], dtype=np.float64)
+        self.budget = budget
+        self.price = np.array([_price(o, budget) for o in offers], dtype=np.float64)
+
+    def closed(self, chosen: Sequence[int]) -> npt.NDArray[np.float64]:
+        total = self.a[list(chosen)].sum(axis=0) if chosen else np.zeros(len(self.caps))
+        return np.minimum(self.caps, total)
+
+    def value(self, chosen: Sequence[int]) -> float:
+        return float(self.weights @ self.closed(chosen))
+
+    def gains(self, chosen: Sequence[int]) -> npt.NDArray[np.float64]:
+        """Marginal gain of adding each offer to ``chosen`` (all offers at once)."""
+        base = self.a[list(chosen)].sum(axis=0) if chosen else np.zeros(len(self.caps))
+        current = np.minimum(self.caps, base)
+        gains: npt.NDArray[np.float64] = (np.minimum(self.caps, base + self.a) - current) @ self.weights
+        return gains
+
+    def feasible_additions(self, chosen: Sequence[int]) -> npt.NDArray[np.bool_]:
+        """Which offers could be added to ``chosen`` within every budget."""
+        ok = np.ones(len(self.a), dtype=bool)
+        ok[list(chosen)] = False
+        budget = self.budget
+        if budget.max_credentials is not None and len(chosen) + 1 > budget.max_credentials:
+            ok[:] = False
+        if budget.max_hours is not None:
+            ok &= self.hours + self.hours[list(chosen)].sum() <= budget.max_hours + _EPSILON
+        if budget.max_cost is not None:
+            ok &= self.cost + self.cost[list(chosen)].sum() <= budget.max_cost + _EPSILON
+        return ok
+
+
 def _fits(chosen: Sequence[Offer], budget: Budget) -> bool:
     if budget.max_credentials is not None and len(chosen) > budget.max_credentials:
         return False
@@ -93,59 +155,39 @@ def _price(offer: Offer, budget: Budget) -> float:
     if budget.max_cost:
         shares.append((offer.cost or 0.0) / budget.max_cost)
     # Unlimited in every dimension: rank by gain alone, with a tiny size preference to break ties.
-    return max(shares) if shares else 1.0 + (offer.hours or 0.0) * 1e-6
+    return max(max(shares) if shares else 1.0, 1e-6) + (offer.hours or 0.0) * 1e-9
 
 
-def _greedy(offers: Sequence[Offer], gaps: Mapping[str, tuple[float, float]], budget: Budget) -> list[Offer]:
-    chosen: list[Offer] = []
-    value = 0.0
-    remaining = list(offers)
-    while remaining:
-        best, best_ratio, best_value = None, 0.0, value
-        for offer in remaining:
-            if not _fits([*chosen, offer], budget):
-                continue
-            new_value, _ = coverage_value([*chosen, offer], gaps)
-            gain = new_value - value
-            ratio = gain / max(_price(offer, budget), _EPSILON)
-            if gain > _EPSILON and ratio > best_ratio:
-                best, best_ratio, best_value = offer, ratio, new_value
-        if best is None:
-            break
-        chosen.append(best)
-        remaining.remove(best)
-        value = best_value
-    return chosen
+def _greedy(problem: _Problem) -> list[int]:
+    chosen: list[int] = []
+    while True:
+        gains = problem.gains(chosen)
+        gains[~problem.feasible_additions(chosen)] = 0.0
+        if gains.max(initial=0.0) <= _EPSILON:
+            return chosen
+        chosen.append(int(np.argmax(gains / problem.price)))
 
 
-def _local_search(
-    chosen: list[Offer], offers: Sequence[Offer], gaps: Mapping[str, tuple[float, float]], budget: Budget
-) -> list[Offer]:
-    value, _ = coverage_value(chosen, gaps)
-    improved = True
-    rounds = 0
-    while improved and rounds < 20:
-        improved, rounds = False, rounds + 1
-        outside = [o for o in offers if o not in chosen]
+def _local_search(problem: _Problem, chosen: list[int]) -> list[int]:
+    """1-swap (and 1-add) hill climbing: replace one chosen offer by the best outside one while it helps."""
+    value = problem.value(chosen)
+    for _ in range(50):
+        best_value, best_set = value, None
         for index in range(len(chosen) + 1):
-            for candidate in outside:
-                trial = (
-                    [*chosen[:index], candidate, *chosen[index + 1 :]] if index < len(chosen) else [*chosen, candidate]
-                )
-                if not _fits(trial, budget):
-                    continue
-                trial_value, _ = coverage_value(trial, gaps)
-                if trial_value > value + 1e-7:
-                    chosen, value, improved = trial, trial_value, True
-                    break
-            if improved:
-                break
-    # Drop credentials that no longer add anything (a swap may have made one redundant).
-    return [
-        o
-        for o in chosen
-        if coverage_value(chosen, gaps)[0] - coverage_value([c for c in chosen if c is not o], gaps)[0] > _EPSILON
-    ]
+            rest = chosen[:index] + chosen[index + 1 :] if index < len(chosen) else list(chosen)
+            gains = problem.gains(rest)
+            gains[~problem.feasible_additions(rest)] = -np.inf
+            gains[chosen] = -np.inf
+            candidate = int(np.argmax(gains))
+            if np.isfinite(gains[candidate]):
+                trial_value = problem.value(rest) + float(gains[candidate])
+                if trial_value > best_value + 1e-9:
+                    best_value, best_set = trial_value, [*rest, candidate]
+        if best_set is None:
+            break
+        chosen, value = best_set, best_value
+    # Drop offers that add nothing any more (a swap can make one redundant).
+    return [j for j in chosen if value - problem.value([i for i in chosen if i != j]) > _EPSILON]
 
 
 def plan_pathway(
@@ -173,13 +215,15 @@ def plan_pathway(
         (['a'], 0.9)
     """
     useful = [o for o in offers if any(skill in gaps and q > 0 for skill, q in o.teaches.items())]
-    greedy = _greedy(useful, gaps, budget)
-    singles = [[o] for o in useful if _fits([o], budget)]
-    best_single = max(singles, key=lambda s: coverage_value(s, gaps)[0], default=[])
-    if coverage_value(best_single, gaps)[0] > coverage_value(greedy, gaps)[0]:
-        greedy = best_single
-    chosen = _local_search(greedy, useful, gaps, budget)
-    ordered = order_steps(chosen, prerequisites or {})
+    problem = _Problem(useful, gaps, budget)
+    chosen = _greedy(problem) if useful else []
+    singles = np.flatnonzero(problem.feasible_additions([])) if useful else np.zeros(0, dtype=np.int64)
+    if len(singles):
+        best_single = int(singles[np.argmax(problem.gains([])[singles])])
+        if problem.value([best_single]) > problem.value(chosen):
+            chosen = [best_single]
+    chosen = _local_search(problem, chosen) if useful else []
+    ordered = order_steps([useful[j] for j in chosen], prerequisites or {})
     steps: list[Step] = []
     taken: list[Offer] = []
     for offer in ordered:
@@ -193,7 +237,7 @@ def plan_pathway(
         }
         steps.append(Step(offer.credential_id, covers, round(after - before, 4)))
     taught = {skill for offer in useful for skill in offer.teaches}
-    closed, _ = coverage_value(chosen, gaps)
+    closed, _ = coverage_value(taken, gaps)
     return PlanResult(steps, round(closed, 6), sorted(skill for skill in gaps if skill not in taught))
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "ESCO_OCCUPATION_PREFIX",
     "ESCO_SKILL_PREFIX",
     "esco_profile",
+    "expand_id",
     "get_credential",
     "get_occupation",
     "get_skill",
@@ -29,7 +30,7 @@ ESCO_SKILL_PREFIX = "http://data.europa.eu/esco/skill/"
 ESCO_OCCUPATION_PREFIX = "http://data.europa.eu/esco/occupation/"
 
 
-def _expand(identifier: str, prefix: str) -> str:
+def expand_id(identifier: str, prefix: str) -> str:
     """Accept a full ESCO URI or just its UUID tail (shorter, and needs no URL-encoding)."""
     identifier = identifier.strip().lstrip("/")
     if identifier.startswith(("http://", "https://")):
@@ -61,7 +62,7 @@ def get_skill(session: Session, skill_id: str) -> views.SkillDetail:
     Raises:
         NotFoundError: no such skill.
     """
-    skill_id = _expand(skill_id, ESCO_SKILL_PREFIX)
+    skill_id = expand_id(skill_id, ESCO_SKILL_PREFIX)
     skill = repo.get_skill(session, skill_id)
     if skill is None:
         raise NotFoundError(f"no ESCO skill with id {skill_id!r}")
@@ -114,7 +115,7 @@ def get_occupation(session: Session, occupation_id: str) -> views.OccupationDeta
     Raises:
         NotFoundError: no such occupation.
     """
-    occupation_id = _expand(occupation_id, ESCO_OCCUPATION_PREFIX)
+    occupation_id = expand_id(occupation_id, ESCO_OCCUPATION_PREFIX)
     occupation = repo.get_occupation(session, occupation_id)
     if occupation is None:
         raise NotFoundError(f"no occupation with id {occupation_id!r} (ESCO URI or O*NET-SOC code)")

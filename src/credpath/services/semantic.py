@@ -54,9 +54,17 @@ class SemanticService:
     """
 
     def __init__(
-        self, encoder: Encoder, indexes: dict[str, VectorIndex], labels: _Labels, states: dict[str, str]
+        self,
+        encoder: Encoder,
+        indexes: dict[str, VectorIndex],
+        labels: _Labels,
+        states: dict[str, str],
+        skill_parents: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.encoder = encoder
+        # The skill hierarchy changes only with a new ESCO load (which also forces a rebuild and restart),
+        # so gap analysis reads it from memory instead of the database on every request.
+        self.skill_parents = skill_parents or {}
         self.indexes = indexes
         self.labels = labels
         self.states = states
@@ -74,6 +82,7 @@ class SemanticService:
         started = time.perf_counter()
         with Session(engine) as session:
             states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
+            parents = repo.skill_parents(session)
             labels = _Labels(
                 skills={row["id"]: row["preferred_label"] for row in repo.skill_text_rows(session)},
                 occupations={
@@ -91,7 +100,7 @@ class SemanticService:
         log.info(
             "semantic service loaded in %.2fs: %s, encoder %s", time.perf_counter() - started, states, encoder.backend
         )
-        return cls(encoder, indexes, labels, states)
+        return cls(encoder, indexes, labels, states, parents)
 
     def _require(self, name: str) -> VectorIndex:
         index = self.indexes.get(name)
@@ -161,6 +170,14 @@ class SemanticService:
             threshold=limit,
         )
 
+    def skill_similarity(self, required: Sequence[str], held: Sequence[str]) -> list[list[float]]:
+        """Cosine between skills' preferred-label vectors (zeros when the skills index is not loaded)."""
+        index = self.indexes.get("skills")
+        if index is None or not required or not held:
+            return [[0.0] * len(held) for _ in required]
+        matrix = _canonical_vectors(index, required) @ _canonical_vectors(index, held).T
+        return matrix.tolist()  # type: ignore[no-any-return]
+
     def match_occupations(self, titles: Sequence[str], top_k: int, taxonomy: str) -> views.OccupationMatchResponse:
         """Rank occupations for each job title (title normalisation), within one or both taxonomies."""
         index = self._require("occupations")
@@ -179,6 +196,14 @@ class SemanticService:
                 matches.append(views.OccupationMatch(item, label, kind, round(float(s), 4)))
             results.append(views.OccupationMatchResult(matches=matches))
         return views.OccupationMatchResponse(results=results)
+
+
+def _canonical_vectors(index: VectorIndex, item_ids: Sequence[str]) -> npt.NDArray[np.float32]:
+    rows = []
+    for item in item_ids:
+        position = index.position(item)
+        rows.append(index.vectors[index.starts[position]] if position is not None else np.zeros(index.vectors.shape[1]))
+    return np.asarray(rows, dtype=np.float32).reshape(len(item_ids), index.vectors.shape[1])
 
 
 class _NoEncoder:

@@ -17,8 +17,13 @@ __all__ = [
     "DatasetState",
     "EscoProfile",
     "ExtractionResponse",
+    "GapItem",
+    "GapResponse",
     "Health",
     "IndexState",
+    "LearnerSkillView",
+    "LearnerView",
+    "NextCredential",
     "OccupationDetail",
     "OccupationMatch",
     "OccupationMatchResponse",
@@ -27,8 +32,11 @@ __all__ = [
     "OccupationSkillEntry",
     "OccupationSummary",
     "OnetRating",
+    "Pathway",
+    "PathwayStep",
     "ProfileLink",
     "ProfileSkill",
+    "RecommendationResponse",
     "RelatedSkill",
     "SkillDetail",
     "SkillMatch",
@@ -37,7 +45,10 @@ __all__ = [
     "SkillMention",
     "SkillPage",
     "SkillSummary",
+    "StepSkill",
+    "TargetEcho",
     "TechnologySkillView",
+    "UncoveredSkill",
 ]
 
 
@@ -352,3 +363,119 @@ class OccupationMatchResponse(msgspec.Struct, frozen=True):
     """One result per input title, in input order."""
 
     results: list[OccupationMatchResult]
+
+
+class TargetEcho(msgspec.Struct, frozen=True):
+    """What the target resolved to (a title is normalised to an occupation, echoed with its score)."""
+
+    kind: str
+    occupation_id: str | None
+    label: str | None
+    taxonomy: str | None
+    score: float | None
+    requirements: int
+
+
+class GapItem(msgspec.Struct, frozen=True):
+    """One required skill, its weight, and how the learner covers it."""
+
+    skill_id: str
+    label: str
+    relation: str
+    weight: float
+    coverage: float
+    status: str
+    match: str | None
+    via_skill_id: str | None
+
+
+class GapResponse(msgspec.Struct, frozen=True):
+    """Gap analysis: readiness (weighted coverage, 0–1) and every requirement, heaviest gaps first."""
+
+    target: TargetEcho
+    readiness: float
+    covered: int
+    partial: int
+    missing: int
+    items: list[GapItem]
+
+
+class StepSkill(msgspec.Struct, frozen=True):
+    """A gap skill a step closes; ``gain`` is the weighted share of the gap it closes."""
+
+    skill_id: str
+    label: str
+    gain: float
+
+
+class PathwayStep(msgspec.Struct, frozen=True):
+    """One credential of the pathway, with what it closes and why it is there."""
+
+    credential_id: str
+    title: str
+    provider: str
+    kind: str
+    level: str | None
+    hours: float | None
+    cost: float | None
+    url: str | None
+    covers: list[StepSkill]
+    gain: float
+    reason: str
+
+
+class UncoveredSkill(msgspec.Struct, frozen=True):
+    """A gap skill that no credential in the catalogue (within the constraints) teaches."""
+
+    skill_id: str
+    label: str
+    weight: float
+
+
+class Pathway(msgspec.Struct, frozen=True):
+    """Ordered steps, readiness before and after, totals, and what stays uncovered."""
+
+    steps: list[PathwayStep]
+    readiness_before: float
+    readiness_after: float
+    total_hours: float
+    total_cost: float | None
+    uncovered: list[UncoveredSkill]
+
+
+class NextCredential(msgspec.Struct, frozen=True):
+    """The single best next credential and a few alternatives."""
+
+    credential: PathwayStep | None
+    alternatives: list[PathwayStep]
+
+
+class RecommendationResponse(msgspec.Struct, frozen=True):
+    """What to earn next, and the whole pathway."""
+
+    target: TargetEcho
+    next: NextCredential
+    pathway: Pathway
+    algorithm: str
+
+
+class LearnerSkillView(msgspec.Struct, frozen=True):
+    """A skill a learner holds, with its evidence."""
+
+    skill_id: str
+    label: str
+    evidence: str
+    proficiency: float | None
+    source_credential_id: str | None
+
+
+class LearnerView(msgspec.Struct, frozen=True):
+    """A stored learner profile."""
+
+    id: str
+    name: str | None
+    opted_in: bool
+    skills: list[LearnerSkillView]
+    credentials: list[str]
+    created_at: datetime
+    updated_at: datetime

@@ -14,6 +14,10 @@ from credpath.storage.tables import (
     CredentialSkill,
     Crosswalk,
     Dataset,
+    JobPosting,
+    Learner,
+    LearnerCredential,
+    LearnerSkill,
     Occupation,
     OccupationBroader,
     OccupationLink,
@@ -21,6 +25,7 @@ from credpath.storage.tables import (
     OnetElement,
     OnetOccupationElement,
     OnetTechnologySkill,
+    PostingSkill,
     Skill,
     SkillBroader,
     SkillGroup,
@@ -30,6 +35,8 @@ from credpath.storage.tables import (
 __all__ = [
     "CredentialFilters",
     "Page",
+    "add_learner",
+    "add_learner_credentials",
     "count_rows",
     "credential_offers",
     "credential_skills",
@@ -40,12 +47,19 @@ __all__ = [
     "crosswalk_for_onet",
     "crosswalk_pairs",
     "dataset_hashes",
+    "delete_learner",
+    "delete_learner_skill",
     "esco_occupation_ids",
     "esco_skill_relations",
+    "existing_credential_ids",
+    "existing_skill_ids",
     "get_credential",
     "get_dataset",
+    "get_learner",
     "get_occupation",
     "get_skill",
+    "learner_credentials",
+    "learner_skills",
     "list_datasets",
     "occupation_broader",
     "occupation_esco_skills",
@@ -53,8 +67,10 @@ __all__ = [
     "occupation_onet_ratings",
     "occupation_technology",
     "occupation_text_rows",
+    "offers_version",
     "onet_occupations_for_links",
     "onet_titles",
+    "posting_skills",
     "put_dataset",
     "replace_inferred_skills",
     "retire_credentials",
@@ -62,10 +78,14 @@ __all__ = [
     "search_occupations",
     "search_skills",
     "skill_broader",
+    "skill_labels",
     "skill_narrower",
     "skill_occupation_count",
+    "skill_parents",
+    "skill_prerequisites",
     "skill_relations",
     "skill_text_rows",
+    "upsert_learner_skills",
 ]
 
 T = TypeVar("T", bound=SQLModel)
@@ -523,27 +543,18 @@ def crosswalk_confidence(session: Session) -> dict[str, float | None]:
 # --- planning ---------------------------------------------------------------------------------------------
 
 
-def credential_offers(session: Session, skill_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Active credentials with their aligned skills (skill → confidence), optionally only for ``skill_ids``."""
+def credential_offers(
+    session: Session, skill_ids: Sequence[str] | None = None, *, credential_ids: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Active credentials with their aligned skills (skill → confidence), optionally only for ``skill_ids``.
+
+    One joined query: the planner calls this on every request, so it must not fan out.
+    """
     query = (
         select(
             col(CredentialSkill.credential_id),
             col(CredentialSkill.skill_id),
             col(CredentialSkill.confidence),
-        )
-        .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
-        .where(col(Credential.active))
-    )
-    if skill_ids is not None:
-        query = query.where(col(CredentialSkill.skill_id).in_(list(skill_ids)))
-    teaches: dict[str, dict[str, float]] = {}
-    for credential, skill, confidence in session.execute(query):
-        teaches.setdefault(credential, {})[skill] = float(confidence)
-    if not teaches:
-        return []
-    meta = session.execute(
-        select(
-            col(Credential.id),
             col(Credential.title),
             col(Credential.provider),
             col(Credential.kind),
@@ -552,26 +563,178 @@ def credential_offers(session: Session, skill_ids: Sequence[str] | None = None) 
             col(Credential.cost),
             col(Credential.review_count),
             col(Credential.canonical_key),
-        ).where(col(Credential.id).in_(list(teaches)))
+            col(Credential.url),
+        )
+        .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
+        .where(col(Credential.active))
     )
-    return [
-        {
-            "id": i,
-            "title": t,
-            "provider": p,
-            "kind": k,
-            "level": lv,
-            "hours": h,
-            "cost": c,
-            "reviews": r,
-            "canonical_key": ck,
-            "teaches": teaches[i],
-        }
-        for i, t, p, k, lv, h, c, r, ck in meta
-    ]
+    if skill_ids is not None:
+        query = query.where(col(CredentialSkill.skill_id).in_(list(skill_ids)))
+    if credential_ids is not None:
+        query = query.where(col(CredentialSkill.credential_id).in_(list(credential_ids)))
+    offers: dict[str, dict[str, Any]] = {}
+    for credential, skill, confidence, t, p, k, lv, h, c, r, ck, u in session.execute(query):
+        row = offers.get(credential)
+        if row is None:
+            row = offers[credential] = {
+                "id": credential,
+                "title": t,
+                "provider": p,
+                "kind": k,
+                "level": lv,
+                "hours": h,
+                "cost": c,
+                "reviews": r,
+                "canonical_key": ck,
+                "url": u,
+                "teaches": {},
+            }
+        row["teaches"][skill] = float(confidence)
+    return list(offers.values())
+
+
+def offers_version(session: Session) -> tuple[Any, ...]:
+    """Cheap fingerprint of the catalogue and its alignments (changes whenever either changes)."""
+    credentials = session.execute(
+        select(func.count(), func.max(col(Credential.updated_at)), func.count(col(Credential.aligned_hash))).where(
+            col(Credential.active)
+        )
+    ).one()
+    alignments = session.execute(select(func.count(), func.sum(col(CredentialSkill.confidence)))).one()
+    return (*credentials, *alignments)
 
 
 def esco_occupation_ids(session: Session) -> list[str]:
     """Every ESCO occupation id, sorted."""
     query = select(col(Occupation.id)).where(col(Occupation.taxonomy) == "esco").order_by(col(Occupation.id))
     return list(session.scalars(query))
+
+
+# --- learners ---------------------------------------------------------------------------------------------
+
+
+def existing_skill_ids(session: Session, skill_ids: Sequence[str]) -> set[str]:
+    """Which of ``skill_ids`` are ESCO skills."""
+    if not skill_ids:
+        return set()
+    return set(session.scalars(select(col(Skill.id)).where(col(Skill.id).in_(list(skill_ids)))))
+
+
+def existing_credential_ids(session: Session, credential_ids: Sequence[str]) -> set[str]:
+    """Which of ``credential_ids`` exist (active or retired)."""
+    if not credential_ids:
+        return set()
+    return set(session.scalars(select(col(Credential.id)).where(col(Credential.id).in_(list(credential_ids)))))
+
+
+def skill_labels(session: Session, skill_ids: Sequence[str]) -> dict[str, str]:
+    """Skill id → preferred label."""
+    if not skill_ids:
+        return {}
+    query = select(col(Skill.id), col(Skill.preferred_label)).where(col(Skill.id).in_(list(skill_ids)))
+    return {skill: label for skill, label in session.execute(query)}  # noqa: C416 - rows are not pairs to dict()
+
+
+def skill_parents(session: Session) -> dict[str, frozenset[str]]:
+    """Skill → its broader *skills* (the skill-to-skill part of the ESCO hierarchy)."""
+    query = select(col(SkillBroader.concept_id), col(SkillBroader.broader_id)).where(
+        col(SkillBroader.broader_type) == "KnowledgeSkillCompetence",
+        col(SkillBroader.concept_type) == "KnowledgeSkillCompetence",
+    )
+    parents: dict[str, set[str]] = {}
+    for child, parent in session.execute(query):
+        parents.setdefault(child, set()).add(parent)
+    return {child: frozenset(values) for child, values in parents.items()}
+
+
+def skill_prerequisites(session: Session, skill_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Skill → skills ESCO marks as essential to it (skill–skill relations), for ordering pathways."""
+    if not skill_ids:
+        return {}
+    query = select(col(SkillRelation.skill_id), col(SkillRelation.related_skill_id)).where(
+        col(SkillRelation.skill_id).in_(list(skill_ids)), col(SkillRelation.relation_type) == "essential"
+    )
+    found: dict[str, set[str]] = {}
+    for skill, related in session.execute(query):
+        found.setdefault(skill, set()).add(related)
+    return {skill: frozenset(values) for skill, values in found.items()}
+
+
+def get_learner(session: Session, learner_id: str) -> Learner | None:
+    """One learner."""
+    return session.get(Learner, learner_id)
+
+
+def learner_skills(session: Session, learner_id: str) -> list[tuple[LearnerSkill, str]]:
+    """A learner's skills with labels."""
+    rows = session.execute(
+        select(LearnerSkill, col(Skill.preferred_label))
+        .join(Skill, col(Skill.id) == col(LearnerSkill.skill_id))
+        .where(col(LearnerSkill.learner_id) == learner_id)
+        .order_by(col(Skill.preferred_label))
+    )
+    return [(row, label) for row, label in rows]
+
+
+def learner_credentials(session: Session, learner_id: str) -> list[str]:
+    """Credential ids a learner holds."""
+    query = select(col(LearnerCredential.credential_id)).where(col(LearnerCredential.learner_id) == learner_id)
+    return list(session.scalars(query))
+
+
+def add_learner(session: Session, learner: Learner) -> None:
+    """Insert a learner (flushed, not committed)."""
+    session.add(learner)
+    session.flush()
+
+
+def upsert_learner_skills(session: Session, learner_id: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Add or replace a learner's skills; stronger evidence is never overwritten by weaker."""
+    rank = {"verified": 3, "declared": 2, "inferred": 1}
+    existing = {row.skill_id: row for row, _ in learner_skills(session, learner_id)}
+    for row in rows:
+        current = existing.get(row["skill_id"])
+        if current is None:
+            session.add(LearnerSkill(learner_id=learner_id, **row))
+        elif rank.get(row["evidence"], 0) >= rank.get(current.evidence, 0):
+            current.evidence = row["evidence"]
+            current.proficiency = row.get("proficiency", current.proficiency)
+            current.source_credential_id = row.get("source_credential_id", current.source_credential_id)
+    session.flush()
+
+
+def add_learner_credentials(session: Session, learner_id: str, credential_ids: Sequence[str]) -> None:
+    """Record credentials a learner holds (idempotent)."""
+    held = set(learner_credentials(session, learner_id))
+    for credential in credential_ids:
+        if credential not in held:
+            session.add(LearnerCredential(learner_id=learner_id, credential_id=credential))
+    session.flush()
+
+
+def delete_learner_skill(session: Session, learner_id: str, skill_id: str) -> bool:
+    """Remove one skill; return whether it was there."""
+    row = session.get(LearnerSkill, (learner_id, skill_id))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def delete_learner(session: Session, learner: Learner) -> None:
+    """Delete a learner with their skills and credentials."""
+    for model in (LearnerSkill, LearnerCredential):
+        session.execute(delete(model).where(col(model.learner_id) == learner.id))
+    session.delete(learner)
+    session.flush()
+
+
+def posting_skills(session: Session, posting_id: str) -> list[tuple[str, str]] | None:
+    """(skill, relation) of a stored job posting, or None when the posting does not exist."""
+    if session.get(JobPosting, posting_id) is None:
+        return None
+    query = select(col(PostingSkill.skill_id), col(PostingSkill.relation_type)).where(
+        col(PostingSkill.posting_id) == posting_id
+    )
+    return [(skill, relation) for skill, relation in session.execute(query)]
