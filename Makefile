@@ -47,9 +47,10 @@ format: install
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-bench: install
+bench: install ingest index
 	$(BIN)/python benchmarks/ingest_bench.py
 	$(BIN)/python benchmarks/semantic_bench.py
+	$(BIN)/python benchmarks/planning_bench.py
 
 eval: install ingest
 	$(BIN)/credpath eval --output benchmarks/results/eval.json

@@ -165,6 +165,20 @@ def _http(database_url: str, models_dir: Path) -> dict[str, object]:
                 ).raise_for_status()
                 latencies.append((time.perf_counter() - started) * 1000)
             out["occupations_match_1_title_ms"] = {"p50": _pct(latencies, 50), "p99": _pct(latencies, 99), "n": 200}
+            # A stored learner with a few data skills asks for a pathway to ESCO "data analyst".
+            analyst = client.get("/v1/occupations", params={"q": "data analyst", "taxonomy": "esco"}).json()["items"][0]
+            sql = client.get("/v1/skills", params={"q": "SQL"}).json()["items"][0]["id"]
+            learner = client.post("/v1/learners", json={"skills": [sql], "text": "statistics and Excel"}).json()["id"]
+            body = {"learner_id": learner, "target": {"occupation_id": analyst["id"]}}
+            for _ in range(5):
+                client.post("/v1/recommendations", json=body).raise_for_status()
+            latencies = []
+            for _ in range(200):
+                started = time.perf_counter()
+                client.post("/v1/recommendations", json=body).raise_for_status()
+                latencies.append((time.perf_counter() - started) * 1000)
+            out["recommendations_stored_learner_ms"] = {"p50": _pct(latencies, 50), "p99": _pct(latencies, 99), "n": 200}
+            print("recommendations", out["recommendations_stored_learner_ms"], flush=True)
         out["after_load"] = _rss_mb(process.pid)
     finally:
         process.terminate()
