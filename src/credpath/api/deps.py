@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from credpath.config import Settings
 from credpath.services.semantic import SemanticService
+from credpath.storage.db import session_scope
 
 __all__ = ["provide_engine", "provide_semantic", "provide_session", "provide_settings"]
 
@@ -26,15 +27,8 @@ def provide_settings(state: State) -> Settings:
 
 def provide_session(state: State) -> Iterator[Session]:
     """A session for one request: services never commit, this boundary does (or rolls back)."""
-    session = Session(state.engine, expire_on_commit=False)
-    try:
+    with session_scope(state.engine) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def provide_semantic(state: State) -> SemanticService:

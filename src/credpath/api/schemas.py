@@ -103,15 +103,11 @@ class RecommendationRequest(msgspec.Struct, forbid_unknown_fields=True):
     constraints: ConstraintsBody = msgspec.field(default_factory=ConstraintsBody)
 
 
-class LearnerCreate(msgspec.Struct, forbid_unknown_fields=True):
-    """A new learner profile."""
+class LearnerCreate(LearnerBody, forbid_unknown_fields=True):
+    """A new learner profile, optionally with skills given as in ``LearnerBody``."""
 
     name: Name | None = None
     opted_in: bool = False
-    skills: SkillIds = msgspec.field(default_factory=list)
-    text: Text | None = None
-    credentials: CredentialIds = msgspec.field(default_factory=list)
-    proficiency: Proficiency = msgspec.field(default_factory=dict)
 
 
 class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -121,10 +117,5 @@ class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True):
     opted_in: bool | None = None
 
 
-class LearnerSkillsAdd(msgspec.Struct, forbid_unknown_fields=True):
-    """Skills to add: ESCO ids, free text, or held credentials."""
-
-    skills: SkillIds = msgspec.field(default_factory=list)
-    text: Text | None = None
-    credentials: CredentialIds = msgspec.field(default_factory=list)
-    proficiency: Proficiency = msgspec.field(default_factory=dict)
+class LearnerSkillsAdd(LearnerBody, forbid_unknown_fields=True):
+    """Skills to add to a stored learner: ESCO ids, free text, or held credentials."""
