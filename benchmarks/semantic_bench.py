@@ -177,7 +177,11 @@ def _http(database_url: str, models_dir: Path) -> dict[str, object]:
                 started = time.perf_counter()
                 client.post("/v1/recommendations", json=body).raise_for_status()
                 latencies.append((time.perf_counter() - started) * 1000)
-            out["recommendations_stored_learner_ms"] = {"p50": _pct(latencies, 50), "p99": _pct(latencies, 99), "n": 200}
+            out["recommendations_stored_learner_ms"] = {
+                "p50": _pct(latencies, 50),
+                "p99": _pct(latencies, 99),
+                "n": 200,
+            }
             print("recommendations", out["recommendations_stored_learner_ms"], flush=True)
         out["after_load"] = _rss_mb(process.pid)
     finally:
