@@ -89,7 +89,8 @@ def source_fingerprint(session: Session, name: str) -> str:
         parts += [hashes.get("esco", ""), hashes.get("onet", "")]
     elif name == "credentials":
         # Credentials change one by one (catalogue refreshes, portal edits): hash their content hashes.
-        parts += [f"{row['id']}:{row['content_hash']}" for row in repo.credential_text_rows(session)]
+        # Only ids and hashes: health checks call this on every request, so it must stay cheap.
+        parts += [f"{credential}:{digest}" for credential, digest in repo.credential_content_hashes(session)]
     else:
         raise ValueError(f"unknown index {name!r}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()

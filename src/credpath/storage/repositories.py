@@ -38,6 +38,7 @@ __all__ = [
     "add_learner",
     "add_learner_credentials",
     "count_rows",
+    "credential_content_hashes",
     "credential_offers",
     "credential_skills",
     "credential_text_rows",
@@ -436,6 +437,12 @@ def credential_text_rows(session: Session) -> list[dict[str, Any]]:
         {"id": i, "title": t, "provider": p, "skill_tags": s, "description": d, "content_hash": h}
         for i, t, p, s, d, h in session.execute(query)
     ]
+
+
+def credential_content_hashes(session: Session) -> list[tuple[str, str]]:
+    """(id, content hash) of active credentials, ordered by id: all an index fingerprint needs."""
+    query = select(col(Credential.id), col(Credential.content_hash)).where(col(Credential.active))
+    return [(i, h) for i, h in session.execute(query.order_by(col(Credential.id)))]
 
 
 def dataset_hashes(session: Session) -> dict[str, str]:
