@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run serve ingest index test lint format bench eval clean
+.PHONY: install run serve ingest tune index test lint format bench eval clean
 
 install: $(VENV)/.installed
 
@@ -25,11 +25,19 @@ $(VENV)/.installed: pyproject.toml
 ingest: install
 	$(BIN)/credpath ingest default
 
-index: install
+# Fine-tuning the encoder on the taxonomy's own label pairs: once per data version (cached under
+# models/encoder/tuned). TUNE=0 skips it and serves the plain model (lower linking quality, see README).
+TUNE ?= 1
+tune: install ingest
+ifeq ($(TUNE),1)
+	$(BIN)/credpath tune
+endif
+
+index: install tune
 	$(BIN)/credpath build-index
 
-# Ingest and index are no-ops when the data and indexes are unchanged, so `make run` restarts fast.
-run: install ingest index
+# Ingest, tune and index are no-ops when data, model and indexes are unchanged, so `make run` restarts fast.
+run: install ingest tune index
 	$(BIN)/credpath serve
 
 serve: install
@@ -52,7 +60,7 @@ bench: install ingest index
 	$(BIN)/python benchmarks/semantic_bench.py
 	$(BIN)/python benchmarks/planning_bench.py
 
-eval: install ingest
+eval: install ingest tune
 	$(BIN)/credpath eval --output benchmarks/results/eval.json
 
 clean:

@@ -18,9 +18,11 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from credpath.config import Settings
 from credpath.ml.encoder import OnnxEncoder, TorchEncoder
-from credpath.ml.export import ensure_onnx
+from credpath.ml.export import encoder_weights, ensure_onnx
 from credpath.ml.index import VectorIndex
+from credpath.ml.tuning import tuned_model_dir
 from credpath.services.build import batch_encoder, build_all
 from credpath.services.indexing import build_index, index_dir
 from credpath.services.ingest import ingest_catalog, ingest_default
@@ -45,7 +47,7 @@ def _encoders(models_dir: Path) -> dict[str, object]:
     backends = {
         "onnx-int8": lambda t: OnnxEncoder(models_dir / "encoder" / "minilm.int8.onnx", threads=t),
         "onnx-fp32": lambda t: OnnxEncoder(models_dir / "encoder" / "minilm.fp32.onnx", backend="onnx-fp32", threads=t),
-        "torch": lambda t: TorchEncoder(),
+        "torch": lambda t: TorchEncoder(model_dir=encoder_weights(models_dir)[0]),
     }
     import torch
 
@@ -199,6 +201,13 @@ def main() -> None:
     ingest_default(engine, DATA_DIR)
     models_dir = work / "models"
     results: dict[str, object] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    # Measure the shipped configuration: the fine-tuned encoder when `credpath tune` has made one (its
+    # training time is recorded in its tuning.json and reported beside the build time).
+    tuned = tuned_model_dir(Settings().models_dir)
+    if (tuned / "tuning.json").is_file():
+        shutil.copytree(tuned, tuned_model_dir(models_dir))
+        results["tuning"] = json.loads((tuned / "tuning.json").read_text(encoding="utf-8"))
+    results["weights"] = encoder_weights(models_dir)[1]
 
     started = time.perf_counter()
     reports = build_all(engine, models_dir)

@@ -165,6 +165,32 @@ def build_index_cmd(force: bool, only: tuple[str, ...], progress: bool | None) -
         sys.exit(1)
 
 
+@main.command("tune")
+@click.option("--force", is_flag=True, help="Retrain even if a model for this data and recipe exists.")
+@click.option("--steps", default=None, type=int, help="Training steps (default: the shipped recipe's).")
+@_progress
+def tune_cmd(force: bool, steps: int | None, progress: bool | None) -> None:
+    """Fine-tune the encoder on ESCO/O*NET label pairs (cached; `build-index` then re-embeds with it)."""
+    from dataclasses import replace
+
+    from tqdm import tqdm
+
+    from credpath.services.tuning import TUNING_RECIPE, tune
+
+    settings = _settings()
+    recipe = TUNING_RECIPE if steps is None else replace(TUNING_RECIPE, steps=steps)
+    if recipe.steps < 1:
+        click.echo("error: --steps must be at least 1", err=True)
+        sys.exit(2)
+    with tqdm(total=recipe.steps, desc="fine-tune", unit="step", disable=not _show(progress)) as bar:
+
+        def advance(step: int, loss: float) -> None:
+            bar.update(step - bar.n)
+            bar.set_postfix(loss=f"{loss:.3f}")
+
+        tune(_engine(settings), settings.models_dir, recipe=recipe, force=force, progress=advance)
+
+
 @main.command("eval")
 @click.option("--sample", default=2000, show_default=True, help="Queries per generated dev set.")
 @click.option(

@@ -128,12 +128,12 @@ class OnnxEncoder:
 class TorchEncoder:
     """sentence-transformers on torch: the reference implementation and the fallback backend."""
 
-    def __init__(self, *, device: str = "cpu") -> None:
+    def __init__(self, *, model_dir: Path | None = None, device: str = "cpu") -> None:
         from sentence_transformers import SentenceTransformer
 
         self.name = MODEL_NAME
         self.backend = "torch"
-        self._model = SentenceTransformer(str(bundled_model_dir()), device=device)
+        self._model = SentenceTransformer(str(model_dir or bundled_model_dir()), device=device)
         self._model.max_seq_length = MAX_TOKENS
         self.dim = int(self._model.get_embedding_dimension() or 384)
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from credpath.ml.encoder import MODEL_NAME, OnnxEncoder, TorchEncoder, bundled_model_dir, model_fingerprint
+from credpath.ml.tuning import read_tuning, tuned_model_dir
 
-__all__ = ["MIN_INT8_COSINE", "OnnxArtifact", "ensure_onnx", "load_serving_encoder", "read_artifact"]
+__all__ = ["MIN_INT8_COSINE", "OnnxArtifact", "encoder_weights", "ensure_onnx", "load_serving_encoder", "read_artifact"]
 
 log = logging.getLogger(__name__)
 
@@ -57,22 +58,36 @@ class OnnxArtifact:
         return models_dir / "encoder" / self.file
 
 
+def encoder_weights(models_dir: Path) -> tuple[Path, str]:
+    """The weights the encoder comes from, and their identity.
+
+    The model fine-tuned on the taxonomy (``credpath tune``) when ``models_dir`` holds one made from
+    the bundled weights, otherwise the bundled all-MiniLM-L6-v2. The identity is part of every index's
+    fingerprint, so switching weights marks every index stale.
+    """
+    tuning = read_tuning(models_dir)
+    folder = tuned_model_dir(models_dir)
+    if tuning is not None and tuning.base == model_fingerprint() and (folder / "config.json").is_file():
+        return folder, f"{model_fingerprint()}+tuned:{tuning.identity}"
+    return bundled_model_dir(), model_fingerprint()
+
+
 def read_artifact(models_dir: Path) -> OnnxArtifact | None:
     """The recorded artifact, or None when missing or built from other weights."""
     manifest = models_dir / "encoder" / "manifest.json"
     if not manifest.is_file():
         return None
     artifact = OnnxArtifact(**json.loads(manifest.read_text(encoding="utf-8")))
-    if artifact.fingerprint != model_fingerprint() or not artifact.model_file(models_dir).is_file():
+    if artifact.fingerprint != encoder_weights(models_dir)[1] or not artifact.model_file(models_dir).is_file():
         return None
     return artifact
 
 
-def _export_fp32(target: Path) -> None:
+def _export_fp32(target: Path, weights: Path) -> None:
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    source = str(bundled_model_dir())
+    source = str(weights)
     # Eager attention traces to plain ONNX ops; SDPA would bake a Python branch into the graph.
     model = AutoModel.from_pretrained(source, attn_implementation="eager")
     model.eval()
@@ -109,7 +124,7 @@ def _min_cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def ensure_onnx(models_dir: Path, *, force: bool = False) -> OnnxArtifact:
-    """Export and quantise the bundled model unless a matching artifact exists; return its manifest."""
+    """Export and quantise the encoder's weights unless a matching artifact exists; return its manifest."""
     if not force and (existing := read_artifact(models_dir)) is not None:
         return existing
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -118,19 +133,20 @@ def ensure_onnx(models_dir: Path, *, force: bool = False) -> OnnxArtifact:
     directory = models_dir / "encoder"
     directory.mkdir(parents=True, exist_ok=True)
     fp32, int8 = directory / "minilm.fp32.onnx", directory / "minilm.int8.onnx"
-    _export_fp32(fp32)
+    weights, fingerprint = encoder_weights(models_dir)
+    _export_fp32(fp32, weights)
     # Per-channel weights on MatMul only: per-tensor int8 drifted to cosine 0.91 on short labels here,
     # per-channel stays >= 0.98 at the same speed.
     quantize_dynamic(
         str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
     )
-    reference = TorchEncoder().encode(list(PROBE_TEXTS))
+    reference = TorchEncoder(model_dir=weights).encode(list(PROBE_TEXTS))
     fp32_cos = _min_cosine(OnnxEncoder(fp32, backend="onnx-fp32").encode(list(PROBE_TEXTS)), reference)
     int8_cos = _min_cosine(OnnxEncoder(int8).encode(list(PROBE_TEXTS)), reference)
     use_int8 = int8_cos >= MIN_INT8_COSINE
     artifact = OnnxArtifact(
         model=MODEL_NAME,
-        fingerprint=model_fingerprint(),
+        fingerprint=fingerprint,
         backend="onnx-int8" if use_int8 else "onnx-fp32",
         file=int8.name if use_int8 else fp32.name,
         int8_min_cosine=round(int8_cos, 5),
@@ -140,7 +156,7 @@ def ensure_onnx(models_dir: Path, *, force: bool = False) -> OnnxArtifact:
     (directory / "manifest.json").write_text(json.dumps(asdict(artifact), indent=2) + "\n", encoding="utf-8")
     log.info(
         "exported %s to ONNX in %.1fs: serving %s (int8 min cosine %.4f, fp32 %.4f vs torch)",
-        MODEL_NAME,
+        fingerprint,
         time.perf_counter() - started,
         artifact.backend,
         int8_cos,
@@ -159,4 +175,4 @@ def load_serving_encoder(models_dir: Path, *, threads: int = 1) -> "OnnxEncoder 
             log.warning("ONNX encoder at %s failed to load; falling back to torch", models_dir, exc_info=True)
     else:
         log.warning("no ONNX encoder under %s (run `credpath build-index`); using torch, ~5x slower", models_dir)
-    return TorchEncoder()
+    return TorchEncoder(model_dir=encoder_weights(models_dir)[0])

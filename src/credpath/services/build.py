@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from credpath.ml.encoder import CachedEncoder, OnnxEncoder
-from credpath.ml.export import ensure_onnx
+from credpath.ml.encoder import CachedEncoder, OnnxEncoder, TorchEncoder, bundled_model_dir
+from credpath.ml.export import encoder_weights, ensure_onnx
 from credpath.ml.index import VectorIndex
 from credpath.services.alignment import align_credentials, link_onet_occupations
 from credpath.services.evaluation import EvalReport, run_evaluation
@@ -58,14 +58,19 @@ def evaluate(engine: Engine, models_dir: Path, *, sample: int = 2000, output: Pa
     encoder = CachedEncoder(batch_encoder(models_dir), maxsize=100_000)
     skills = VectorIndex.load(index_dir(models_dir, "skills"), mmap=False, with_ann=False)
     occupations = VectorIndex.load(index_dir(models_dir, "occupations"), mmap=False, with_ann=False)
-    report = run_evaluation(engine, skills, occupations, encoder, sample=sample)
+    weights, _identity = encoder_weights(models_dir)
+    # With fine-tuned weights the baseline must still be the plain model (torch: no second export needed).
+    baseline = CachedEncoder(TorchEncoder(), maxsize=100_000) if weights != bundled_model_dir() else None
+    report = run_evaluation(engine, skills, occupations, encoder, sample=sample, baseline_encoder=baseline)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "sample": sample,
             "encoder": encoder.backend,
+            "weights": encoder_weights(models_dir)[1],
             "results": report.results,
             "extraction": report.extraction,
+            "calibration": report.calibration,
             "seconds": round(report.seconds, 1),
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }

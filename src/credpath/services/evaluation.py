@@ -6,6 +6,8 @@ searched in (otherwise a label would trivially find itself):
 - ``skills_alt_label``: an ESCO alternative label → its skill;
 - ``occupations_alt_label``: an ESCO occupation alternative label → its occupation;
 - ``onet_title_to_esco``: an O*NET alternate title → the ESCO occupations the crosswalk maps to it;
+
+these three draw only from the items kept out of the encoder's fine-tuning (``skills.training``);
 - ``job_ad_sentences`` / ``vacancy_titles``: hand-written ad sentences and vacancy titles with gold
   ESCO skills/occupations (``data/eval/``), plus boilerplate sentences for extraction abstention.
 
@@ -19,7 +21,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,8 @@ from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex, subset, text_hashes
 from credpath.ml.metrics import ranking_metrics
 from credpath.skills.linking import LinkerConfig, TextLinker
-from credpath.skills.representations import occupation_texts, skill_texts
+from credpath.skills.representations import ItemText, occupation_texts, skill_texts
+from credpath.skills.training import is_held_out
 from credpath.storage import repositories as repo
 
 __all__ = ["EVAL_DIR", "EvalReport", "run_evaluation"]
@@ -48,6 +51,8 @@ class EvalReport:
     results: dict[str, dict[str, dict[str, float]]]
     extraction: dict[str, Any]
     seconds: float
+    # Top-1 precision of held-out skill labels at or above each score: what alignment confidences use.
+    calibration: list[dict[str, float]] = field(default_factory=list)
 
     def table(self) -> str:
         """A plain-text table for the terminal."""
@@ -64,6 +69,11 @@ class EvalReport:
                 f"extraction (job-ad sentences + boilerplate): threshold {best['threshold']:.2f} → precision "
                 f"{best['precision']:.3f}, recall {best['recall']:.3f}, F1 {best['f1']:.3f}, boilerplate sentences "
                 f"with any output {best['boilerplate_with_output']}/{self.extraction['boilerplate_sentences']}"
+            )
+        for row in self.calibration:
+            lines.append(
+                f"short-text calibration: score >= {row['score']:.2f} → top-1 precision {row['precision']:.3f}"
+                f" over {int(row['n'])} held-out labels"
             )
         return "\n".join(lines)
 
@@ -84,16 +94,30 @@ def _kind_mask(index: VectorIndex, kinds: list[str], wanted: set[str]) -> np.nda
     return np.array([kind in wanted for kind in kinds])
 
 
-def _holdout(index: VectorIndex, texts: list[Any], n: int, seed: int) -> tuple[list[str], list[set[str]], np.ndarray]:
-    """Pick ``n`` alternative labels of distinct items and a mask removing exactly those vectors."""
+def _plain_index(index: VectorIndex, keep: np.ndarray, texts: list[ItemText], encoder: Encoder) -> VectorIndex:
+    """The rows of ``index`` where ``keep`` holds, re-embedded by ``encoder`` (the baseline's own vectors)."""
+    rows = np.flatnonzero(keep)
+    kept = subset(index, keep)
+    kept.vectors = encoder.encode([texts[row].text for row in rows])
+    return kept
+
+
+def _holdout(
+    index: VectorIndex, texts: list[Any], n: int, seed: int, per_item: int = 2
+) -> tuple[list[str], list[set[str]], np.ndarray]:
+    """Pick up to ``n`` alternative labels (``per_item`` per item) and a mask removing exactly those vectors.
+
+    Only items the encoder's fine-tuning never saw are drawn (``is_held_out``), so the tuned and the
+    plain model are measured on the same, unseen queries.
+    """
     rng = random.Random(seed)  # noqa: S311 - reproducible sampling, not security
     by_item: dict[str, list[int]] = defaultdict(list)
     for row, text in enumerate(texts):
-        if text.kind in {"alternative", "alternate_title"}:
+        if text.kind in {"alternative", "alternate_title"} and is_held_out(text.item_id):
             by_item[text.item_id].append(row)
     items = sorted(by_item)
     rng.shuffle(items)
-    rows = [rng.choice(by_item[item]) for item in items[:n]]
+    rows = [row for item in items for row in rng.sample(by_item[item], min(per_item, len(by_item[item])))][:n]
     keep = np.ones(len(texts), dtype=bool)
     keep[rows] = False
     # The same text may also sit on the item under another kind (e.g. a case variant): drop by hash too.
@@ -110,14 +134,32 @@ def _evaluate(
     encoder: Encoder,
     config: LinkerConfig,
     results: dict[str, dict[str, dict[str, float]]],
+    baseline_encoder: Encoder | None = None,
 ) -> None:
     if not queries:
         return
     for method, (index, use_phrases, allowed) in variants.items():
-        linker = TextLinker(encoder, index, config)
+        # The baseline is plain MiniLM: with a fine-tuned encoder it is scored by the bundled one.
+        plain = baseline_encoder if baseline_encoder is not None and method.startswith("baseline") else encoder
+        linker = TextLinker(plain, index, config)
         ranking = linker.rank(queries, 50, allowed=allowed, use_phrases=use_phrases)
         results.setdefault(name, {})[method] = ranking_metrics(_ranked_ids(index, ranking), gold).as_dict()
         log.info("eval %s / %s: %s", name, method, results[name][method])
+
+
+def _calibration(linker: TextLinker, queries: list[str], gold: list[set[str]]) -> list[dict[str, float]]:
+    """Top-1 precision of short texts whose best score reaches each threshold."""
+    ranking = linker.rank(queries, 1, use_phrases=False)
+    top = [
+        (float(scores[0]), linker.index.item_ids[int(items[0])] in g)
+        for (items, scores), g in zip(ranking, gold, strict=True)
+    ]
+    out = []
+    for threshold in (0.70, 0.75, 0.80, 0.85, 0.90, 0.95):
+        kept = [hit for score, hit in top if score >= threshold]
+        if kept:
+            out.append({"score": threshold, "precision": round(sum(kept) / len(kept), 4), "n": float(len(kept))})
+    return out
 
 
 def _extraction_sweep(linker: TextLinker, sentences: list[dict[str, Any]], thresholds: list[float]) -> dict[str, Any]:
@@ -156,6 +198,7 @@ def run_evaluation(
     config: LinkerConfig | None = None,
     eval_dir: Path = EVAL_DIR,
     progress: Callable[[str], None] | None = None,
+    baseline_encoder: Encoder | None = None,
 ) -> EvalReport:
     """Evaluate baseline and credpath methods on every dev set.
 
@@ -169,6 +212,7 @@ def run_evaluation(
         config: linker tuning (default: the shipped one).
         eval_dir: folder of the hand-labelled sets.
         progress: optional callback told each stage's name.
+        baseline_encoder: the plain bundled model, when ``encoder`` is a fine-tuned one.
     """
     started = time.perf_counter()
     config = config or LinkerConfig()
@@ -181,11 +225,17 @@ def run_evaluation(
     occ_reprs = occupation_texts(occupation_rows)
     skill_kinds = [t.kind for t in skill_reprs]
     skills_exact = subset(skills, np.ones(len(skills.owners), dtype=bool))
-    skills_baseline = subset(skills, _kind_mask(skills, skill_kinds, {"preferred"}))
+    preferred = _kind_mask(skills, skill_kinds, {"preferred"})
+    skills_baseline = subset(skills, preferred)
+    if baseline_encoder is not None:
+        skills_baseline = _plain_index(skills, preferred, skill_reprs, baseline_encoder)
     skills_labels = subset(skills, _kind_mask(skills, skill_kinds, {"preferred", "alternative"}))
     occ_kinds = [t.kind for t in occ_reprs]
     occ_exact = subset(occupations, np.ones(len(occupations.owners), dtype=bool))
-    occ_baseline = subset(occupations, _kind_mask(occupations, occ_kinds, {"title"}))
+    titled = _kind_mask(occupations, occ_kinds, {"title"})
+    occ_baseline = subset(occupations, titled)
+    if baseline_encoder is not None:
+        occ_baseline = _plain_index(occupations, titled, occ_reprs, baseline_encoder)
 
     def esco_only(index: VectorIndex) -> np.ndarray:
         return np.array([item.startswith("http") for item in index.item_ids])
@@ -208,7 +258,9 @@ def run_evaluation(
         encoder,
         config,
         results,
+        baseline_encoder,
     )
+    calibration = _calibration(TextLinker(encoder, held_full, config), queries, gold)
 
     note("occupations_alt_label")
     queries, gold, keep = _holdout(occupations, occ_reprs, sample, seed)
@@ -225,13 +277,18 @@ def run_evaluation(
         encoder,
         config,
         results,
+        baseline_encoder,
     )
 
     note("onet_title_to_esco")
     esco_for_onet: dict[str, set[str]] = defaultdict(set)
     for esco, onet in pairs:
         esco_for_onet[onet].add(esco)
-    titles = [(row["alt_labels"], esco_for_onet[row["id"]]) for row in occupation_rows if row["id"] in esco_for_onet]
+    titles = [
+        (row["alt_labels"], esco_for_onet[row["id"]])
+        for row in occupation_rows
+        if row["id"] in esco_for_onet and is_held_out(row["id"])
+    ]
     rng = random.Random(seed)  # noqa: S311 - reproducible sampling, not security
     flat = [(title, gold_set) for labels, gold_set in titles for title in labels]
     rng.shuffle(flat)
@@ -247,6 +304,7 @@ def run_evaluation(
         encoder,
         config,
         results,
+        baseline_encoder,
     )
 
     note("hand-labelled sets")
@@ -265,6 +323,7 @@ def run_evaluation(
         encoder,
         config,
         results,
+        baseline_encoder,
     )
     vacancies = _read_jsonl(eval_dir / "vacancy_titles.jsonl")
     _evaluate(
@@ -279,9 +338,10 @@ def run_evaluation(
         encoder,
         config,
         results,
+        baseline_encoder,
     )
     extraction: dict[str, Any] = {}
     if sentences:
         thresholds = [round(0.40 + 0.025 * i, 3) for i in range(17)]
         extraction = _extraction_sweep(TextLinker(encoder, skills_exact, config), sentences, thresholds)
-    return EvalReport(results, extraction, time.perf_counter() - started)
+    return EvalReport(results, extraction, time.perf_counter() - started, calibration)

@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from tqdm import tqdm
 
-from credpath.ml.encoder import Encoder, model_fingerprint
+from credpath.ml.encoder import Encoder
+from credpath.ml.export import encoder_weights
 from credpath.ml.index import IndexManifest, VectorIndex, text_hashes
 from credpath.skills.representations import (
     REPRESENTATION_VERSION,
@@ -79,10 +80,10 @@ def _rows_and_texts(session: Session, name: str) -> tuple[list[dict[str, Any]], 
     raise ValueError(f"unknown index {name!r}")
 
 
-def source_fingerprint(session: Session, name: str) -> str:
+def source_fingerprint(session: Session, name: str, models_dir: Path) -> str:
     """Hash of everything an index is derived from: data versions, representation, weights and model."""
     hashes = repo.dataset_hashes(session)
-    parts = [name, REPRESENTATION_VERSION, repr(sorted(WEIGHTS.items())), model_fingerprint()]
+    parts = [name, REPRESENTATION_VERSION, repr(sorted(WEIGHTS.items())), encoder_weights(models_dir)[1]]
     if name == "skills":
         parts.append(hashes.get("esco", ""))
     elif name == "occupations":
@@ -101,13 +102,13 @@ def index_state(session: Session, models_dir: Path, name: str) -> str:
     manifest = VectorIndex.read_manifest(index_dir(models_dir, name))
     if manifest is None:
         return "absent"
-    return "ready" if manifest.source_hash == source_fingerprint(session, name) else "stale"
+    return "ready" if manifest.source_hash == source_fingerprint(session, name, models_dir) else "stale"
 
 
-def _previous_vectors(directory: Path, backend: str) -> dict[int, np.ndarray]:
+def _previous_vectors(directory: Path, backend: str, encoder_id: str) -> dict[int, np.ndarray]:
     """Vectors of the index already on disk, by text hash, when they came from the same model and backend."""
     manifest = VectorIndex.read_manifest(directory)
-    if manifest is None or manifest.encoder != model_fingerprint() or manifest.backend != backend:
+    if manifest is None or manifest.encoder != encoder_id or manifest.backend != backend:
         return {}
     old = VectorIndex.load(directory, mmap=True, with_ann=False)
     return {int(h): old.vectors[row] for row, h in enumerate(old.hashes)}
@@ -152,7 +153,7 @@ def build_index(
     started = time.perf_counter()
     directory = index_dir(models_dir, name)
     with Session(engine) as session:
-        fingerprint = source_fingerprint(session, name)
+        fingerprint = source_fingerprint(session, name, models_dir)
         _rows, texts = _rows_and_texts(session, name)
     current = VectorIndex.read_manifest(directory)
     if not force and select is None and current is not None and current.source_hash == fingerprint:
@@ -167,7 +168,7 @@ def build_index(
         raise ValueError(f"nothing to index for {name!r}: load data first (credpath ingest default)")
 
     hashes = text_hashes([t.text for t in texts])
-    previous = _previous_vectors(directory, encoder.backend)
+    previous = _previous_vectors(directory, encoder.backend, encoder_weights(models_dir)[1])
     vectors = np.empty((len(texts), encoder.dim), dtype=np.float32)
     missing_rows = [row for row, h in enumerate(hashes) if int(h) not in previous]
     for row, h in enumerate(hashes):
@@ -187,7 +188,7 @@ def build_index(
     use_ann = (name in _ANN_INDEXES) if ann is None else ann
     manifest = IndexManifest(
         name=name,
-        encoder=model_fingerprint(),
+        encoder=encoder_weights(models_dir)[1],
         backend=encoder.backend,
         dim=encoder.dim,
         n_items=len(item_ids),

@@ -404,11 +404,25 @@ def retire_credentials(session: Session, source: str, keep: set[str]) -> int:
 
 
 def skill_text_rows(session: Session) -> list[dict[str, Any]]:
-    """Every skill's id, labels and description, ordered by id (the index's item order)."""
-    query = select(col(Skill.id), col(Skill.preferred_label), col(Skill.alt_labels), col(Skill.description)).order_by(
-        col(Skill.id)
+    """Every skill's id, labels, description and type, ordered by id (the index's item order)."""
+    query = select(
+        col(Skill.id), col(Skill.preferred_label), col(Skill.alt_labels), col(Skill.description), col(Skill.skill_type)
+    ).order_by(col(Skill.id))
+    return [
+        {"id": i, "preferred_label": p, "alt_labels": a, "description": d, "skill_type": t}
+        for i, p, a, d, t in session.execute(query)
+    ]
+
+
+def essential_relations(session: Session) -> list[tuple[str, str, str]]:
+    """(occupation id, occupation preferred label, skill id) for every essential ESCO relation, ordered."""
+    query = (
+        select(col(OccupationSkill.occupation_id), col(Occupation.preferred_label), col(OccupationSkill.skill_id))
+        .join(Occupation, col(Occupation.id) == col(OccupationSkill.occupation_id))
+        .where(col(OccupationSkill.relation_type) == "essential")
+        .order_by(col(OccupationSkill.occupation_id), col(OccupationSkill.skill_id))
     )
-    return [{"id": i, "preferred_label": p, "alt_labels": a, "description": d} for i, p, a, d in session.execute(query)]
+    return [(occupation, label, skill) for occupation, label, skill in session.execute(query)]
 
 
 def occupation_text_rows(session: Session) -> list[dict[str, Any]]:
