@@ -188,7 +188,11 @@ def tune_cmd(force: bool, steps: int | None, progress: bool | None) -> None:
             bar.update(step - bar.n)
             bar.set_postfix(loss=f"{loss:.3f}")
 
-        tune(_engine(settings), settings.models_dir, recipe=recipe, force=force, progress=advance)
+        try:
+            tune(_engine(settings), settings.models_dir, recipe=recipe, force=force, progress=advance)
+        except (CredpathError, ValueError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
 
 
 @main.command("eval")

@@ -59,3 +59,16 @@ def test_crosswalk_before_onet_is_refused(env: dict[str, str], data_dir: Path) -
     result = CliRunner().invoke(main, ["ingest", "crosswalk", str(path), "--no-progress"], env=env)
     assert result.exit_code == 1
     assert "ingest O*NET before the crosswalk" in result.output
+
+
+def test_tune_without_a_taxonomy_fails_clearly_and_writes_no_model(env: dict[str, str], tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["tune", "--steps", "2", "--no-progress"], env=env)
+    assert result.exit_code == 1
+    assert "load ESCO first" in result.output
+    assert not (tmp_path / "encoder" / "tuned").exists()
+
+
+def test_tune_rejects_a_non_positive_step_count(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["tune", "--steps", "0", "--no-progress"], env=env)
+    assert result.exit_code == 2
+    assert "--steps" in result.output

@@ -81,29 +81,51 @@ def read_tuning(models_dir: Path) -> TuningArtifact | None:
     return TuningArtifact(**json.loads(manifest.read_text(encoding="utf-8")))
 
 
+def _length_bucket(text: str) -> int:
+    # A batch costs as much as its longest text (padding). Batching queries of similar length keeps a
+    # step near the cost of a typical text instead of a description's.
+    return min(len(text) // 40, 4)
+
+
+def _pack(pairs: Sequence[Pair], size: int) -> tuple[list[list[Pair]], list[list[Pair]]]:
+    """Greedy packing into batches with distinct positives and queries: (full batches, partial ones)."""
+    full: list[list[Pair]] = []
+    pending: list[list[Pair]] = []
+    seen: list[set[str]] = []
+    for pair in pairs:
+        # First open batch that does not already hold this positive (or this query).
+        for batch, keys in zip(pending, seen, strict=True):
+            if pair.positive not in keys and pair.query not in keys:
+                batch.append(pair)
+                keys.update((pair.positive, pair.query))
+                break
+        else:
+            pending.append([pair])
+            seen.append({pair.positive, pair.query})
+        for position in [i for i, batch in enumerate(pending) if len(batch) == size][::-1]:
+            full.append(pending.pop(position))
+            seen.pop(position)
+    return full, pending
+
+
 def _batches(pairs: Sequence[Pair], recipe: TuningRecipe, rng: random.Random) -> list[list[Pair]]:
-    """``recipe.steps`` batches drawn in shuffled epochs, each with distinct positives and queries."""
+    """``recipe.steps`` batches drawn in shuffled epochs: distinct positives and queries, similar lengths."""
+    buckets: dict[int, list[Pair]] = {}
+    for pair in pairs:
+        buckets.setdefault(_length_bucket(pair.query), []).append(pair)
     out: list[list[Pair]] = []
-    order = list(pairs)
     while len(out) < recipe.steps:
-        rng.shuffle(order)
-        pending: list[list[Pair]] = []
-        seen: list[set[str]] = []
-        for pair in order:
-            # First open batch that does not already hold this positive (or this query).
-            for batch, keys in zip(pending, seen, strict=True):
-                if len(batch) < recipe.batch_size and pair.positive not in keys and pair.query not in keys:
-                    batch.append(pair)
-                    keys.update((pair.positive, pair.query))
-                    break
-            else:
-                pending.append([pair])
-                seen.append({pair.positive, pair.query})
-            while pending and len(pending[0]) == recipe.batch_size:
-                out.append(pending.pop(0))
-                seen.pop(0)
-        if not out and pending:
-            out.extend(pending)  # fewer pairs than one batch: train on what there is
+        epoch: list[list[Pair]] = []
+        partial: list[list[Pair]] = []
+        for key in sorted(buckets):
+            rng.shuffle(buckets[key])
+            full, rest = _pack(buckets[key], recipe.batch_size)
+            epoch.extend(full)
+            partial.extend(rest)
+        # Fewer pairs than one batch: train on what there is.
+        epoch = epoch or partial
+        rng.shuffle(epoch)
+        out.extend(epoch)
     return out[: recipe.steps]
 
 

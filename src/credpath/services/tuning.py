@@ -60,6 +60,8 @@ def tune(
 ) -> tuple[TuningArtifact, bool]:
     """Fine-tune unless a model for this data and recipe exists; return it and whether it was trained."""
     pairs, data = training_data(engine)
+    if not pairs:
+        raise ValueError("no training pairs: load ESCO first (credpath ingest esco DIR or ingest default)")
     existing = read_tuning(models_dir)
     if not force and existing is not None and existing.identity == expected_identity(data, recipe):
         log.info("tuned encoder %s is current (%d pairs, %d steps)", existing.identity, existing.pairs, existing.steps)
