@@ -32,8 +32,9 @@ from sqlmodel import Session
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex, subset, text_hashes
 from credpath.ml.metrics import ranking_metrics
+from credpath.services.indexing import index_texts
 from credpath.skills.linking import LinkerConfig, TextLinker
-from credpath.skills.representations import ItemText, occupation_texts, skill_texts
+from credpath.skills.representations import ItemText
 from credpath.skills.training import is_held_out
 from credpath.storage import repositories as repo
 
@@ -218,11 +219,12 @@ def run_evaluation(
     config = config or LinkerConfig()
     note = progress or (lambda _stage: None)
     with Session(engine) as session:
-        skill_rows = repo.skill_text_rows(session)
         occupation_rows = repo.occupation_text_rows(session)
         pairs = repo.crosswalk_pairs(session)
-    skill_reprs = skill_texts(skill_rows)
-    occ_reprs = occupation_texts(occupation_rows)
+    with Session(engine) as session:
+        # The very texts the indexes were built from (the kinds must line up with the vectors).
+        skill_reprs = index_texts(session, "skills", encoder)
+        occ_reprs = index_texts(session, "occupations", encoder)
     skill_kinds = [t.kind for t in skill_reprs]
     skills_exact = subset(skills, np.ones(len(skills.owners), dtype=bool))
     preferred = _kind_mask(skills, skill_kinds, {"preferred"})
@@ -310,6 +312,7 @@ def run_evaluation(
     note("hand-labelled sets")
     sentences = _read_jsonl(eval_dir / "job_ad_sentences.jsonl")
     labelled = [s for s in sentences if s["skills"]]
+    no_products = subset(skills, ~_kind_mask(skills, skill_kinds, {"product"}))
     _evaluate(
         "job_ad_sentences",
         [s["text"] for s in labelled],
@@ -317,7 +320,8 @@ def run_evaluation(
         {
             "baseline: preferred labels": (skills_baseline, False, None),
             "all labels, whole sentence": (skills_labels, False, None),
-            "labels + descriptions": (skills_exact, False, None),
+            "labels + descriptions": (no_products, False, None),
+            "labels + descriptions + phrases": (no_products, True, None),
             "credpath: + phrases": (skills_exact, True, None),
         },
         encoder,

@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
@@ -21,6 +20,7 @@ from tqdm import tqdm
 from credpath.ml.encoder import Encoder
 from credpath.ml.export import encoder_weights
 from credpath.ml.index import IndexManifest, VectorIndex, text_hashes
+from credpath.skills.products import link_products
 from credpath.skills.representations import (
     REPRESENTATION_VERSION,
     WEIGHTS,
@@ -31,7 +31,15 @@ from credpath.skills.representations import (
 )
 from credpath.storage import repositories as repo
 
-__all__ = ["INDEX_NAMES", "IndexBuildReport", "build_index", "index_dir", "index_state", "source_fingerprint"]
+__all__ = [
+    "INDEX_NAMES",
+    "IndexBuildReport",
+    "build_index",
+    "index_dir",
+    "index_state",
+    "index_texts",
+    "source_fingerprint",
+]
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +75,21 @@ def index_dir(models_dir: Path, name: str) -> Path:
     return models_dir / "indexes" / name
 
 
-def _rows_and_texts(session: Session, name: str) -> tuple[list[dict[str, Any]], list[ItemText]]:
+def index_texts(session: Session, name: str, encoder: Encoder) -> list[ItemText]:
+    """Every text index ``name`` embeds, grouped by item in item order.
+
+    The skills index also carries software product names linked through O*NET's technology
+    commodities; the links are computed with ``encoder`` (see ``skills.products``).
+    """
     if name == "skills":
         rows = repo.skill_text_rows(session)
-        return rows, skill_texts(rows)
+        commodities = repo.technology_products(session)
+        products = link_products(commodities, [(r["id"], r["preferred_label"]) for r in rows], encoder)
+        return skill_texts(rows, products=products)
     if name == "occupations":
-        rows = repo.occupation_text_rows(session)
-        return rows, occupation_texts(rows)
+        return occupation_texts(repo.occupation_text_rows(session))
     if name == "credentials":
-        rows = repo.credential_text_rows(session)
-        return rows, credential_texts(rows)
+        return credential_texts(repo.credential_text_rows(session))
     raise ValueError(f"unknown index {name!r}")
 
 
@@ -85,7 +98,8 @@ def source_fingerprint(session: Session, name: str, models_dir: Path) -> str:
     hashes = repo.dataset_hashes(session)
     parts = [name, REPRESENTATION_VERSION, repr(sorted(WEIGHTS.items())), encoder_weights(models_dir)[1]]
     if name == "skills":
-        parts.append(hashes.get("esco", ""))
+        # O*NET too: its technology examples become product names of skills.
+        parts += [hashes.get("esco", ""), hashes.get("onet", "")]
     elif name == "occupations":
         parts += [hashes.get("esco", ""), hashes.get("onet", "")]
     elif name == "credentials":
@@ -154,7 +168,6 @@ def build_index(
     directory = index_dir(models_dir, name)
     with Session(engine) as session:
         fingerprint = source_fingerprint(session, name, models_dir)
-        _rows, texts = _rows_and_texts(session, name)
     current = VectorIndex.read_manifest(directory)
     if not force and select is None and current is not None and current.source_hash == fingerprint:
         report = IndexBuildReport(
@@ -162,6 +175,8 @@ def build_index(
         )
         log.info("%s", report.summary())
         return report
+    with Session(engine) as session:
+        texts = index_texts(session, name, encoder)
     if select is not None:
         texts = select(texts)
     if not texts:

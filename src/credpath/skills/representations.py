@@ -3,7 +3,8 @@
 Measured choices (``credpath eval``, README): a skill is represented by its preferred label and every
 alternative label (one vector each, the item scores its best match), plus its description at a
 slightly lower weight so that a long sentence can match what a skill *is* rather than what it is
-called. Occupations use every ESCO label and every O*NET title and alternate title. Credentials use
+called, plus the software products O*NET files under a matching technology commodity. Occupations
+use every ESCO label and every O*NET title and alternate title. Credentials use
 their title with their published tags, and their description when it is trustworthy.
 """
 
@@ -22,7 +23,7 @@ __all__ = [
 
 # Bump when the texts, the weights below or the linker's scoring change: it is part of every index's
 # fingerprint, so a bump rebuilds the indexes (reusing vectors) and re-infers every credential's skills.
-REPRESENTATION_VERSION = "4"
+REPRESENTATION_VERSION = "5"
 
 WEIGHTS: Mapping[str, float] = {
     "preferred": 1.0,
@@ -31,6 +32,8 @@ WEIGHTS: Mapping[str, float] = {
     # skill that is *named* so should win.
     "alternative": 0.98,
     "description": 0.9,
+    # A product name (O*NET technology example) names the skill less precisely than ESCO's own labels.
+    "product": 0.9,
     "title": 1.0,
     "alternate_title": 0.98,
     "summary": 1.0,
@@ -72,8 +75,17 @@ def _lead(description: str) -> str:
     return cut[: end + 1] if end > 80 else cut.rsplit(" ", 1)[0]
 
 
-def skill_texts(rows: Sequence[Mapping[str, Any]], *, descriptions: bool = True) -> list[ItemText]:
-    """Texts for ESCO skills given rows with ``id``, ``preferred_label``, ``alt_labels``, ``description``."""
+def skill_texts(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    descriptions: bool = True,
+    products: Mapping[str, Sequence[str]] | None = None,
+) -> list[ItemText]:
+    """Texts for ESCO skills given rows with ``id``, ``preferred_label``, ``alt_labels``, ``description``.
+
+    ``products`` (skill id → product names, see ``skills.products``) adds product names the skill's
+    own labels do not already contain.
+    """
     out: list[ItemText] = []
     for row in rows:
         labels = _unique([row["preferred_label"], *row["alt_labels"]])
@@ -81,6 +93,10 @@ def skill_texts(rows: Sequence[Mapping[str, Any]], *, descriptions: bool = True)
         out.extend(ItemText(row["id"], label, "alternative") for label in labels[1:])
         if descriptions and row.get("description"):
             out.append(ItemText(row["id"], _lead(row["description"]), "description"))
+        if products and row["id"] in products:
+            known = {label.casefold() for label in labels}
+            names = [name for name in _unique(products[row["id"]]) if name.casefold() not in known]
+            out.extend(ItemText(row["id"], name, "product") for name in names)
     return out
 
 

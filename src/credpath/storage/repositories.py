@@ -414,6 +414,20 @@ def skill_text_rows(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+def technology_products(session: Session) -> dict[str, list[str]]:
+    """O*NET technology commodity title → its distinct product examples, sorted."""
+    query = (
+        select(col(OnetTechnologySkill.commodity_title), col(OnetTechnologySkill.example))
+        .distinct()
+        .order_by(col(OnetTechnologySkill.commodity_title), col(OnetTechnologySkill.example))
+    )
+    out: dict[str, list[str]] = {}
+    for title, example in session.execute(query):
+        if title and example:
+            out.setdefault(title, []).append(example)
+    return out
+
+
 def essential_relations(session: Session) -> list[tuple[str, str, str]]:
     """(occupation id, occupation preferred label, skill id) for every essential ESCO relation, ordered."""
     query = (
