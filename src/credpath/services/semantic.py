@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 MAX_TEXTS = 256
 MAX_TEXT_CHARS = 20_000
 # Minimum score for an extracted mention, from the sweep on the hand-labelled job-ad sentences with the
-# fine-tuned encoder (``credpath eval``; README): F1 peaks at 0.60 (0.466, precision 0.476, 3/20
-# boilerplate sentences with output); 0.625 keeps precision 0.508 and recall 0.376 with 2/20 — abstaining
+# fine-tuned encoder (``credpath eval``; README): F1 peaks at 0.60 (0.462, precision 0.462, 3/20
+# boilerplate sentences with output); 0.625 keeps precision 0.511 and recall 0.393 with 2/20 — abstaining
 # beats a weak match. (The plain model's sweep peaked lower, at F1 0.420.)
 EXTRACTION_THRESHOLD = 0.625
 
