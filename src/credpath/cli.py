@@ -182,11 +182,15 @@ def tune_cmd(force: bool, steps: int | None, progress: bool | None) -> None:
     if recipe.steps < 1:
         click.echo("error: --steps must be at least 1", err=True)
         sys.exit(2)
-    with tqdm(total=recipe.steps, desc="fine-tune", unit="step", disable=not _show(progress)) as bar:
+    show = _show(progress)
+    with tqdm(total=recipe.steps, desc="fine-tune", unit="step", disable=not show) as bar:
 
         def advance(step: int, loss: float) -> None:
             bar.update(step - bar.n)
             bar.set_postfix(loss=f"{loss:.3f}")
+            # Without a terminal (make run under a supervisor, CI logs) the log says how far it got.
+            if not show and (step % 100 == 0 or step == recipe.steps):
+                log.info("fine-tune step %d/%d, loss %.3f", step, recipe.steps, loss)
 
         try:
             tune(_engine(settings), settings.models_dir, recipe=recipe, force=force, progress=advance)

@@ -1,5 +1,6 @@
 """The ``credpath`` command as an operator runs it."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,21 @@ def test_tune_rejects_a_non_positive_step_count(env: dict[str, str]) -> None:
     result = CliRunner().invoke(main, ["tune", "--steps", "0", "--no-progress"], env=env)
     assert result.exit_code == 2
     assert "--steps" in result.output
+
+
+@pytest.mark.slow
+def test_tune_trains_once_then_reports_the_model_current(
+    loaded_sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = {"CREDPATH_DATABASE_URL": loaded_sqlite_url, "CREDPATH_MODELS_DIR": str(tmp_path)}
+    caplog.set_level("INFO")
+    first = CliRunner().invoke(main, ["tune", "--steps", "2", "--no-progress"], env=env)
+    assert first.exit_code == 0, first.output
+    record = json.loads((tmp_path / "encoder" / "tuned" / "tuning.json").read_text())
+    assert record["steps"] == 2
+    assert "fine-tune step 2/2" in caplog.text  # no terminal: progress goes to the log
+    caplog.clear()
+    second = CliRunner().invoke(main, ["tune", "--steps", "2", "--no-progress"], env=env)
+    assert second.exit_code == 0, second.output
+    assert "is current" in caplog.text
+    assert json.loads((tmp_path / "encoder" / "tuned" / "tuning.json").read_text()) == record

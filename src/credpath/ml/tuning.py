@@ -36,7 +36,11 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class TuningRecipe:
-    """Hyper-parameters of one fine-tuning run (part of the tuned model's identity)."""
+    """Hyper-parameters of one fine-tuning run (part of the tuned model's identity).
+
+    A change to the training loop itself should also change a field here (or add one), so that
+    models trained by the old loop are retrained rather than reused.
+    """
 
     steps: int = 700
     batch_size: int = 64

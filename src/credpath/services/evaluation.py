@@ -5,9 +5,8 @@ searched in (otherwise a label would trivially find itself):
 
 - ``skills_alt_label``: an ESCO alternative label → its skill;
 - ``occupations_alt_label``: an ESCO occupation alternative label → its occupation;
-- ``onet_title_to_esco``: an O*NET alternate title → the ESCO occupations the crosswalk maps to it;
-
-these three draw only from the items kept out of the encoder's fine-tuning (``skills.training``);
+- ``onet_title_to_esco``: an O*NET alternate title → the ESCO occupations the crosswalk maps to it
+  (these three draw only from the items kept out of the encoder's fine-tuning, ``skills.training``);
 - ``job_ad_sentences`` / ``vacancy_titles``: hand-written ad sentences and vacancy titles with gold
   ESCO skills/occupations (``data/eval/``), plus boilerplate sentences for extraction abstention.
 

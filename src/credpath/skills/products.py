@@ -19,6 +19,7 @@ __all__ = ["PRODUCT_LINK_THRESHOLD", "link_products"]
 # the fine-tuned encoder: at >= 0.80 all 19 links read right (CAD software, spreadsheets, CRM, business
 # intelligence, ...); below, wrong links start ("Accounting software" → "accounting" at 0.77,
 # "Enterprise resource planning ERP software" → a transport ERP skill at 0.74).
+# It decides which texts the skills index holds: bump REPRESENTATION_VERSION when changing it.
 PRODUCT_LINK_THRESHOLD = 0.80
 
 
