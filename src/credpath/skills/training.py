@@ -93,6 +93,13 @@ def _clean(label: str) -> str:
     return head or label
 
 
+def _alias_pairs(row: Mapping[str, Any], rng: random.Random, n: int, source: str) -> tuple[str, list[str], list[Pair]]:
+    """An item's preferred label, its other labels, and up to ``n`` sampled (other label → preferred) pairs."""
+    positive: str = row["preferred_label"]
+    alts = [a for a in row["alt_labels"] if a.casefold() != positive.casefold()]
+    return positive, alts, [Pair(alt, positive, source) for alt in rng.sample(alts, min(n, len(alts)))]
+
+
 def skill_pairs(
     rows: Sequence[Mapping[str, Any]],
     roles: Mapping[str, Sequence[str]],
@@ -113,9 +120,8 @@ def skill_pairs(
     for row in rows:
         if is_held_out(row["id"]):
             continue
-        positive = row["preferred_label"]
-        alts = [a for a in row["alt_labels"] if a.casefold() != positive.casefold()]
-        out.extend(Pair(alt, positive, "alt_label") for alt in rng.sample(alts, min(alt_per_item, len(alts))))
+        positive, alts, named = _alias_pairs(row, rng, alt_per_item, "alt_label")
+        out.extend(named)
         if row.get("description"):
             lead = " ".join(row["description"].split())[:300]
             out.append(Pair(lead, positive, "description"))
@@ -185,9 +191,8 @@ def occupation_pairs(rows: Sequence[Mapping[str, Any]], *, alt_per_item: int = 3
     for row in rows:
         if is_held_out(row["id"]):
             continue
-        positive = row["preferred_label"]
-        alts = [a for a in row["alt_labels"] if a.casefold() != positive.casefold()]
-        out.extend(Pair(alt, positive, "title") for alt in rng.sample(alts, min(alt_per_item, len(alts))))
+        positive, alts, named = _alias_pairs(row, rng, alt_per_item, "title")
+        out.extend(named)
         decorated = rng.choice(_TITLE_DECORATIONS).format(x=rng.choice([positive, *alts]))
         out.append(Pair(decorated, positive, "decorated_title"))
     return out
