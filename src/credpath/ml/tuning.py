@@ -98,15 +98,16 @@ def _pack(pairs: Sequence[Pair], size: int) -> tuple[list[list[Pair]], list[list
     seen: list[set[str]] = []
     for pair in pairs:
         # First open batch that does not already hold this positive (or this query).
-        for batch, keys in zip(pending, seen, strict=True):
-            if pair.positive not in keys and pair.query not in keys:
-                batch.append(pair)
-                keys.update((pair.positive, pair.query))
-                break
-        else:
-            pending.append([pair])
-            seen.append({pair.positive, pair.query})
-        for position in [i for i, batch in enumerate(pending) if len(batch) == size][::-1]:
+        position = next(
+            (i for i, keys in enumerate(seen) if pair.positive not in keys and pair.query not in keys), len(pending)
+        )
+        if position == len(pending):
+            pending.append([])
+            seen.append(set())
+        pending[position].append(pair)
+        seen[position].update((pair.positive, pair.query))
+        # Only the batch just added to can have filled up.
+        if len(pending[position]) == size:
             full.append(pending.pop(position))
             seen.pop(position)
     return full, pending

@@ -183,7 +183,8 @@ def build_index(
         raise ValueError(f"nothing to index for {name!r}: load data first (credpath ingest default)")
 
     hashes = text_hashes([t.text for t in texts])
-    previous = _previous_vectors(directory, encoder.backend, encoder_weights(models_dir)[1])
+    weights_id = encoder_weights(models_dir)[1]
+    previous = _previous_vectors(directory, encoder.backend, weights_id)
     vectors = np.empty((len(texts), encoder.dim), dtype=np.float32)
     missing_rows = [row for row, h in enumerate(hashes) if int(h) not in previous]
     for row, h in enumerate(hashes):
@@ -203,7 +204,7 @@ def build_index(
     use_ann = (name in _ANN_INDEXES) if ann is None else ann
     manifest = IndexManifest(
         name=name,
-        encoder=encoder_weights(models_dir)[1],
+        encoder=weights_id,
         backend=encoder.backend,
         dim=encoder.dim,
         n_items=len(item_ids),
