@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from credpath.errors import IngestError
-from credpath.sources.csvfiles import find_file, read_csv
+from credpath.sources.csvfiles import find_file, is_null, read_csv
 
 
 def _write(path: Path, text: str) -> Path:
@@ -63,3 +63,13 @@ def test_find_file_prefers_plain_then_gz(tmp_path: Path) -> None:
     assert find_file(tmp_path, "x.csv").name == "x.csv.gz"
     with pytest.raises(IngestError, match="file not found"):
         find_file(tmp_path, "y.csv")
+
+
+@pytest.mark.parametrize("cell", ["", "  ", "None", "NaN", "null", "N/A", "na", "-", " none "])
+def test_null_tokens_are_empty(cell: str) -> None:
+    assert is_null(cell)
+
+
+@pytest.mark.parametrize("cell", ["0", "Nano", "None of the above", "--", "n"])
+def test_values_are_not_null(cell: str) -> None:
+    assert not is_null(cell)
