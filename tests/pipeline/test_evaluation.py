@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
+from credpath.indexes import index_dir
 from credpath.ml.encoder import CachedEncoder, OnnxEncoder
 from credpath.ml.export import read_artifact
 from credpath.ml.index import VectorIndex
-from credpath.services.evaluation import run_evaluation
-from credpath.services.indexing import index_dir
+from credpath.pipeline.evaluation import run_evaluation
 from credpath.storage.db import create_db_engine
 
 

@@ -4,11 +4,12 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from credpath.indexes import index_dir, index_state
 from credpath.ml.encoder import OnnxEncoder
 from credpath.ml.export import read_artifact
 from credpath.ml.index import VectorIndex
-from credpath.services.indexing import build_index, index_dir, index_state
-from credpath.services.ingest import ingest_catalog
+from credpath.pipeline.indexing import build_index
+from credpath.pipeline.ingest import ingest_catalog
 from credpath.storage.db import create_db_engine, migrate
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "portal_catalog.csv"

@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
-from credpath.services.ingest import DEFAULT_BUNDLE, IngestReport, ingest_default
+from credpath.pipeline.ingest import DEFAULT_BUNDLE, IngestReport, ingest_default
 from credpath.storage.tables import (
     Credential,
     Crosswalk,

@@ -5,11 +5,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from credpath.indexes import INDEX_NAMES, index_dir, index_state
 from credpath.ml.export import encoder_weights, read_artifact
 from credpath.ml.index import VectorIndex
 from credpath.ml.tuning import read_tuning, tuned_model_dir
-from credpath.services.indexing import INDEX_NAMES, index_dir, index_state
-from credpath.services.tuning import training_data, tune
+from credpath.pipeline.tuning import training_data, tune
 from credpath.skills.training import is_held_out
 from credpath.storage.db import create_db_engine
 from tests.conftest import TEST_RECIPE
@@ -25,9 +25,9 @@ def test_pairs_come_from_the_loaded_taxonomy_and_leave_held_out_items_alone(load
     assert sources == {"alt_label", "description", "template", "role", "combination", "title", "decorated_title"}
     assert len(pairs) > 50_000
     with Session(engine) as session:
-        from credpath.storage import repositories as repo
+        from credpath.storage.repositories import index_rows
 
-        held = {row["preferred_label"] for row in repo.skill_text_rows(session) if is_held_out(row["id"])}
+        held = {row["preferred_label"] for row in index_rows.skill_text_rows(session) if is_held_out(row["id"])}
     assert len(held) > 1000
     assert not held & {p.positive for p in pairs if p.source != "title" and p.source != "decorated_title"}
 

@@ -22,10 +22,13 @@ from sqlmodel import Session
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex
 from credpath.skills.linking import TextLinker
-from credpath.storage import repositories as repo
 from credpath.storage.bulk import sync_rows
 from credpath.storage.db import session_scope
+from credpath.storage.repositories import credentials as credential_repo
+from credpath.storage.repositories import occupations as occupation_repo
+from credpath.storage.repositories.credentials import AlignmentInput, InferredSkill
 from credpath.storage.tables import OccupationLink
+from credpath.vocabulary import is_esco_id
 
 __all__ = ["AlignmentReport", "align_credentials", "link_onet_occupations"]
 
@@ -53,9 +56,9 @@ def _confidence(score: float) -> float:
     return round(float(np.interp(score, _SCORES, _PRECISION)), 3)
 
 
-def _infer(linker: TextLinker, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _infer(linker: TextLinker, rows: list[AlignmentInput]) -> dict[str, list[InferredSkill]]:
     """Skill alignments per credential: best evidence per skill, all evidence listed."""
-    tags = sorted({tag for row in rows for tag in row["skill_tags"]})
+    tags = sorted({tag for row in rows for tag in row.skill_tags})
     tag_hits: dict[str, list[tuple[int, float]]] = {}
     for start in range(0, len(tags), 512):
         batch = tags[start : start + 512]
@@ -66,10 +69,10 @@ def _infer(linker: TextLinker, rows: list[dict[str, Any]]) -> dict[str, list[dic
                 for p, s in zip(positions, scores, strict=True)
                 if s >= TAG_THRESHOLD and s >= scores[0] - 0.01
             ]
-    titles = [row["title"] for row in rows]
+    titles = [row.title for row in rows]
     # Titles are names, not sentences: matched whole (phrase candidates only add noise and time here).
     title_hits = linker.rank(titles, 3, use_phrases=False) if titles else []
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[InferredSkill]] = {}
     for row, (title_positions, title_scores) in zip(rows, title_hits, strict=True):
         found: dict[int, tuple[float, float, list[str]]] = {}
 
@@ -80,24 +83,22 @@ def _infer(linker: TextLinker, rows: list[dict[str, Any]]) -> dict[str, list[dic
             else:
                 found[item] = (max(current[0], score), max(current[1], confidence), [*current[2], evidence])
 
-        for tag in row["skill_tags"]:
+        for tag in row.skill_tags:
             for item, score in tag_hits.get(tag, []):
                 add(item, score, _confidence(score), f"tag '{tag}' ({score:.2f})")
         for item, score in zip(title_positions, title_scores, strict=True):
             if score >= TITLE_THRESHOLD:
                 add(int(item), float(score), _confidence(float(score)), f"title ({score:.2f})")
-        if row["description"]:
-            for mention in linker.extract(row["description"], DESCRIPTION_THRESHOLD):
+        if row.description:
+            for mention in linker.extract(row.description, DESCRIPTION_THRESHOLD):
                 phrase = mention.phrase.text[:80]
                 add(
                     mention.item, mention.score, DESCRIPTION_CONFIDENCE, f"description '{phrase}' ({mention.score:.2f})"
                 )
-        out[row["id"]] = [
-            {
-                "skill_id": linker.index.item_ids[item],
-                "confidence": confidence,
-                "evidence": "; ".join(evidence)[:500],
-            }
+        out[row.id] = [
+            InferredSkill(
+                skill_id=linker.index.item_ids[item], confidence=confidence, evidence="; ".join(evidence)[:500]
+            )
             for item, (_score, confidence, evidence) in sorted(found.items(), key=lambda kv: -kv[1][1])
         ]
     return out
@@ -116,39 +117,41 @@ def align_credentials(
     """
     started = time.perf_counter()
     with Session(engine) as session:
-        rows = repo.credentials_to_align(session, everything)
+        rows = credential_repo.credentials_to_align(session, everything)
     if not rows:
         return AlignmentReport(0, 0, 0, time.perf_counter() - started)
     alignments = _infer(TextLinker(encoder, skills), rows)
     with session_scope(engine) as session:
-        written = repo.replace_inferred_skills(session, alignments, {row["id"]: row["content_hash"] for row in rows})
+        written = credential_repo.replace_inferred_skills(
+            session, alignments, {row.id: row.content_hash for row in rows}
+        )
     report = AlignmentReport(len(rows), written, 0, time.perf_counter() - started)
     log.info("aligned %d credentials to %d ESCO skills in %.1fs", report.credentials, written, report.seconds)
     return report
 
 
-def link_onet_occupations(engine: Engine, occupations: VectorIndex, encoder: Encoder) -> AlignmentReport:
+def link_onet_occupations(engine: Engine, index: VectorIndex, encoder: Encoder) -> AlignmentReport:
     """Link every O*NET occupation to ESCO: through the crosswalk, else to the nearest ESCO occupation."""
     started = time.perf_counter()
     with Session(engine) as session:
-        pairs = repo.crosswalk_pairs(session)
-        onet = repo.onet_occupations_for_links(session)
-        confidence = dict(repo.crosswalk_confidence(session).items())
+        pairs = occupation_repo.crosswalk_pairs(session)
+        onet = occupation_repo.onet_occupation_titles(session)
+        confidence = occupation_repo.crosswalk_confidence(session)
     linked: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for esco, onet_id in pairs:
         linked[onet_id].append(
             {"onet_id": onet_id, "esco_id": esco, "method": "crosswalk", "score": confidence.get(esco)}
         )
-    missing = [row for row in onet if row["id"] not in linked]
-    esco_mask = np.array([item.startswith("http") for item in occupations.item_ids])
-    linker = TextLinker(encoder, occupations)
+    missing = [(onet_id, title) for onet_id, title in onet if onet_id not in linked]
+    esco_mask = np.array([is_esco_id(item) for item in index.item_ids])
+    linker = TextLinker(encoder, index)
     if missing:
-        ranked = linker.rank([row["preferred_label"] for row in missing], 1, allowed=esco_mask, use_phrases=False)
-        for row, (positions, scores) in zip(missing, ranked, strict=True):
-            linked[row["id"]].append(
+        ranked = linker.rank([title for _, title in missing], 1, allowed=esco_mask, use_phrases=False)
+        for (onet_id, _title), (positions, scores) in zip(missing, ranked, strict=True):
+            linked[onet_id].append(
                 {
-                    "onet_id": row["id"],
-                    "esco_id": occupations.item_ids[int(positions[0])],
+                    "onet_id": onet_id,
+                    "esco_id": index.item_ids[int(positions[0])],
                     "method": "nearest",
                     "score": round(float(scores[0]), 4),
                 }

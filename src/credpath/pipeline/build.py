@@ -8,12 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from credpath.indexes import INDEX_NAMES, index_dir
 from credpath.ml.encoder import CachedEncoder, OnnxEncoder, TorchEncoder, bundled_model_dir
 from credpath.ml.export import encoder_weights, ensure_onnx
 from credpath.ml.index import VectorIndex
-from credpath.services.alignment import align_credentials, link_onet_occupations
-from credpath.services.evaluation import EvalReport, run_evaluation
-from credpath.services.indexing import INDEX_NAMES, IndexBuildReport, build_index, index_dir
+from credpath.pipeline.alignment import align_credentials, link_onet_occupations
+from credpath.pipeline.evaluation import EvalReport, run_evaluation
+from credpath.pipeline.indexing import IndexBuildReport, build_index
 
 __all__ = ["batch_encoder", "build_all", "evaluate"]
 

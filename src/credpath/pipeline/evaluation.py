@@ -31,11 +31,13 @@ from sqlmodel import Session
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex, subset, text_hashes
 from credpath.ml.metrics import ranking_metrics
-from credpath.services.indexing import index_texts
+from credpath.pipeline.indexing import index_texts
 from credpath.skills.linking import LinkerConfig, TextLinker
 from credpath.skills.representations import ItemText
 from credpath.skills.training import is_held_out
-from credpath.storage import repositories as repo
+from credpath.storage.repositories import index_rows
+from credpath.storage.repositories import occupations as occupation_repo
+from credpath.vocabulary import is_esco_id
 
 __all__ = ["EVAL_DIR", "EvalReport", "run_evaluation"]
 
@@ -218,8 +220,8 @@ def run_evaluation(
     config = config or LinkerConfig()
     note = progress or (lambda _stage: None)
     with Session(engine) as session:
-        occupation_rows = repo.occupation_text_rows(session)
-        pairs = repo.crosswalk_pairs(session)
+        occupation_rows = index_rows.occupation_text_rows(session)
+        pairs = occupation_repo.crosswalk_pairs(session)
     with Session(engine) as session:
         # The very texts the indexes were built from (the kinds must line up with the vectors).
         skill_reprs = index_texts(session, "skills", encoder)
@@ -239,7 +241,7 @@ def run_evaluation(
         occ_baseline = _plain_index(occupations, titled, occ_reprs, baseline_encoder)
 
     def esco_only(index: VectorIndex) -> np.ndarray:
-        return np.array([item.startswith("http") for item in index.item_ids])
+        return np.array([is_esco_id(item) for item in index.item_ids])
 
     results: dict[str, dict[str, dict[str, float]]] = {}
 
@@ -265,7 +267,7 @@ def run_evaluation(
 
     note("occupations_alt_label")
     queries, gold, keep = _holdout(occupations, occ_reprs, sample, seed)
-    esco_queries = [(q, g) for q, g in zip(queries, gold, strict=True) if next(iter(g)).startswith("http")]
+    esco_queries = [(q, g) for q, g in zip(queries, gold, strict=True) if is_esco_id(next(iter(g)))]
     held = subset(occupations, keep)
     _evaluate(
         "occupations_alt_label",

@@ -1,6 +1,6 @@
 """Building the embedding indexes from the database: reuse every vector whose text is unchanged.
 
-``credpath build-index`` (and ``make run``) call :func:`build_indexes`; an index whose manifest
+``credpath build-index`` (and ``make run``) call :func:`build_index` for each; an index whose manifest
 fingerprint matches the database is left alone, a stale one is rebuilt, and on rebuild only texts
 that are new or edited are encoded (vectors are keyed by a hash of their text).
 """
@@ -17,33 +17,24 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from tqdm import tqdm
 
+from credpath.indexes import index_dir, source_fingerprint
 from credpath.ml.encoder import Encoder
 from credpath.ml.export import encoder_weights
 from credpath.ml.index import IndexManifest, VectorIndex, text_hashes
 from credpath.skills.products import link_products
 from credpath.skills.representations import (
     REPRESENTATION_VERSION,
-    WEIGHTS,
     ItemText,
     credential_texts,
     occupation_texts,
     skill_texts,
 )
-from credpath.storage import repositories as repo
+from credpath.storage.repositories import index_rows
 
-__all__ = [
-    "INDEX_NAMES",
-    "IndexBuildReport",
-    "build_index",
-    "index_dir",
-    "index_state",
-    "index_texts",
-    "source_fingerprint",
-]
+__all__ = ["IndexBuildReport", "build_index", "index_texts"]
 
 log = logging.getLogger(__name__)
 
-INDEX_NAMES = ("skills", "occupations", "credentials")
 # Large label sets get an HNSW graph so one query costs well under a millisecond instead of ~10 ms of
 # exact matrix product; the small credential index stays exact.
 _ANN_INDEXES = frozenset({"skills", "occupations"})
@@ -70,11 +61,6 @@ class IndexBuildReport:
         )
 
 
-def index_dir(models_dir: Path, name: str) -> Path:
-    """Where index ``name`` lives."""
-    return models_dir / "indexes" / name
-
-
 def index_texts(session: Session, name: str, encoder: Encoder) -> list[ItemText]:
     """Every text index ``name`` embeds, grouped by item in item order.
 
@@ -82,41 +68,15 @@ def index_texts(session: Session, name: str, encoder: Encoder) -> list[ItemText]
     commodities; the links are computed with ``encoder`` (see ``skills.products``).
     """
     if name == "skills":
-        rows = repo.skill_text_rows(session)
-        commodities = repo.technology_products(session)
+        rows = index_rows.skill_text_rows(session)
+        commodities = index_rows.technology_products(session)
         products = link_products(commodities, [(r["id"], r["preferred_label"]) for r in rows], encoder)
         return skill_texts(rows, products=products)
     if name == "occupations":
-        return occupation_texts(repo.occupation_text_rows(session))
+        return occupation_texts(index_rows.occupation_text_rows(session))
     if name == "credentials":
-        return credential_texts(repo.credential_text_rows(session))
+        return credential_texts(index_rows.credential_text_rows(session))
     raise ValueError(f"unknown index {name!r}")
-
-
-def source_fingerprint(session: Session, name: str, models_dir: Path) -> str:
-    """Hash of everything an index is derived from: data versions, representation, weights and model."""
-    hashes = repo.dataset_hashes(session)
-    parts = [name, REPRESENTATION_VERSION, repr(sorted(WEIGHTS.items())), encoder_weights(models_dir)[1]]
-    if name == "skills":
-        # O*NET too: its technology examples become product names of skills.
-        parts += [hashes.get("esco", ""), hashes.get("onet", "")]
-    elif name == "occupations":
-        parts += [hashes.get("esco", ""), hashes.get("onet", "")]
-    elif name == "credentials":
-        # Credentials change one by one (catalogue refreshes, portal edits): hash their content hashes.
-        # Only ids and hashes: health checks call this on every request, so it must stay cheap.
-        parts += [f"{credential}:{digest}" for credential, digest in repo.credential_content_hashes(session)]
-    else:
-        raise ValueError(f"unknown index {name!r}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def index_state(session: Session, models_dir: Path, name: str) -> str:
-    """``absent``, ``stale`` or ``ready``."""
-    manifest = VectorIndex.read_manifest(index_dir(models_dir, name))
-    if manifest is None:
-        return "absent"
-    return "ready" if manifest.source_hash == source_fingerprint(session, name, models_dir) else "stale"
 
 
 def _previous_vectors(directory: Path, backend: str, encoder_id: str) -> dict[int, np.ndarray]:

@@ -18,9 +18,11 @@ from credpath.sources.crosswalk import read_crosswalk, resolve_onet_codes
 from credpath.sources.csvfiles import file_digest
 from credpath.sources.esco import read_esco
 from credpath.sources.onet import read_onet
-from credpath.storage import repositories as repo
 from credpath.storage.bulk import SyncCounts, sync_rows
 from credpath.storage.db import session_scope
+from credpath.storage.repositories import credentials as credential_repo
+from credpath.storage.repositories import datasets as dataset_repo
+from credpath.storage.repositories import occupations as occupation_repo
 from credpath.storage.tables import (
     Credential,
     Crosswalk,
@@ -36,6 +38,7 @@ from credpath.storage.tables import (
     SkillGroup,
     SkillRelation,
 )
+from credpath.vocabulary import Taxonomy
 
 __all__ = [
     "DEFAULT_BUNDLE",
@@ -124,7 +127,7 @@ def _apply(
         if after is not None:
             notes = {**notes, **after(session)}
         stats = {"rows": {name: len(rows) for name, _, rows, _ in steps}, **notes}
-        repo.put_dataset(session, dataset, content_hash, version, stats)
+        dataset_repo.put_dataset(session, dataset, content_hash, version, stats)
     # A forced re-run that found nothing to write says so: that is the idempotency an operator checks.
     status = "loaded" if any(counts.changed for counts in tables.values()) else "verified"
     report = IngestReport(dataset, status, tables, notes, time.perf_counter() - started)
@@ -136,7 +139,7 @@ def _unchanged(engine: Engine, dataset: str, content_hash: str, force: bool, sta
     if force:
         return None
     with Session(engine) as session:
-        current = repo.get_dataset(session, dataset)
+        current = dataset_repo.get_dataset(session, dataset)
         if current is None or current.content_hash != content_hash:
             return None
     report = IngestReport(dataset, "unchanged", seconds=time.perf_counter() - started)
@@ -159,7 +162,7 @@ def ingest_esco(engine: Engine, directory: Path, *, force: bool = False, show_pr
         ("skill", Skill, data.skills, {}),
         ("skill_group", SkillGroup, data.skill_groups, {}),
         ("isco_group", IscoGroup, data.isco_groups, {}),
-        ("occupation", Occupation, data.occupations, {"scope": Occupation.taxonomy == "esco"}),
+        ("occupation", Occupation, data.occupations, {"scope": Occupation.taxonomy == Taxonomy.ESCO}),
         ("occupation_skill", OccupationSkill, data.occupation_skills, replace),
         ("skill_relation", SkillRelation, data.skill_relations, replace),
         ("skill_broader", SkillBroader, data.skill_broader, replace),
@@ -177,7 +180,7 @@ def ingest_onet(engine: Engine, directory: Path, *, force: bool = False, show_pr
     if (report := _unchanged(engine, "onet", data.content_hash, force, started)) is not None:
         return report
     steps: list[Step] = [
-        ("occupation", Occupation, data.occupations, {"scope": Occupation.taxonomy == "onet"}),
+        ("occupation", Occupation, data.occupations, {"scope": Occupation.taxonomy == Taxonomy.ONET}),
         ("onet_element", OnetElement, data.elements, {}),
         ("onet_occupation_element", OnetOccupationElement, data.ratings, {"delete_missing": True}),
         ("onet_technology_skill", OnetTechnologySkill, data.technology, {"delete_missing": True}),
@@ -204,12 +207,12 @@ def ingest_crosswalk(engine: Engine, path: Path, *, force: bool = False, show_pr
     started = time.perf_counter()
     data = read_crosswalk(path)
     with Session(engine) as session:
-        onet = repo.get_dataset(session, "onet")
+        onet = dataset_repo.get_dataset(session, "onet")
         if onet is None:
             raise InvalidInputError(
                 "ingest O*NET before the crosswalk: its codes are resolved against the loaded release"
             )
-        titles, alternates = repo.onet_titles(session)
+        titles, alternates = occupation_repo.onet_titles(session)
     # The resolution depends on the O*NET release too, so both identify this load.
     content_hash = file_digest([path]) + ":" + onet.content_hash
     if (report := _unchanged(engine, "crosswalk", content_hash, force, started)) is not None:
@@ -245,7 +248,7 @@ def ingest_catalog(
     steps: list[Step] = [("credential", Credential, rows, {"touch": {"updated_at": datetime.now(UTC)}})]
 
     def retire(session: Session) -> dict[str, Any]:
-        return {"retired": repo.retire_credentials(session, data.source, keep)}
+        return {"retired": credential_repo.retire_credentials(session, data.source, keep)}
 
     return _apply(
         engine,

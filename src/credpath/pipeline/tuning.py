@@ -17,7 +17,8 @@ from sqlmodel import Session
 from credpath.ml.encoder import bundled_model_dir, model_fingerprint
 from credpath.ml.tuning import Pair, TuningArtifact, TuningRecipe, fine_tune, read_tuning, tuned_model_dir
 from credpath.skills.training import HOLDOUT_PERCENT, combination_pairs, occupation_pairs, skill_pairs
-from credpath.storage import repositories as repo
+from credpath.storage.repositories import datasets as dataset_repo
+from credpath.storage.repositories import index_rows
 
 __all__ = ["PAIRS_VERSION", "TUNING_RECIPE", "expected_identity", "training_data", "tune"]
 
@@ -31,15 +32,15 @@ TUNING_RECIPE = TuningRecipe()
 def training_data(engine: Engine) -> tuple[list[Pair], str]:
     """Training pairs from the loaded ESCO and O*NET data, and a fingerprint of what they came from."""
     with Session(engine) as session:
-        skills = repo.skill_text_rows(session)
-        essential = repo.essential_relations(session)
-        occupations = repo.occupation_text_rows(session)
-        hashes = repo.dataset_hashes(session)
+        skills = index_rows.skill_text_rows(session)
+        essential = index_rows.essential_relations(session)
+        occupations = index_rows.occupation_text_rows(session)
+        hashes = dataset_repo.dataset_hashes(session)
     roles: dict[str, list[str]] = defaultdict(list)
     profiles: dict[str, list[str]] = defaultdict(list)
-    for occupation, label, skill in essential:
-        roles[skill].append(label)
-        profiles[occupation].append(skill)
+    for relation in essential:
+        roles[relation.skill_id].append(relation.occupation_label)
+        profiles[relation.occupation_id].append(relation.skill_id)
     pairs = skill_pairs(skills, roles) + combination_pairs(skills, profiles) + occupation_pairs(occupations)
     parts = [PAIRS_VERSION, str(HOLDOUT_PERCENT), hashes.get("esco", ""), hashes.get("onet", "")]
     return pairs, hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
