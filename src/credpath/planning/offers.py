@@ -28,7 +28,7 @@ __all__ = [
 ALTERNATIVES = 3
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CredentialOffer:
     """An active credential as the planner sees it: what it is, its size, and skill → alignment confidence."""
 
@@ -64,7 +64,7 @@ class PlannedStep:
     gain: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PathwayPlan:
     """The ordered steps, the best alternatives to the first, readiness before/after, totals, and the untaught.
 
@@ -84,7 +84,8 @@ class OfferCatalogue:
     """The aligned catalogue indexed by skill, so a request reads only the offers teaching its gaps.
 
     Example:
-        >>> sql = CredentialOffer("c1", "SQL", "U", "course", None, 10.0, None, None, "k1", None, {"sql": 0.9})
+        >>> sql = CredentialOffer(id="c1", title="SQL", provider="U", kind="course", level=None, hours=10.0,
+        ...     cost=None, reviews=None, canonical_key="k1", url=None, teaches={"sql": 0.9})
         >>> [offer.id for offer in OfferCatalogue([sql]).teaching(["sql", "excel"])]
         ['c1']
     """
@@ -163,7 +164,8 @@ def recommend_pathway(
     Example:
         >>> from credpath.planning.gaps import Requirement, compute_gaps
         >>> analysis = compute_gaps([Requirement("sql"), Requirement("excel")], [], parents={})
-        >>> sql = CredentialOffer("c1", "SQL", "U", "course", None, 10.0, None, None, "k1", None, {"sql": 0.9})
+        >>> sql = CredentialOffer(id="c1", title="SQL", provider="U", kind="course", level=None, hours=10.0,
+        ...     cost=None, reviews=None, canonical_key="k1", url=None, teaches={"sql": 0.9})
         >>> plan = recommend_pathway(analysis, [sql], Budget(max_credentials=2))
         >>> [s.offer.id for s in plan.steps], plan.readiness_after, plan.total_hours, plan.uncovered
         (['c1'], 0.45, 10.0, [('excel', 1.0)])

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LearnerSpec:
     """A learner given inline: ESCO skill ids, free text, and credentials already held."""
 

@@ -40,7 +40,7 @@ LEVELS = frozenset({"beginner", "intermediate", "advanced", "mixed"})
 DEFAULT_MAX_CREDENTIALS = 5
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TargetSpec:
     """Exactly one of: an occupation (ESCO URI/UUID or O*NET-SOC code), a job title, a posting, skills."""
 
@@ -50,7 +50,7 @@ class TargetSpec:
     skills: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConstraintSpec:
     """Budget and filters for a pathway."""
 
