@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from credpath.errors import IngestError
 from credpath.pipeline import ingest as ingest_service
 from credpath.pipeline.ingest import DEFAULT_BUNDLE, IngestReport, ingest_catalog, ingest_esco
-from tests.storage.test_ingest import _snapshot
+from tests.pipeline.test_ingest import _snapshot
 
 Loaded = tuple[Engine, list[IngestReport]]
 
