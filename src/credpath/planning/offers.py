@@ -177,7 +177,9 @@ def recommend_pathway(
     steps = [PlannedStep(by_id[s.credential_id], _ranked(s.covers), s.gain) for s in result.steps]
     chosen = {s.credential_id for s in result.steps}
     # Alone, an offer closes sum_s w_s * q_s * g_s (confidence <= 1, so no cap binds).
-    single_value = {o.credential_id: sum(gaps[s][0] * q * gaps[s][1] for s, q in o.teaches.items()) for o in offers}
+    single_value = {
+        o.credential_id: sum(gaps[s][0] * q * gaps[s][1] for s, q in o.teaches.items() if s in gaps) for o in offers
+    }
     singles = sorted(
         ((single_value[o.credential_id], o) for o in offers if o.credential_id not in chosen), key=lambda pair: -pair[0]
     )[:alternatives]
