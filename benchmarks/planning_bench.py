@@ -26,14 +26,17 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from sqlmodel import Session
 
 from credpath.config import Settings
+from credpath.indexes import index_dir
 from credpath.ml.encoder import OnnxEncoder
 from credpath.ml.export import read_artifact
 from credpath.ml.index import VectorIndex
 from credpath.planning.gaps import HeldSkill, Requirement, compute_gaps
+from credpath.planning.offers import CredentialOffer
 from credpath.planning.pathways import Budget, Offer, coverage_value, plan_pathway
-from credpath.services.indexing import index_dir
-from credpath.storage import repositories as repo
 from credpath.storage.db import create_db_engine
+from credpath.storage.repositories import credentials as credential_repo
+from credpath.storage.repositories import index_rows
+from credpath.storage.repositories import occupations as occupation_repo
 
 RESULTS = Path(__file__).resolve().parent / "results" / "planning.json"
 SCENARIOS = 200
@@ -92,21 +95,21 @@ def main() -> None:
     encoder = OnnxEncoder(artifact.model_file(settings.models_dir), backend=artifact.backend)
     credentials = VectorIndex.load(index_dir(settings.models_dir, "credentials"))
     with Session(engine) as session:
-        occupations = repo.esco_occupation_ids(session)
-        relations = repo.esco_skill_relations(session, occupations)
-        offers_all = repo.credential_offers(session)
-        labels = {row["id"]: row["preferred_label"] for row in repo.occupation_text_rows(session)}
+        occupations = occupation_repo.esco_occupation_ids(session)
+        relations = occupation_repo.esco_skill_relations(session, occupations)
+        offers_all = credential_repo.credential_offers(session)
+        labels = {row["id"]: row["preferred_label"] for row in index_rows.occupation_text_rows(session)}
     profile: dict[str, list[tuple[str, str]]] = {}
-    for occupation, skill, relation, _label in relations:
-        profile.setdefault(occupation, []).append((skill, relation))
+    for relation in relations:
+        profile.setdefault(relation.occupation_id, []).append((relation.skill_id, relation.relation_type))
     eligible = sorted(o for o, skills in profile.items() if sum(r == "essential" for _, r in skills) >= 5)
-    by_canonical: dict[str, dict] = {}  # type: ignore[type-arg]
+    by_canonical: dict[str, CredentialOffer] = {}
     for row in offers_all:
-        kept = by_canonical.get(row["canonical_key"])
-        if kept is None or len(row["teaches"]) > len(kept["teaches"]):
-            by_canonical[row["canonical_key"]] = row
+        kept = by_canonical.get(row.canonical_key)
+        if kept is None or len(row.teaches) > len(kept.teaches):
+            by_canonical[row.canonical_key] = row
     pool = list(by_canonical.values())
-    reviews = {row["id"]: row["reviews"] or 0 for row in pool}
+    reviews = {row.id: row.reviews or 0 for row in pool}
 
     rng = random.Random(7)
     rows = []
@@ -120,15 +123,9 @@ def main() -> None:
         analysis = compute_gaps(requirements, held, parents={})
         gaps = {g.skill_id: (g.weight, g.remaining) for g in analysis.gaps}
         offers = [
-            Offer(
-                row["id"],
-                {s: q for s, q in row["teaches"].items() if s in gaps},
-                row["hours"],
-                row["cost"],
-                row["level"],
-            )
+            Offer(row.id, {s: q for s, q in row.teaches.items() if s in gaps}, row.hours, row.cost, row.level)
             for row in pool
-            if any(s in gaps for s in row["teaches"])
+            if any(s in gaps for s in row.teaches)
         ]
         budget = Budget(max_credentials=rng.choice([2, 3, 5]), max_hours=rng.choice([None, 100.0, 300.0]))
         if budget.max_hours is not None:

@@ -19,13 +19,14 @@ import httpx
 import numpy as np
 
 from credpath.config import Settings
+from credpath.indexes import index_dir
 from credpath.ml.encoder import OnnxEncoder, TorchEncoder
 from credpath.ml.export import encoder_weights, ensure_onnx
 from credpath.ml.index import VectorIndex
 from credpath.ml.tuning import tuned_model_dir
-from credpath.services.build import batch_encoder, build_all
-from credpath.services.indexing import build_index, index_dir
-from credpath.services.ingest import ingest_catalog, ingest_default
+from credpath.pipeline.build import batch_encoder, build_all
+from credpath.pipeline.indexing import build_index
+from credpath.pipeline.ingest import ingest_catalog, ingest_default
 from credpath.storage.db import create_db_engine, migrate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "semantic.json"

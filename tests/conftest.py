@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from credpath.api import create_app
 from credpath.config import Settings, repository_root
 from credpath.ml.tuning import TuningRecipe
-from credpath.services.ingest import IngestReport, ingest_default
+from credpath.pipeline.ingest import IngestReport, ingest_default
 from credpath.storage.db import create_db_engine, migrate
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -97,8 +97,8 @@ def models_dir(loaded_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory)
     The real recipe takes ~20 min on 2 cores; a few steps drive the same path (pairs from the database,
     training, saving, export of the tuned weights, indexes fingerprinted with them) at test speed.
     """
-    from credpath.services.build import build_all
-    from credpath.services.tuning import tune
+    from credpath.pipeline.build import build_all
+    from credpath.pipeline.tuning import tune
 
     directory = tmp_path_factory.mktemp("models")
     engine = create_db_engine(loaded_sqlite_url)

@@ -1,4 +1,4 @@
-"""The ``credpath`` command: ingest sources, migrate, serve."""
+"""The ``credpath`` command: the offline pipeline (ingest, tune, build-index, eval), migrate, and serve."""
 
 import logging
 import os
@@ -22,11 +22,9 @@ def _settings() -> Settings:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]  # noqa: ANN202 - sqlalchemy imported lazily
-    from credpath.storage.db import create_db_engine, migrate
+    from credpath.services.resources import open_engine
 
-    engine = create_db_engine(settings.database_url, echo=settings.echo_sql)
-    migrate(engine)
-    return engine
+    return open_engine(settings)
 
 
 @click.group()
@@ -73,7 +71,7 @@ def _show(progress: bool | None) -> bool:
 @_progress
 def ingest_esco_cmd(directory: Path, force: bool, progress: bool | None) -> None:
     """Load an ESCO CSV download (classification_en/ + relations/)."""
-    from credpath.services.ingest import ingest_esco
+    from credpath.pipeline.ingest import ingest_esco
 
     _run("ingest esco", ingest_esco, _engine(_settings()), directory, force=force, show_progress=_show(progress))
 
@@ -84,7 +82,7 @@ def ingest_esco_cmd(directory: Path, force: bool, progress: bool | None) -> None
 @_progress
 def ingest_onet_cmd(directory: Path, force: bool, progress: bool | None) -> None:
     """Load an O*NET database release (text/CSV files, plain or gzipped)."""
-    from credpath.services.ingest import ingest_onet
+    from credpath.pipeline.ingest import ingest_onet
 
     _run("ingest onet", ingest_onet, _engine(_settings()), directory, force=force, show_progress=_show(progress))
 
@@ -95,7 +93,7 @@ def ingest_onet_cmd(directory: Path, force: bool, progress: bool | None) -> None
 @_progress
 def ingest_crosswalk_cmd(path: Path, force: bool, progress: bool | None) -> None:
     """Load the ESCO↔O*NET occupation crosswalk (after O*NET)."""
-    from credpath.services.ingest import ingest_crosswalk
+    from credpath.pipeline.ingest import ingest_crosswalk
 
     _run("ingest crosswalk", ingest_crosswalk, _engine(_settings()), path, force=force, show_progress=_show(progress))
 
@@ -108,7 +106,7 @@ def ingest_crosswalk_cmd(path: Path, force: bool, progress: bool | None) -> None
 @_progress
 def ingest_catalog_cmd(path: Path, fmt: str, source: str | None, force: bool, progress: bool | None) -> None:
     """Load a credential catalogue."""
-    from credpath.services.ingest import ingest_catalog
+    from credpath.pipeline.ingest import ingest_catalog
 
     _run(
         "ingest catalog",
@@ -127,7 +125,7 @@ def ingest_catalog_cmd(path: Path, fmt: str, source: str | None, force: bool, pr
 @_progress
 def ingest_default_cmd(force: bool, progress: bool | None) -> None:
     """Load the default bundle from CREDPATH_DATA_DIR (ESCO, O*NET, crosswalk, catalogues)."""
-    from credpath.services.ingest import ingest_default
+    from credpath.pipeline.ingest import ingest_default
 
     settings = _settings()
     if not settings.data_dir.is_dir():
@@ -153,7 +151,7 @@ def ingest_default_cmd(force: bool, progress: bool | None) -> None:
 @_progress
 def build_index_cmd(force: bool, only: tuple[str, ...], progress: bool | None) -> None:
     """Export the encoder to ONNX if needed and build the embedding indexes that are missing or stale."""
-    from credpath.services.build import build_all
+    from credpath.pipeline.build import build_all
 
     settings = _settings()
     try:
@@ -175,7 +173,7 @@ def tune_cmd(force: bool, steps: int | None, progress: bool | None) -> None:
 
     from tqdm import tqdm
 
-    from credpath.services.tuning import TUNING_RECIPE, tune
+    from credpath.pipeline.tuning import TUNING_RECIPE, tune
 
     settings = _settings()
     recipe = TUNING_RECIPE if steps is None else replace(TUNING_RECIPE, steps=steps)
@@ -206,7 +204,7 @@ def tune_cmd(force: bool, steps: int | None, progress: bool | None) -> None:
 )
 def eval_cmd(sample: int, output: Path | None) -> None:
     """Measure linking quality on the dev sets (baseline vs credpath) and print the table."""
-    from credpath.services.build import evaluate
+    from credpath.pipeline.build import evaluate
 
     settings = _settings()
     report = evaluate(_engine(settings), settings.models_dir, sample=sample, output=output)

@@ -1,6 +1,5 @@
 """Runtime settings, read from the environment (prefix ``CREDPATH_``)."""
 
-from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field
@@ -44,8 +43,3 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # SQL echo is an operator's debugging switch; never on by default (it logs every statement).
     echo_sql: bool = False
-
-    @cached_property
-    def is_sqlite(self) -> bool:
-        """Whether the configured database is the embedded SQLite backend."""
-        return self.database_url.startswith("sqlite")

@@ -1,4 +1,13 @@
-"""The dependency direction of the house style, checked on the import statements."""
+"""The dependency direction of the house style, checked on the import statements of every package.
+
+Request path:  api ──▶ services ──▶ storage ──▶ (planning: the rows its queries return)
+                          └──────▶ planning, skills, ml, indexes
+Offline:       cli ──▶ pipeline ──▶ storage, sources, ml, skills, planning, indexes
+Shared:        indexes (index location and freshness) ──▶ storage, ml, skills
+Everyone may use: vocabulary (wire-string enums, ESCO ids), errors, config.
+
+``services`` and ``pipeline`` never import each other: what both need lives in ``indexes``.
+"""
 
 import ast
 from pathlib import Path
@@ -8,15 +17,47 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "credpath"
 WEB = {"litestar", "uvicorn"}
 ORM = {"sqlmodel", "sqlalchemy", "alembic"}
-# package -> top-level modules it must never import
-FORBIDDEN = {
-    "sources": WEB | ORM | {"credpath.storage", "credpath.services", "credpath.api"},
-    "ml": WEB | ORM | {"credpath.storage", "credpath.services", "credpath.api"},
-    "skills": WEB | ORM | {"credpath.storage", "credpath.services", "credpath.api"},
-    "planning": WEB | ORM | {"credpath.storage", "credpath.services", "credpath.api"},
-    "services": WEB | {"credpath.api"},
-    "storage": WEB | {"credpath.services", "credpath.api"},
+NUMERIC = {"numpy", "sklearn", "scipy", "torch", "onnxruntime", "sentence_transformers", "hnswlib"}
+SHARED = {"vocabulary", "errors", "config"}
+# unit (a package or a top-level module) -> the credpath units it may import (itself always allowed)
+ALLOWED: dict[str, set[str]] = {
+    "vocabulary": set(),
+    "errors": set(),
+    "config": set(),
+    "sources": {"vocabulary", "errors"},
+    "ml": {"vocabulary", "errors"},
+    "skills": {"ml"} | SHARED,
+    "planning": {"vocabulary", "errors"},
+    "storage": {"planning"} | SHARED,
+    "indexes": {"storage", "ml", "skills"} | SHARED,
+    "services": {"storage", "planning", "skills", "ml", "indexes"} | SHARED,
+    "pipeline": {"storage", "sources", "ml", "skills", "planning", "indexes"} | SHARED,
+    "api": {"services", "credpath"} | SHARED,
+    "cli": {"services", "pipeline"} | SHARED,
 }
+# unit -> third-party top-level modules it must never import
+FORBIDDEN: dict[str, set[str]] = {
+    "vocabulary": WEB | ORM | NUMERIC,
+    "errors": WEB | ORM | NUMERIC,
+    "config": WEB | ORM | NUMERIC,
+    "sources": WEB | ORM,
+    "ml": WEB | ORM,
+    "skills": WEB | ORM,
+    "planning": WEB | ORM,
+    "storage": WEB,
+    "indexes": WEB,
+    "services": WEB,
+    "pipeline": WEB,
+    "api": NUMERIC,
+    "cli": ORM | NUMERIC,
+}
+
+
+def _unit_files(unit: str) -> list[Path]:
+    folder = PACKAGE / unit
+    if folder.is_dir():
+        return sorted(path for path in folder.rglob("*.py") if "migrations" not in path.parts)
+    return [PACKAGE / f"{unit}.py"]
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,18 +70,40 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def _violations(package: str) -> list[str]:
+def _violations(unit: str) -> list[str]:
     found = []
-    for path in sorted((PACKAGE / package).rglob("*.py")):
+    for path in _unit_files(unit):
         for name in _imports(path):
-            if any(name == banned or name.startswith(f"{banned}.") for banned in FORBIDDEN[package]):
+            parts = name.split(".")
+            if parts[0] == "credpath":
+                target = parts[1] if len(parts) > 1 else "credpath"
+                if target != unit and target not in ALLOWED[unit]:
+                    found.append(f"{path.relative_to(PACKAGE)} imports {name}")
+            elif parts[0] in FORBIDDEN[unit]:
                 found.append(f"{path.relative_to(PACKAGE)} imports {name}")
     return found
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_layer_imports(package: str) -> None:
-    assert _violations(package) == []
+def test_every_unit_has_a_rule() -> None:
+    units = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
+    units |= {p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    assert units == set(ALLOWED) == set(FORBIDDEN)
+
+
+@pytest.mark.parametrize("unit", sorted(ALLOWED))
+def test_layer_imports(unit: str) -> None:
+    assert _violations(unit) == []
+
+
+def test_the_rules_catch_a_back_arrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The check itself must fail on the imports it exists to forbid.
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "__init__.py").write_text("from credpath.pipeline import build\nimport litestar\n")
+    monkeypatch.setattr(f"{__name__}.PACKAGE", tmp_path)
+    assert sorted(_violations("services")) == [
+        "services/__init__.py imports credpath.pipeline",
+        "services/__init__.py imports litestar",
+    ]
 
 
 def test_api_writes_no_sql() -> None:

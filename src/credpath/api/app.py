@@ -11,15 +11,16 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from credpath import __version__
 from credpath.api.controllers.credentials import CredentialController
-from credpath.api.controllers.learning import LearnerController, PlanningController
+from credpath.api.controllers.learners import LearnerController
 from credpath.api.controllers.matching import MatchingController
+from credpath.api.controllers.recommendations import PlanningController
 from credpath.api.controllers.system import SystemController
 from credpath.api.controllers.taxonomy import OccupationController, SkillController
 from credpath.api.deps import provide_engine, provide_semantic, provide_session, provide_settings
 from credpath.api.errors import EXCEPTION_HANDLERS
 from credpath.config import Settings
+from credpath.services.resources import open_engine
 from credpath.services.semantic import SemanticService
-from credpath.storage.db import create_db_engine, migrate
 
 __all__ = ["create_app"]
 
@@ -36,8 +37,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         A Litestar app serving ``/v1`` and its OpenAPI document at ``/schema``.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
         >>> from litestar.testing import TestClient
-        >>> app = create_app(Settings(database_url="sqlite://"))
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> app = create_app(Settings(database_url=f"sqlite:///{folder / 'credpath.db'}", models_dir=folder))
         >>> with TestClient(app) as client:
         ...     client.get("/v1/health").json()["database"]
         True
@@ -47,8 +51,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         # Long-lived resources are created once here and shared by every request.
-        engine = create_db_engine(settings.database_url, echo=settings.echo_sql)
-        migrate(engine)
+        engine = open_engine(settings)
         app.state.engine = engine
         app.state.settings = settings
         app.state.semantic = SemanticService.load(engine, settings.models_dir)

@@ -7,8 +7,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from credpath.config import Settings
+from credpath.services.resources import unit_of_work
 from credpath.services.semantic import SemanticService
-from credpath.storage.db import session_scope
 
 __all__ = ["provide_engine", "provide_semantic", "provide_session", "provide_settings"]
 
@@ -27,7 +27,7 @@ def provide_settings(state: State) -> Settings:
 
 def provide_session(state: State) -> Iterator[Session]:
     """A session for one request: services never commit, this boundary does (or rolls back)."""
-    with session_scope(state.engine) as session:
+    with unit_of_work(state.engine) as session:
         yield session
 
 

@@ -24,21 +24,21 @@ Texts = Annotated[list[Text], msgspec.Meta(min_length=1, max_length=256)]
 TopK = Annotated[int, msgspec.Meta(ge=1, le=100)]
 
 
-class SkillMatchRequest(msgspec.Struct, forbid_unknown_fields=True):
+class SkillMatchRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Texts to link to ESCO skills."""
 
     texts: Texts
     top_k: TopK = 10
 
 
-class SkillExtractRequest(msgspec.Struct, forbid_unknown_fields=True):
+class SkillExtractRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A longer text (job posting, CV, course description) to find skill mentions in."""
 
     text: Text
     threshold: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] | None = None
 
 
-class OccupationMatchRequest(msgspec.Struct, forbid_unknown_fields=True):
+class OccupationMatchRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Job titles to normalise to occupations."""
 
     titles: Texts
@@ -56,7 +56,7 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Names = Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]], msgspec.Meta(max_length=50)]
 
 
-class LearnerBody(msgspec.Struct, forbid_unknown_fields=True):
+class LearnerBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A learner given inline: ESCO skill ids, free text, credentials already held."""
 
     skills: SkillIds = msgspec.field(default_factory=list)
@@ -65,7 +65,7 @@ class LearnerBody(msgspec.Struct, forbid_unknown_fields=True):
     proficiency: Proficiency = msgspec.field(default_factory=dict)
 
 
-class TargetBody(msgspec.Struct, forbid_unknown_fields=True):
+class TargetBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Exactly one of the fields."""
 
     occupation_id: SkillId | None = None
@@ -74,7 +74,7 @@ class TargetBody(msgspec.Struct, forbid_unknown_fields=True):
     skills: SkillIds | None = None
 
 
-class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True):
+class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Budget and filters."""
 
     max_credentials: Annotated[int, msgspec.Meta(ge=1, le=20)] | None = None
@@ -86,7 +86,7 @@ class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True):
     exclude: CredentialIds = msgspec.field(default_factory=list)
 
 
-class GapsRequest(msgspec.Struct, forbid_unknown_fields=True):
+class GapsRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A learner (inline or stored) and a target."""
 
     target: TargetBody
@@ -94,7 +94,7 @@ class GapsRequest(msgspec.Struct, forbid_unknown_fields=True):
     learner_id: SkillId | None = None
 
 
-class RecommendationRequest(msgspec.Struct, forbid_unknown_fields=True):
+class RecommendationRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A learner (inline or stored), a target, and constraints."""
 
     target: TargetBody
@@ -103,19 +103,19 @@ class RecommendationRequest(msgspec.Struct, forbid_unknown_fields=True):
     constraints: ConstraintsBody = msgspec.field(default_factory=ConstraintsBody)
 
 
-class LearnerCreate(LearnerBody, forbid_unknown_fields=True):
+class LearnerCreate(LearnerBody, forbid_unknown_fields=True, kw_only=True):
     """A new learner profile, optionally with skills given as in ``LearnerBody``."""
 
     name: Name | None = None
     opted_in: bool = False
 
 
-class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True):
+class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Fields to change."""
 
     name: Name | None = None
     opted_in: bool | None = None
 
 
-class LearnerSkillsAdd(LearnerBody, forbid_unknown_fields=True):
+class LearnerSkillsAdd(LearnerBody, forbid_unknown_fields=True, kw_only=True):
     """Skills to add to a stored learner: ESCO ids, free text, or held credentials."""

@@ -71,9 +71,10 @@ def _normalise(vectors: npt.NDArray[np.floating[Any]]) -> Matrix:
 class OnnxEncoder:
     """MiniLM exported to ONNX (fp32 or int8), run by ONNX Runtime with a fast tokenizer.
 
-    Example:
-        >>> from credpath.ml.export import ensure_onnx  # doctest: +SKIP
-        >>> encoder = OnnxEncoder(ensure_onnx(Path("models")).model_file)  # doctest: +SKIP
+    Example (not run by the test suite: it needs the export that ``credpath build-index`` writes):
+        >>> from credpath.ml.export import read_artifact
+        >>> artifact = read_artifact(Path("models"))  # doctest: +SKIP
+        >>> encoder = OnnxEncoder(artifact.model_file(Path("models")), backend=artifact.backend)  # doctest: +SKIP
         >>> encoder.encode(["SQL"]).shape  # doctest: +SKIP
         (1, 384)
     """
@@ -90,8 +91,8 @@ class OnnxEncoder:
         tokenizer.no_padding()
         self._tokenizer = tokenizer
         options = onnxruntime.SessionOptions()
-        # One intra-op thread per session: on 2 cores, spinning ORT pools fighting numpy/BLAS cost
-        # 10-20x latency under load (PERFORMANCE_NOTES). Batch jobs pass threads=2.
+        # One intra-op thread per session: on 2 cores, spinning ORT pools fighting numpy/BLAS pools cost
+        # 10-20x latency under load. Batch jobs pass threads=2.
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
@@ -126,7 +127,14 @@ class OnnxEncoder:
 
 
 class TorchEncoder:
-    """sentence-transformers on torch: the reference implementation and the fallback backend."""
+    """sentence-transformers on torch: the reference implementation and the fallback backend.
+
+    Example:
+        >>> encoder = TorchEncoder()
+        >>> vectors = encoder.encode(["SQL", "structured query language", "bake bread"])
+        >>> vectors.shape, bool(vectors[0] @ vectors[1] > vectors[0] @ vectors[2])
+        ((3, 384), True)
+    """
 
     def __init__(self, *, model_dir: Path | None = None, device: str = "cpu") -> None:
         from sentence_transformers import SentenceTransformer
@@ -148,7 +156,18 @@ class TorchEncoder:
 
 
 class CachedEncoder:
-    """An LRU cache in front of an encoder: the request path never encodes the same text twice."""
+    """An LRU cache in front of an encoder: the request path never encodes the same text twice.
+
+    Example:
+        >>> class Letters:
+        ...     name, backend, dim = "letters", "toy", 2
+        ...     def encode(self, texts, batch_size=64):
+        ...         return _normalise(np.array([[t.count("a") + 1.0, t.count("b") + 1.0] for t in texts]))
+        >>> cached = CachedEncoder(Letters(), maxsize=2)
+        >>> first, again = cached.encode(["ab", "aa"]), cached.encode(["ab"])
+        >>> cached.hits, cached.misses, bool((again[0] == first[0]).all())
+        (1, 2, True)
+    """
 
     def __init__(self, inner: Encoder, maxsize: int = 8192) -> None:
         self.inner = inner

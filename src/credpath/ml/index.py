@@ -225,10 +225,6 @@ class VectorIndex:
         self._ann = graph
         log.info("HNSW over %d vectors built in %.1fs", len(self.vectors), time.perf_counter() - started)
 
-    def drop_ann(self) -> None:
-        """Use exact search only."""
-        self._ann = None
-
     @property
     def has_ann(self) -> bool:
         """Whether searches go through the HNSW graph."""

@@ -20,6 +20,8 @@ a skill inferred from free text 0.6) and by the proficiency when one was given (
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from credpath.vocabulary import Evidence, GapStatus, MatchKind, RelationType
+
 __all__ = [
     "EVIDENCE_WEIGHT",
     "GapAnalysis",
@@ -27,11 +29,13 @@ __all__ = [
     "Requirement",
     "SkillGap",
     "compute_gaps",
+    "evidence_replaces",
     "requirement_weight",
+    "skills_to_record",
 ]
 
-EVIDENCE_WEIGHT: Mapping[str, float] = {"verified": 1.0, "declared": 0.85, "inferred": 0.6}
-RELATION_WEIGHT: Mapping[str, float] = {"essential": 1.0, "optional": 0.4}
+EVIDENCE_WEIGHT: Mapping[str, float] = {Evidence.VERIFIED: 1.0, Evidence.DECLARED: 0.85, Evidence.INFERRED: 0.6}
+RELATION_WEIGHT: Mapping[str, float] = {RelationType.ESSENTIAL: 1.0, RelationType.OPTIONAL: 0.4}
 NARROWER_CREDIT = 0.75
 BROADER_CREDIT = 0.5
 SEMANTIC_FLOOR = 0.75
@@ -47,7 +51,7 @@ class Requirement:
     """A skill the target asks for."""
 
     skill_id: str
-    relation: str = "essential"
+    relation: str = RelationType.ESSENTIAL
     importance: float | None = None
 
     @property
@@ -61,13 +65,15 @@ class HeldSkill:
     """A skill the learner holds, with its evidence and optional proficiency (0–1)."""
 
     skill_id: str
-    evidence: str = "declared"
+    evidence: str = Evidence.DECLARED
     proficiency: float | None = None
+    # The held credential that vouches for a verified skill.
+    credential_id: str | None = None
 
     @property
     def strength(self) -> float:
         """Evidence weight times proficiency."""
-        return EVIDENCE_WEIGHT.get(self.evidence, EVIDENCE_WEIGHT["inferred"]) * (
+        return EVIDENCE_WEIGHT.get(self.evidence, EVIDENCE_WEIGHT[Evidence.INFERRED]) * (
             1.0 if self.proficiency is None else max(0.0, min(1.0, self.proficiency))
         )
 
@@ -80,8 +86,8 @@ class SkillGap:
     relation: str
     weight: float
     coverage: float
-    status: str
-    match: str | None
+    status: GapStatus
+    match: MatchKind | None
     via_skill_id: str | None
 
     @property
@@ -100,7 +106,19 @@ class GapAnalysis:
     @property
     def gaps(self) -> list[SkillGap]:
         """Requirements not fully covered, heaviest remaining first."""
-        return sorted((item for item in self.items if item.status != "covered"), key=lambda g: -g.weight * g.remaining)
+        return sorted(
+            (item for item in self.items if item.status != GapStatus.COVERED), key=lambda g: -g.weight * g.remaining
+        )
+
+    @property
+    def open_gaps(self) -> dict[str, tuple[float, float]]:
+        """Gap skill → (weight, remaining share), heaviest remaining first: what a pathway must close."""
+        return {g.skill_id: (g.weight, g.remaining) for g in self.gaps}
+
+    @property
+    def counts(self) -> dict[GapStatus, int]:
+        """How many requirements are covered, partial and missing."""
+        return {status: sum(1 for item in self.items if item.status == status) for status in GapStatus}
 
 
 def requirement_weight(relation: str, importance: float | None = None) -> float:
@@ -110,10 +128,45 @@ def requirement_weight(relation: str, importance: float | None = None) -> float:
         >>> requirement_weight("essential"), requirement_weight("optional", 1.0), requirement_weight("essential", 0.0)
         (1.0, 0.4, 0.5)
     """
-    base = RELATION_WEIGHT.get(relation, RELATION_WEIGHT["optional"])
+    base = RELATION_WEIGHT.get(relation, RELATION_WEIGHT[RelationType.OPTIONAL])
     if importance is None:
         return base
     return round(base * (0.5 + 0.5 * max(0.0, min(1.0, importance))), 6)
+
+
+def evidence_replaces(new: str, current: str) -> bool:
+    """Whether a skill held with ``new`` evidence replaces the same skill held with ``current`` evidence.
+
+    Stronger evidence is never overwritten by weaker (verified > declared > inferred); equal evidence
+    replaces (the newer proficiency wins). Unknown evidence ranks below all three.
+
+    Example:
+        >>> evidence_replaces("verified", "declared"), evidence_replaces("inferred", "declared")
+        (True, False)
+    """
+    return EVIDENCE_WEIGHT.get(new, 0.0) >= EVIDENCE_WEIGHT.get(current, 0.0)
+
+
+def skills_to_record(stored: Mapping[str, str], held: Sequence[HeldSkill]) -> list[HeldSkill]:
+    """Which of ``held`` to record for a learner who already holds ``stored`` (skill → evidence).
+
+    One entry per skill: a skill given several times (declared and found in text, taught by two held
+    credentials) keeps the last of its strongest claims, and a stored skill is replaced only under
+    :func:`evidence_replaces`.
+
+    Example:
+        >>> held = [HeldSkill("sql", "declared"), HeldSkill("sql", "inferred"), HeldSkill("git", "inferred")]
+        >>> [(h.skill_id, str(h.evidence)) for h in skills_to_record({"git": "verified"}, held)]
+        [('sql', 'declared')]
+    """
+    evidence = dict(stored)
+    chosen: dict[str, HeldSkill] = {}
+    for skill in held:
+        current = evidence.get(skill.skill_id)
+        if current is None or evidence_replaces(skill.evidence, current):
+            evidence[skill.skill_id] = skill.evidence
+            chosen[skill.skill_id] = skill
+    return list(chosen.values())
 
 
 def _ancestors(skill: str, parents: Mapping[str, frozenset[str]], depth: int = 3) -> set[str]:
@@ -147,7 +200,7 @@ def compute_gaps(
 
     Example:
         >>> analysis = compute_gaps([Requirement("sql")], [HeldSkill("sql", "verified")], parents={})
-        >>> analysis.readiness, analysis.items[0].status
+        >>> analysis.readiness, str(analysis.items[0].status)
         (1.0, 'covered')
     """
     unique: dict[str, Requirement] = {}
@@ -172,20 +225,20 @@ def compute_gaps(
         best, match, via = 0.0, None, None
         for column, held_id in enumerate(held_ids):
             if held_id == skill_id:
-                credit, kind = 1.0, "exact"
+                credit, kind = 1.0, MatchKind.EXACT
             elif skill_id in held_ancestors[held_id]:
-                credit, kind = NARROWER_CREDIT, "narrower"
+                credit, kind = NARROWER_CREDIT, MatchKind.NARROWER
             elif held_id in required_ancestors:
-                credit, kind = BROADER_CREDIT, "broader"
+                credit, kind = BROADER_CREDIT, MatchKind.BROADER
             elif sims is not None and sims[row][column] >= SEMANTIC_FLOOR:
                 scaled = (sims[row][column] - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR)
-                credit, kind = SEMANTIC_MAX_CREDIT * min(1.0, scaled), "semantic"
+                credit, kind = SEMANTIC_MAX_CREDIT * min(1.0, scaled), MatchKind.SEMANTIC
             else:
                 continue
             value = credit * strongest[held_id].strength
             if value > best:
                 best, match, via = value, kind, held_id
-        status = "covered" if best >= COVERED_AT else ("partial" if best > 0 else "missing")
+        status = GapStatus.COVERED if best >= COVERED_AT else (GapStatus.PARTIAL if best > 0 else GapStatus.MISSING)
         items.append(SkillGap(skill_id, requirement.relation, requirement.weight, round(best, 4), status, match, via))
     total = sum(item.weight for item in items)
     readiness = sum(item.weight * item.coverage for item in items) / total if total else 0.0

@@ -139,14 +139,6 @@ class _Problem:
         return ok
 
 
-def _fits(chosen: Sequence[Offer], budget: Budget) -> bool:
-    if budget.max_credentials is not None and len(chosen) > budget.max_credentials:
-        return False
-    if budget.max_hours is not None and sum(o.hours or 0.0 for o in chosen) > budget.max_hours + _EPSILON:
-        return False
-    return not (budget.max_cost is not None and sum(o.cost or 0.0 for o in chosen) > budget.max_cost + _EPSILON)
-
-
 def _price(offer: Offer, budget: Budget) -> float:
     """Share of the tightest budget an offer uses (1 per credential when only a count is limited)."""
     shares = [1.0 / budget.max_credentials] if budget.max_credentials else []

@@ -1,40 +1,122 @@
-"""Stored learner profiles: skills with evidence, credentials held, opt-in for employers."""
+"""Learners: stored profiles, and what a learner given inline or by id holds.
+
+A stored profile keeps skills with their evidence, the credentials held, and the opt-in for employers;
+gap analysis and recommendations read what a learner holds through :func:`resolve_held`.
+"""
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from credpath.errors import NotFoundError
+from credpath.errors import InvalidInputError, NotFoundError
+from credpath.planning.gaps import HeldSkill, skills_to_record
 from credpath.services import views
-from credpath.services.catalog import ESCO_SKILL_PREFIX, expand_id
-from credpath.services.learning import LearnerSpec, resolve_held
 from credpath.services.semantic import SemanticService
-from credpath.storage import repositories as repo
+from credpath.storage.repositories import credentials as credential_repo
+from credpath.storage.repositories import learners as learner_repo
+from credpath.storage.repositories import skills as skill_repo
+from credpath.storage.repositories.learners import LearnerSkillRow
 from credpath.storage.tables import Learner
+from credpath.vocabulary import ESCO_SKILL_PREFIX, Evidence, expand_esco_id
 
-__all__ = ["add_skills", "create_learner", "delete_learner", "get_learner", "remove_skill", "update_learner"]
+__all__ = [
+    "LearnerSpec",
+    "add_skills",
+    "create_learner",
+    "delete_learner",
+    "get_learner",
+    "remove_skill",
+    "resolve_held",
+    "resolve_learner",
+    "update_learner",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LearnerSpec:
+    """A learner given inline: ESCO skill ids, free text, and credentials already held."""
+
+    skills: tuple[str, ...] = ()
+    text: str | None = None
+    credentials: tuple[str, ...] = ()
+    proficiency: Mapping[str, float] = field(default_factory=dict)
+    held: tuple[HeldSkill, ...] = ()
+
+
+def _stored_learner(session: Session, learner_id: str) -> LearnerSpec:
+    """A stored learner's skills (with their recorded evidence) and credentials."""
+    if learner_repo.get_learner(session, learner_id) is None:
+        raise NotFoundError(f"no learner with id {learner_id!r}")
+    held = tuple(
+        HeldSkill(row.skill_id, row.evidence, row.proficiency)
+        for row, _label in learner_repo.learner_skills(session, learner_id)
+    )
+    return LearnerSpec(credentials=tuple(learner_repo.learner_credentials(session, learner_id)), held=held)
+
+
+def resolve_learner(session: Session, learner: LearnerSpec | None, learner_id: str | None) -> LearnerSpec:
+    """The learner a request is about: given inline, or stored under ``learner_id``.
+
+    Raises:
+        InvalidInputError: both or neither were given.
+        NotFoundError: no learner is stored under ``learner_id``.
+    """
+    if (learner is None) == (learner_id is None):
+        raise InvalidInputError("give exactly one of learner (inline) or learner_id (stored)")
+    if learner_id is not None:
+        return _stored_learner(session, learner_id)
+    assert learner is not None  # noqa: S101 - exactly one is set, checked above
+    return learner
+
+
+def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSpec) -> tuple[list[HeldSkill], set[str]]:
+    """Everything the learner holds, with evidence: credentials (verified) > declared skills > text (inferred)."""
+    skills = [expand_esco_id(s, ESCO_SKILL_PREFIX) for s in learner.skills]
+    unknown = sorted(set(skills) - skill_repo.existing_skill_ids(session, skills))
+    if unknown:
+        raise NotFoundError(f"unknown ESCO skill id(s): {', '.join(unknown[:5])}")
+    credentials = list(dict.fromkeys(learner.credentials))
+    missing = sorted(set(credentials) - credential_repo.existing_credential_ids(session, credentials))
+    if missing:
+        raise NotFoundError(f"unknown credential id(s): {', '.join(missing[:5])}")
+    held = list(learner.held)
+    held += [HeldSkill(s, Evidence.DECLARED, learner.proficiency.get(s)) for s in skills]
+    if learner.text and learner.text.strip():
+        held += [HeldSkill(m.skill_id, Evidence.INFERRED) for m in semantic.extract_skills(learner.text).mentions]
+    if credentials:
+        for offer in credential_repo.credential_offers(session, None, credential_ids=credentials):
+            # A held credential vouches for its skills as far as its alignment is confident.
+            held += [HeldSkill(s, Evidence.VERIFIED, confidence, offer.id) for s, confidence in offer.teaches.items()]
+    return held, set(credentials)
 
 
 def _view(session: Session, learner: Learner) -> views.LearnerView:
     skills = [
-        views.LearnerSkillView(row.skill_id, label, row.evidence, row.proficiency, row.source_credential_id)
-        for row, label in repo.learner_skills(session, learner.id)
+        views.LearnerSkillView(
+            skill_id=row.skill_id,
+            label=label,
+            evidence=Evidence(row.evidence),
+            proficiency=row.proficiency,
+            source_credential_id=row.source_credential_id,
+        )
+        for row, label in learner_repo.learner_skills(session, learner.id)
     ]
     return views.LearnerView(
-        learner.id,
-        learner.name,
-        learner.opted_in,
-        skills,
-        sorted(repo.learner_credentials(session, learner.id)),
-        learner.created_at,
-        learner.updated_at,
+        id=learner.id,
+        name=learner.name,
+        opted_in=learner.opted_in,
+        skills=skills,
+        credentials=sorted(learner_repo.learner_credentials(session, learner.id)),
+        created_at=learner.created_at,
+        updated_at=learner.updated_at,
     )
 
 
 def _require(session: Session, learner_id: str) -> Learner:
-    learner = repo.get_learner(session, learner_id)
+    learner = learner_repo.get_learner(session, learner_id)
     if learner is None:
         raise NotFoundError(f"no learner with id {learner_id!r}")
     return learner
@@ -52,25 +134,30 @@ def add_skills(
 ) -> views.LearnerView:
     """Add skills given as ESCO ids (declared), free text (inferred) or held credentials (verified).
 
-    Everything is validated before anything is written, so a bad id changes nothing.
+    Everything is validated before anything is written, so a bad id changes nothing. Stronger evidence
+    is never overwritten by weaker (``planning.gaps.evidence_replaces``).
     """
     learner = _require(session, learner_id)
     spec = LearnerSpec(
         skills=tuple(skills), text=text, credentials=tuple(credentials), proficiency=dict(proficiency or {})
     )
     held, held_credentials = resolve_held(session, semantic, spec)
-    sources = {expand_id(s, ESCO_SKILL_PREFIX) for s in skills}
+    declared = {expand_esco_id(s, ESCO_SKILL_PREFIX) for s in skills}
+    stored = {row.skill_id: row.evidence for row, _label in learner_repo.learner_skills(session, learner.id)}
     rows = [
-        {
-            "skill_id": h.skill_id,
-            "evidence": h.evidence,
-            "proficiency": h.proficiency,
-            "source_credential_id": None if h.evidence != "verified" or h.skill_id in sources else "credential",
-        }
-        for h in held
+        LearnerSkillRow(
+            skill_id=h.skill_id,
+            evidence=h.evidence,
+            proficiency=h.proficiency,
+            # A skill the learner also declared is theirs, whichever credential teaches it too.
+            source_credential_id=h.credential_id
+            if h.evidence == Evidence.VERIFIED and h.skill_id not in declared
+            else None,
+        )
+        for h in skills_to_record(stored, held)
     ]
-    repo.upsert_learner_skills(session, learner.id, rows)
-    repo.add_learner_credentials(session, learner.id, sorted(held_credentials))
+    learner_repo.put_learner_skills(session, learner.id, rows)
+    learner_repo.add_learner_credentials(session, learner.id, sorted(held_credentials))
     learner.updated_at = datetime.now(UTC)
     return _view(session, learner)
 
@@ -88,7 +175,7 @@ def create_learner(
 ) -> views.LearnerView:
     """Create a learner, optionally with skills; the whole request fails atomically on a bad id."""
     learner = Learner(id=uuid.uuid4().hex, name=name, opted_in=opted_in)
-    repo.add_learner(session, learner)
+    learner_repo.add_learner(session, learner)
     return add_skills(
         session, semantic, learner.id, skills=skills, text=text, credentials=credentials, proficiency=proficiency
     )
@@ -116,11 +203,11 @@ def update_learner(
 def remove_skill(session: Session, learner_id: str, skill_id: str) -> views.LearnerView:
     """Remove one skill from a learner."""
     learner = _require(session, learner_id)
-    if not repo.delete_learner_skill(session, learner.id, expand_id(skill_id, ESCO_SKILL_PREFIX)):
+    if not learner_repo.delete_learner_skill(session, learner.id, expand_esco_id(skill_id, ESCO_SKILL_PREFIX)):
         raise NotFoundError(f"learner {learner_id!r} does not hold skill {skill_id!r}")
     return _view(session, learner)
 
 
 def delete_learner(session: Session, learner_id: str) -> None:
     """Delete a learner and everything stored about them."""
-    repo.delete_learner(session, _require(session, learner_id))
+    learner_repo.delete_learner(session, _require(session, learner_id))

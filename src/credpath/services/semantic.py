@@ -17,13 +17,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from credpath.errors import ArtifactError, InvalidInputError
+from credpath.indexes import INDEX_NAMES, index_dir, index_state
 from credpath.ml.encoder import CachedEncoder, Encoder
 from credpath.ml.export import load_serving_encoder
 from credpath.ml.index import VectorIndex
 from credpath.services import views
-from credpath.services.indexing import INDEX_NAMES, index_dir, index_state
 from credpath.skills.linking import TextLinker
-from credpath.storage import repositories as repo
+from credpath.storage.repositories import index_rows
+from credpath.storage.repositories import skills as skill_repo
+from credpath.vocabulary import IndexStatus, Taxonomy, is_esco_id
 
 __all__ = ["EXTRACTION_THRESHOLD", "MAX_TEXTS", "MAX_TEXT_CHARS", "SemanticService"]
 
@@ -41,7 +43,7 @@ EXTRACTION_THRESHOLD = 0.625
 @dataclass(frozen=True, slots=True)
 class _Labels:
     skills: dict[str, str]
-    occupations: dict[str, tuple[str, str]]
+    occupations: dict[str, tuple[str, Taxonomy]]
 
 
 class SemanticService:
@@ -52,6 +54,7 @@ class SemanticService:
         indexes: loaded indexes by name.
         labels: display labels for result ids.
         states: index name → ``ready``/``stale``/``absent`` at load time.
+        skill_parents: skill → its broader skills (the ESCO hierarchy), for gap analysis.
     """
 
     def __init__(
@@ -59,7 +62,7 @@ class SemanticService:
         encoder: Encoder,
         indexes: dict[str, VectorIndex],
         labels: _Labels,
-        states: dict[str, str],
+        states: dict[str, IndexStatus],
         skill_parents: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.encoder = encoder
@@ -74,7 +77,7 @@ class SemanticService:
         occupations = indexes.get("occupations")
         self._taxonomy_masks: dict[str, npt.NDArray[np.bool_] | None] = {"all": None}
         if occupations is not None:
-            esco = np.array([item.startswith("http") for item in occupations.item_ids])
+            esco = np.array([is_esco_id(item) for item in occupations.item_ids])
             self._taxonomy_masks.update({"esco": esco, "onet": ~esco})
 
     @classmethod
@@ -83,18 +86,21 @@ class SemanticService:
         started = time.perf_counter()
         with Session(engine) as session:
             states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
-            parents = repo.skill_parents(session)
+            parents = skill_repo.skill_parents(session)
             labels = _Labels(
-                skills={row["id"]: row["preferred_label"] for row in repo.skill_text_rows(session)},
+                skills={row["id"]: row["preferred_label"] for row in index_rows.skill_text_rows(session)},
                 occupations={
-                    row["id"]: (row["preferred_label"], row["taxonomy"]) for row in repo.occupation_text_rows(session)
+                    row["id"]: (row["preferred_label"], Taxonomy(row["taxonomy"]))
+                    for row in index_rows.occupation_text_rows(session)
                 },
             )
         indexes = {
-            name: VectorIndex.load(index_dir(models_dir, name)) for name, state in states.items() if state == "ready"
+            name: VectorIndex.load(index_dir(models_dir, name))
+            for name, state in states.items()
+            if state == IndexStatus.READY
         }
         for name, state in states.items():
-            if state != "ready":
+            if state != IndexStatus.READY:
                 log.warning("index %s is %s: its endpoints answer 503 until `credpath build-index` runs", name, state)
         if encoder is None:
             encoder = CachedEncoder(load_serving_encoder(models_dir)) if indexes else _NoEncoder()
@@ -106,7 +112,7 @@ class SemanticService:
     def _require(self, name: str) -> VectorIndex:
         index = self.indexes.get(name)
         if index is None:
-            state = self.states.get(name, "absent")
+            state = self.states.get(name, IndexStatus.ABSENT)
             raise ArtifactError(f"the {name} index is {state}; run `credpath build-index` (make run does)")
         return index
 
@@ -136,7 +142,9 @@ class SemanticService:
                 views.SkillMatchResult(
                     matches=[
                         views.SkillMatch(
-                            index.item_ids[p], self.labels.skills.get(index.item_ids[p], ""), round(float(s), 4)
+                            skill_id=index.item_ids[p],
+                            label=self.labels.skills.get(index.item_ids[p], ""),
+                            score=round(float(s), 4),
                         )
                         for p, s in zip(positions, scores, strict=True)
                     ]
@@ -193,10 +201,17 @@ class SemanticService:
             matches = []
             for p, s in zip(positions, scores, strict=True):
                 item = index.item_ids[p]
-                label, kind = self.labels.occupations.get(item, ("", ""))
-                matches.append(views.OccupationMatch(item, label, kind, round(float(s), 4)))
+                # An id without a label (never, while the index matches the database) still names its taxonomy.
+                label, kind = self.labels.occupations.get(item) or ("", _taxonomy_of(item))
+                matches.append(
+                    views.OccupationMatch(occupation_id=item, label=label, taxonomy=kind, score=round(float(s), 4))
+                )
             results.append(views.OccupationMatchResult(matches=matches))
         return views.OccupationMatchResponse(results=results)
+
+
+def _taxonomy_of(item_id: str) -> Taxonomy:
+    return Taxonomy.ESCO if is_esco_id(item_id) else Taxonomy.ONET
 
 
 def _canonical_vectors(index: VectorIndex, item_ids: Sequence[str]) -> npt.NDArray[np.float32]:

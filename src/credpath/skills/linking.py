@@ -95,7 +95,7 @@ def split_sentences(text: str) -> list[Span]:
     r"""Sentences and bullet items of a longer text, with offsets.
 
     Example:
-        >>> [s.text for s in split_sentences("Know SQL. Use Excel!\\n• Drive a forklift")]
+        >>> [s.text for s in split_sentences("Know SQL. Use Excel!\n• Drive a forklift")]
         ['Know SQL.', 'Use Excel!', 'Drive a forklift']
     """
     spans: list[Span] = []

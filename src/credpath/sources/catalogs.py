@@ -2,6 +2,10 @@
 
 Every reader returns normalised credential rows plus counts of what it fixed, merged or rejected,
 so an operator can see what the known-bad rows of each source (its SOURCE.md) turned into.
+
+The module runs past 400 lines on purpose: each of the five layouts needs its column list and its
+converter, and all of them go through one merge, repair and hashing sequence that reads best in one
+place. The cell rules, edX repairs, language test and misalignment test it calls live in their own modules.
 """
 
 import hashlib
@@ -13,8 +17,11 @@ from typing import Any
 
 from credpath.errors import IngestError
 from credpath.sources import catalog_rules as rules
-from credpath.sources.csvfiles import file_digest, read_csv
+from credpath.sources.csvfiles import file_digest, is_null, read_csv
+from credpath.sources.edx_repairs import restore_edx_institution, split_edx_programs
 from credpath.sources.labels import search_text, slugify
+from credpath.sources.language import looks_non_english
+from credpath.sources.misalignment import misaligned_descriptions
 
 __all__ = ["CATALOG_FORMATS", "CatalogData", "credential_id", "read_catalog"]
 
@@ -147,12 +154,12 @@ def _merge(existing: Row, new: Row) -> None:
 
 def _clean(value: str) -> str:
     text = " ".join(value.split())
-    return "" if text.casefold() in {"none", "nan", "null", "n/a"} else text
+    return "" if is_null(text) else text
 
 
 def _language_of(title: str) -> str | None:
     # The Coursera scrapes carry no language column; English unless the title itself says otherwise.
-    return None if rules.looks_non_english(title) else "en"
+    return None if looks_non_english(title) else "en"
 
 
 def _coursera_products(line: int, row: dict[str, str], source: str) -> Row:
@@ -216,7 +223,7 @@ def _coursera_azrai99(line: int, row: dict[str, str], source: str) -> Row:
 
 
 def _edx(line: int, row: dict[str, str], source: str) -> Row:
-    programs = rules.split_edx_programs(row["associatedprograms"])
+    programs = split_edx_programs(row["associatedprograms"])
     language = _clean(row["language"])
     return _credential(
         source,
@@ -427,7 +434,7 @@ def _restore_institutions(parsed: list[tuple[int, Row, dict[str, str]]], notes: 
         provider = row["provider"]
         if not provider.endswith(("…", "...")):
             continue
-        restored = rules.restore_edx_institution(provider, raw.get("link", ""), known, title=row["title"])
+        restored = restore_edx_institution(provider, raw.get("link", ""), known, title=row["title"])
         if restored != provider:
             notes["fixed_truncated_institution"] += 1
             _rekey(row, provider=restored)
@@ -445,11 +452,11 @@ def _rekey(row: Row, *, provider: str) -> None:
 def _drop_bad_descriptions(parsed: list[tuple[int, Row, dict[str, str]]], notes: Counter[str]) -> None:
     """The azrai99 dump pairs some rows with another course's description; drop those (and non-English ones)."""
     triples = [(row["title"], ", ".join(row["skill_tags"]), row["description"] or "") for _, row, _ in parsed]
-    misaligned = rules.misaligned_descriptions(triples)
+    misaligned = misaligned_descriptions(triples)
     for index, (_line, row, _raw) in enumerate(parsed):
         if row["description"] is None:
             continue
         if index in misaligned:
-            reason = "non_english" if rules.looks_non_english(row["description"]) else "misaligned"
+            reason = "non_english" if looks_non_english(row["description"]) else "misaligned"
             notes[f"dropped_{reason}_description"] += 1
             row["description"] = None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from credpath.errors import IngestError
-from credpath.sources.csvfiles import file_digest, read_csv
+from credpath.sources.csvfiles import file_digest, is_null, read_csv
 
 __all__ = ["CrosswalkData", "read_crosswalk", "resolve_onet_codes"]
 
@@ -41,7 +41,7 @@ def _optional_float(path: Path, line: int, value: str, column: str) -> float | N
 
 
 def _titles(path: Path, line: int, value: str) -> list[str]:
-    if value.strip().casefold() in {"", "na", "nan", "none"}:
+    if is_null(value):
         return []
     try:
         parsed = ast.literal_eval(value)  # a Python list literal as published; literal_eval runs no code

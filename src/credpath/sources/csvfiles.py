@@ -10,10 +10,23 @@ from pathlib import Path
 
 from credpath.errors import IngestError
 
-__all__ = ["file_digest", "find_file", "read_csv"]
+__all__ = ["NULL_TOKENS", "file_digest", "find_file", "is_null", "read_csv"]
+
+# What the scraped sources write in a cell that holds nothing (compared case-insensitively).
+NULL_TOKENS: frozenset[str] = frozenset({"none", "nan", "null", "n/a", "na", "-"})
 
 # Some ESCO descriptions run to several KB; the stdlib default (128 KiB) is plenty but explicit is better.
 csv.field_size_limit(16 * 1024 * 1024)
+
+
+def is_null(cell: str) -> bool:
+    """Whether a cell is empty or one of the :data:`NULL_TOKENS`.
+
+    Example:
+        >>> [is_null(cell) for cell in ("", "  ", "None", "N/A", " nan ", "-", "0", "Nano")]
+        [True, True, True, True, True, True, False, False]
+    """
+    return " ".join(cell.split()).casefold() in NULL_TOKENS or not cell.strip()
 
 
 def find_file(directory: Path, name: str) -> Path:

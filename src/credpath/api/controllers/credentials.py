@@ -8,9 +8,8 @@ from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
 from credpath.api.controllers.taxonomy import Limit, Offset, Query
-from credpath.services import catalog
+from credpath.services import credentials as credential_service
 from credpath.services.views import CredentialDetail, CredentialPage
-from credpath.storage.repositories import CredentialFilters
 
 __all__ = ["CredentialController"]
 
@@ -41,12 +40,21 @@ class CredentialController(Controller):
         offset: Offset = 0,
     ) -> CredentialPage:
         """Lexical search over title, provider and published skill tags, with structured filters."""
-        filters = CredentialFilters(provider=provider, kind=kind, level=level, max_hours=max_hours, source=source)
-        return catalog.list_credentials(session, q, filters, limit, offset)
+        return credential_service.list_credentials(
+            session,
+            q,
+            provider=provider,
+            kind=kind,
+            level=level,
+            max_hours=max_hours,
+            source=source,
+            limit=limit,
+            offset=offset,
+        )
 
     @get("/{credential_id:str}", sync_to_thread=True, summary="One credential with its aligned skills")
     def get_credential(
         self, session: NamedDependency[Session], credential_id: Annotated[str, PathParameter(max_length=300)]
     ) -> CredentialDetail:
         """Everything the catalogue published plus the ESCO skills the credential teaches."""
-        return catalog.get_credential(session, credential_id)
+        return credential_service.get_credential(session, credential_id)

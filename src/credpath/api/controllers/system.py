@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from sqlalchemy import Engine
 
 from credpath.config import Settings
-from credpath.services import catalog
+from credpath.services import health as health_service
 from credpath.services.semantic import SemanticService
 from credpath.services.views import Health
 
@@ -26,5 +26,5 @@ class SystemController(Controller):
         semantic: NamedDependency[SemanticService],
     ) -> Response[Health]:
         """Return 200 when the database answers (``status`` says whether data is loaded), else 503."""
-        state = catalog.health(engine, settings.models_dir, semantic.encoder.backend)
+        state = health_service.health(engine, settings.models_dir, semantic.encoder.backend)
         return Response(state, status_code=200 if state.database else 503)

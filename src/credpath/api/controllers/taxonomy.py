@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
-from credpath.services import catalog
+from credpath.services import taxonomy as taxonomy_service
 from credpath.services.views import OccupationDetail, OccupationPage, SkillDetail, SkillPage
 
 __all__ = ["OccupationController", "SkillController"]
@@ -28,14 +28,14 @@ class SkillController(Controller):
         self, session: NamedDependency[Session], q: Query = None, limit: Limit = 20, offset: Offset = 0
     ) -> SkillPage:
         """Lexical search over preferred and alternative labels; exact label matches first."""
-        return catalog.list_skills(session, q, limit, offset)
+        return taxonomy_service.list_skills(session, q, limit, offset)
 
     @get("/{skill_id:path}", sync_to_thread=True, summary="One ESCO skill with hierarchy and related skills")
     def get_skill(
         self, session: NamedDependency[Session], skill_id: Annotated[str, PathParameter(max_length=300)]
     ) -> SkillDetail:
         """``skill_id`` is the ESCO URI, URL-encoded, or just its UUID tail."""
-        return catalog.get_skill(session, skill_id)
+        return taxonomy_service.get_skill(session, skill_id)
 
 
 class OccupationController(Controller):
@@ -56,11 +56,11 @@ class OccupationController(Controller):
         offset: Offset = 0,
     ) -> OccupationPage:
         """Lexical search over ESCO labels and O*NET titles and alternate titles."""
-        return catalog.list_occupations(session, q, taxonomy, limit, offset)
+        return taxonomy_service.list_occupations(session, q, taxonomy, limit, offset)
 
     @get("/{occupation_id:path}", sync_to_thread=True, summary="One occupation with its skill profile")
     def get_occupation(
         self, session: NamedDependency[Session], occupation_id: Annotated[str, PathParameter(max_length=300)]
     ) -> OccupationDetail:
         """``occupation_id`` is an ESCO URI (URL-encoded, or its UUID tail) or an O*NET-SOC code."""
-        return catalog.get_occupation(session, occupation_id)
+        return taxonomy_service.get_occupation(session, occupation_id)

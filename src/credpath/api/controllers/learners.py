@@ -1,0 +1,120 @@
+"""Stored learner profiles, and recommendations for a stored learner."""
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from sqlmodel import Session
+
+from credpath.api.schemas import (
+    LearnerCreate,
+    LearnerPatch,
+    LearnerSkillsAdd,
+)
+from credpath.services import learners as learner_service
+from credpath.services import recommendations as recommendation_service
+from credpath.services.recommendations import ConstraintSpec, TargetSpec
+from credpath.services.semantic import SemanticService
+from credpath.services.views import LearnerSkillView, LearnerView, RecommendationResponse
+
+__all__ = ["LearnerController"]
+
+LearnerId = Annotated[str, PathParameter(min_length=1, max_length=64)]
+
+
+class LearnerController(Controller):
+    """Stored learner profiles."""
+
+    path = "/learners"
+    tags = ("learners",)
+
+    @post("/", sync_to_thread=True, summary="Create a learner")
+    def create(
+        self,
+        session: NamedDependency[Session],
+        semantic: NamedDependency[SemanticService],
+        data: JSONBody[LearnerCreate],
+    ) -> LearnerView:
+        """Skills may be given as ESCO ids, free text, or credentials already held; 201 with the profile."""
+        return learner_service.create_learner(
+            session,
+            semantic,
+            name=data.name,
+            opted_in=data.opted_in,
+            skills=data.skills,
+            text=data.text,
+            credentials=data.credentials,
+            proficiency=data.proficiency,
+        )
+
+    @get("/{learner_id:str}", sync_to_thread=True, summary="One learner")
+    def read(self, session: NamedDependency[Session], learner_id: LearnerId) -> LearnerView:
+        """The profile with skills and evidence."""
+        return learner_service.get_learner(session, learner_id)
+
+    @patch("/{learner_id:str}", sync_to_thread=True, summary="Update a learner")
+    def update(
+        self, session: NamedDependency[Session], learner_id: LearnerId, data: JSONBody[LearnerPatch]
+    ) -> LearnerView:
+        """Change the name or the employer opt-in."""
+        return learner_service.update_learner(session, learner_id, name=data.name, opted_in=data.opted_in)
+
+    @delete("/{learner_id:str}", sync_to_thread=True, summary="Delete a learner", status_code=204)
+    def remove(self, session: NamedDependency[Session], learner_id: LearnerId) -> None:
+        """Delete the learner and everything stored about them."""
+        learner_service.delete_learner(session, learner_id)
+
+    @get("/{learner_id:str}/skills", sync_to_thread=True, summary="A learner's skills")
+    def skills(self, session: NamedDependency[Session], learner_id: LearnerId) -> list[LearnerSkillView]:
+        """Skills with evidence (verified credential > declared > inferred from text) and proficiency."""
+        return learner_service.get_learner(session, learner_id).skills
+
+    @post("/{learner_id:str}/skills", status_code=200, sync_to_thread=True, summary="Add skills to a learner")
+    def add_skills(
+        self,
+        session: NamedDependency[Session],
+        semantic: NamedDependency[SemanticService],
+        learner_id: LearnerId,
+        data: JSONBody[LearnerSkillsAdd],
+    ) -> LearnerView:
+        """Add skills by ESCO id, free text or held credentials; stronger evidence is never downgraded."""
+        return learner_service.add_skills(
+            session,
+            semantic,
+            learner_id,
+            skills=data.skills,
+            text=data.text,
+            credentials=data.credentials,
+            proficiency=data.proficiency,
+        )
+
+    @delete("/{learner_id:str}/skills/{skill_id:path}", sync_to_thread=True, status_code=200, summary="Remove a skill")
+    def remove_skill(
+        self,
+        session: NamedDependency[Session],
+        learner_id: LearnerId,
+        skill_id: Annotated[str, PathParameter(max_length=300)],
+    ) -> LearnerView:
+        """Remove one skill (ESCO URI, URL-encoded, or its UUID)."""
+        return learner_service.remove_skill(session, learner_id, skill_id)
+
+    @get("/{learner_id:str}/recommendations", sync_to_thread=True, summary="Recommendations for a stored learner")
+    def recommendations(
+        self,
+        session: NamedDependency[Session],
+        semantic: NamedDependency[SemanticService],
+        learner_id: LearnerId,
+        occupation_id: Annotated[str | None, QueryParameter(max_length=300)] = None,
+        title: Annotated[str | None, QueryParameter(max_length=300)] = None,
+        max_credentials: Annotated[int | None, QueryParameter(ge=1, le=20)] = None,
+        max_hours: Annotated[float | None, QueryParameter(gt=0, le=100_000)] = None,
+    ) -> RecommendationResponse:
+        """Same answer as POST /v1/recommendations with ``learner_id`` and an occupation or title target."""
+        return recommendation_service.recommend(
+            session,
+            semantic,
+            TargetSpec(occupation_id=occupation_id, title=title),
+            ConstraintSpec(max_credentials=max_credentials, max_hours=max_hours),
+            learner_id=learner_id,
+        )

@@ -1,0 +1,80 @@
+"""Gap analysis and recommendations for a learner given inline or stored."""
+
+from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from sqlmodel import Session
+
+from credpath.api.schemas import ConstraintsBody, GapsRequest, LearnerBody, RecommendationRequest, TargetBody
+from credpath.services import recommendations as recommendation_service
+from credpath.services.learners import LearnerSpec
+from credpath.services.recommendations import ConstraintSpec, TargetSpec
+from credpath.services.semantic import SemanticService
+from credpath.services.views import GapResponse, RecommendationResponse
+
+__all__ = ["PlanningController"]
+
+
+def _optional(values: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(values) if values is not None else None
+
+
+def _target(body: TargetBody) -> TargetSpec:
+    return TargetSpec(
+        occupation_id=body.occupation_id, title=body.title, posting_id=body.posting_id, skills=_optional(body.skills)
+    )
+
+
+def _constraints(body: ConstraintsBody) -> ConstraintSpec:
+    return ConstraintSpec(
+        max_credentials=body.max_credentials,
+        max_hours=body.max_hours,
+        max_cost=body.max_cost,
+        kinds=_optional(body.kinds),
+        providers=_optional(body.providers),
+        levels=_optional(body.levels),
+        exclude=tuple(body.exclude),
+    )
+
+
+def _learner(body: LearnerBody | None) -> LearnerSpec | None:
+    if body is None:
+        return None
+    return LearnerSpec(
+        skills=tuple(body.skills), text=body.text, credentials=tuple(body.credentials), proficiency=body.proficiency
+    )
+
+
+class PlanningController(Controller):
+    """Gap analysis and pathways."""
+
+    tags = ("planning",)
+
+    @post("/gaps", status_code=200, sync_to_thread=True, summary="Gap analysis of a learner against a target")
+    def gaps(
+        self,
+        session: NamedDependency[Session],
+        semantic: NamedDependency[SemanticService],
+        data: JSONBody[GapsRequest],
+    ) -> GapResponse:
+        """Each required skill with weight, coverage and status, and the weighted readiness."""
+        return recommendation_service.analyse_gaps(
+            session, semantic, _target(data.target), learner=_learner(data.learner), learner_id=data.learner_id
+        )
+
+    @post("/recommendations", status_code=200, sync_to_thread=True, summary="Next credential and pathway")
+    def recommendations(
+        self,
+        session: NamedDependency[Session],
+        semantic: NamedDependency[SemanticService],
+        data: JSONBody[RecommendationRequest],
+    ) -> RecommendationResponse:
+        """The single best next credential, alternatives, and an ordered pathway within the constraints."""
+        return recommendation_service.recommend(
+            session,
+            semantic,
+            _target(data.target),
+            _constraints(data.constraints),
+            learner=_learner(data.learner),
+            learner_id=data.learner_id,
+        )

@@ -1,0 +1,61 @@
+"""Where each embedding index lives and whether it still matches the database.
+
+Shared by the request path (health, loading the indexes at start-up) and the build pipeline (which
+skips an index whose fingerprint is unchanged), so it sits beside both rather than in either: it
+reads the database through ``storage`` and the manifests through ``ml.index``, and imports neither
+``services`` nor ``pipeline``.
+"""
+
+import hashlib
+from pathlib import Path
+
+from sqlmodel import Session
+
+from credpath.ml.export import encoder_weights
+from credpath.ml.index import VectorIndex
+from credpath.skills.representations import REPRESENTATION_VERSION, WEIGHTS
+from credpath.storage.repositories import datasets as dataset_repo
+from credpath.storage.repositories import index_rows
+from credpath.vocabulary import IndexStatus
+
+__all__ = ["INDEX_NAMES", "index_dir", "index_state", "source_fingerprint"]
+
+INDEX_NAMES = ("skills", "occupations", "credentials")
+
+
+def index_dir(models_dir: Path, name: str) -> Path:
+    """Where index ``name`` lives.
+
+    Example:
+        >>> index_dir(Path("models"), "skills").as_posix()
+        'models/indexes/skills'
+    """
+    return models_dir / "indexes" / name
+
+
+def source_fingerprint(session: Session, name: str, models_dir: Path) -> str:
+    """Hash of everything an index is derived from: data versions, representation, weights and model."""
+    hashes = dataset_repo.dataset_hashes(session)
+    parts = [name, REPRESENTATION_VERSION, repr(sorted(WEIGHTS.items())), encoder_weights(models_dir)[1]]
+    if name == "skills":
+        # O*NET too: its technology examples become product names of skills.
+        parts += [hashes.get("esco", ""), hashes.get("onet", "")]
+    elif name == "occupations":
+        parts += [hashes.get("esco", ""), hashes.get("onet", "")]
+    elif name == "credentials":
+        # Credentials change one by one (catalogue refreshes, portal edits): hash their content hashes.
+        # Only ids and hashes: health checks call this on every request, so it must stay cheap.
+        parts += [f"{credential}:{digest}" for credential, digest in index_rows.credential_content_hashes(session)]
+    else:
+        raise ValueError(f"unknown index {name!r}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def index_state(session: Session, models_dir: Path, name: str) -> IndexStatus:
+    """``absent``, ``stale`` or ``ready``."""
+    manifest = VectorIndex.read_manifest(index_dir(models_dir, name))
+    if manifest is None:
+        return IndexStatus.ABSENT
+    if manifest.source_hash == source_fingerprint(session, name, models_dir):
+        return IndexStatus.READY
+    return IndexStatus.STALE

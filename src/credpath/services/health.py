@@ -1,0 +1,62 @@
+"""Service health: is the database reachable, is data loaded, and does each index match the database."""
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from credpath.indexes import INDEX_NAMES, index_state
+from credpath.services import views
+from credpath.storage.db import ping
+from credpath.storage.repositories import datasets as dataset_repo
+from credpath.storage.tables import Credential, Occupation, Skill
+from credpath.vocabulary import IndexStatus
+
+__all__ = ["health"]
+
+
+def _index_state(session: Session, models_dir: Path, encoder: str | None) -> views.IndexState:
+    """Live state of each index: compared with the database now, not only at start-up."""
+    states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
+    values = set(states.values())
+    if values == {IndexStatus.READY}:
+        state = IndexStatus.READY
+    else:
+        state = IndexStatus.STALE if IndexStatus.STALE in values else IndexStatus.ABSENT
+    detail = ", ".join(f"{name}: {value}" for name, value in sorted(states.items()))
+    if state != IndexStatus.READY:
+        detail += "; run `credpath build-index` and restart (make run does both)"
+    return views.IndexState(state=state, detail=detail, indexes=states, encoder=encoder)
+
+
+def health(engine: Engine, models_dir: Path, encoder: str | None = None) -> views.Health:
+    """Database reachability, what data is loaded, and the index state."""
+    if not ping(engine):
+        return views.Health(
+            status="unavailable",
+            database=False,
+            data_loaded=False,
+            counts={},
+            datasets=[],
+            index=views.IndexState(state=IndexStatus.UNKNOWN, detail="database unreachable"),
+        )
+    with Session(engine) as session:
+        index = _index_state(session, models_dir, encoder)
+        counts = {
+            "skills": dataset_repo.count_rows(session, Skill),
+            "occupations": dataset_repo.count_rows(session, Occupation),
+            "credentials": dataset_repo.count_rows(session, Credential),
+        }
+        datasets = [
+            views.DatasetState(name=d.name, version=d.version, loaded_at=d.loaded_at, content_hash=d.content_hash)
+            for d in dataset_repo.list_datasets(session)
+        ]
+    loaded = counts["skills"] > 0 and counts["occupations"] > 0
+    return views.Health(
+        status="ok" if loaded else "degraded",
+        database=True,
+        data_loaded=loaded,
+        counts=counts,
+        datasets=datasets,
+        index=index,
+    )

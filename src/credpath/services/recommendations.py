@@ -1,0 +1,311 @@
+"""Gap analysis against a target role, and the credential pathway that closes the gap.
+
+The service reads (the learner, the target's requirements, the aligned catalogue, labels), calls the
+pure planning code (``planning.gaps``, ``planning.offers``), and turns the result into the response.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from sqlmodel import Session
+
+from credpath.errors import InvalidInputError, NotFoundError
+from credpath.planning.gaps import GapAnalysis, Requirement, compute_gaps
+from credpath.planning.offers import OfferCatalogue, OfferFilters, PlannedStep, recommend_pathway, select_candidates
+from credpath.planning.pathways import PATHWAY_ALGORITHM, Budget
+from credpath.services import views
+from credpath.services.learners import LearnerSpec, resolve_held, resolve_learner
+from credpath.services.semantic import SemanticService
+from credpath.services.taxonomy import esco_profile
+from credpath.storage.repositories import credentials as credential_repo
+from credpath.storage.repositories import occupations as occupation_repo
+from credpath.storage.repositories import postings as posting_repo
+from credpath.storage.repositories import skills as skill_repo
+from credpath.vocabulary import (
+    ESCO_OCCUPATION_PREFIX,
+    ESCO_SKILL_PREFIX,
+    GapStatus,
+    RelationType,
+    TargetKind,
+    Taxonomy,
+    expand_esco_id,
+)
+
+__all__ = ["ConstraintSpec", "TargetSpec", "analyse_gaps", "recommend"]
+
+LEVELS = frozenset({"beginner", "intermediate", "advanced", "mixed"})
+# A pathway is short by default: a learner asked what to do next, not for a degree.
+DEFAULT_MAX_CREDENTIALS = 5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TargetSpec:
+    """Exactly one of: an occupation (ESCO URI/UUID or O*NET-SOC code), a job title, a posting, skills."""
+
+    occupation_id: str | None = None
+    title: str | None = None
+    posting_id: str | None = None
+    skills: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstraintSpec:
+    """Budget and filters for a pathway."""
+
+    max_credentials: int | None = None
+    max_hours: float | None = None
+    max_cost: float | None = None
+    kinds: tuple[str, ...] | None = None
+    providers: tuple[str, ...] | None = None
+    levels: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+
+
+_CATALOGUES: dict[str, tuple[tuple[Any, ...], OfferCatalogue]] = {}
+_CATALOGUE_LOCK = Lock()
+
+
+def _catalogue(session: Session) -> OfferCatalogue:
+    """The aligned catalogue, from a per-process snapshot.
+
+    The snapshot is refreshed whenever the catalogue or its alignments change (a cheap version query),
+    so several API replicas over one database stay consistent without a shared cache.
+    """
+    version = credential_repo.offers_version(session)
+    key = str(session.get_bind().engine.url)
+    with _CATALOGUE_LOCK:
+        cached = _CATALOGUES.get(key)
+        if cached is None or cached[0] != version:
+            cached = _CATALOGUES[key] = (version, OfferCatalogue(credential_repo.credential_offers(session)))
+    return cached[1]
+
+
+def _echo(
+    kind: TargetKind,
+    requirements: int,
+    *,
+    occupation_id: str | None = None,
+    label: str | None = None,
+    taxonomy: Taxonomy | None = None,
+    score: float | None = None,
+) -> views.TargetEcho:
+    return views.TargetEcho(
+        kind=kind, occupation_id=occupation_id, label=label, taxonomy=taxonomy, score=score, requirements=requirements
+    )
+
+
+def _occupation_requirements(session: Session, occupation_id: str) -> tuple[list[Requirement], views.TargetEcho]:
+    occupation = occupation_repo.get_occupation(session, expand_esco_id(occupation_id, ESCO_OCCUPATION_PREFIX))
+    if occupation is None:
+        raise NotFoundError(f"no occupation with id {occupation_id!r}")
+    if occupation.taxonomy == Taxonomy.ESCO:
+        requirements = [
+            Requirement(s.id, relation)
+            for s, relation in occupation_repo.occupation_esco_skills(session, occupation.id)
+        ]
+    else:
+        profile = esco_profile(session, occupation.id)
+        entries = [] if profile is None else profile.essential_skills + profile.optional_skills
+        # O*NET roles borrow ESCO skills; the share of linked ESCO occupations listing a skill is its importance.
+        requirements = [Requirement(e.skill_id, e.relation_type, e.share) for e in entries]
+    if not requirements:
+        raise InvalidInputError(f"occupation {occupation.preferred_label!r} has no ESCO skill profile to compare with")
+    echo = _echo(
+        TargetKind.OCCUPATION,
+        len(requirements),
+        occupation_id=occupation.id,
+        label=occupation.preferred_label,
+        taxonomy=Taxonomy(occupation.taxonomy),
+    )
+    return requirements, echo
+
+
+def _resolve_target(
+    session: Session, semantic: SemanticService, target: TargetSpec
+) -> tuple[list[Requirement], views.TargetEcho]:
+    """The weighted requirements of a target, and what the target resolved to."""
+    given = [name for name in ("occupation_id", "title", "posting_id", "skills") if getattr(target, name) is not None]
+    if len(given) != 1:
+        raise InvalidInputError(
+            "target needs exactly one of occupation_id, title, posting_id, skills; got " + (", ".join(given) or "none")
+        )
+    if target.occupation_id is not None:
+        return _occupation_requirements(session, target.occupation_id)
+    if target.title is not None:
+        if not target.title.strip():
+            raise InvalidInputError("target.title is blank")
+        best = semantic.match_occupations([target.title], 1, Taxonomy.ESCO).results[0].matches[0]
+        requirements, echo = _occupation_requirements(session, best.occupation_id)
+        return requirements, _echo(
+            TargetKind.TITLE,
+            echo.requirements,
+            occupation_id=echo.occupation_id,
+            label=echo.label,
+            taxonomy=echo.taxonomy,
+            score=best.score,
+        )
+    if target.posting_id is not None:
+        rows = posting_repo.posting_skills(session, target.posting_id)
+        if rows is None:
+            raise NotFoundError(f"no job posting with id {target.posting_id!r}")
+        if not rows:
+            raise InvalidInputError(f"job posting {target.posting_id!r} lists no skills")
+        return [Requirement(s, r) for s, r in rows], _echo(TargetKind.POSTING, len(rows))
+    skills = [expand_esco_id(s, ESCO_SKILL_PREFIX) for s in target.skills or ()]
+    if not skills:
+        raise InvalidInputError("target.skills is empty: name at least one ESCO skill")
+    unknown = sorted(set(skills) - skill_repo.existing_skill_ids(session, skills))
+    if unknown:
+        raise NotFoundError(f"unknown ESCO skill id(s) in target: {', '.join(unknown[:5])}")
+    return [Requirement(s) for s in dict.fromkeys(skills)], _echo(TargetKind.SKILLS, len(set(skills)))
+
+
+def _analysis(
+    session: Session, semantic: SemanticService, learner: LearnerSpec, target: TargetSpec
+) -> tuple[GapAnalysis, views.TargetEcho, set[str]]:
+    requirements, echo = _resolve_target(session, semantic, target)
+    held, credentials = resolve_held(session, semantic, learner)
+    analysis = compute_gaps(requirements, held, parents=semantic.skill_parents, similarity=semantic.skill_similarity)
+    return analysis, echo, credentials
+
+
+def analyse_gaps(
+    session: Session,
+    semantic: SemanticService,
+    target: TargetSpec,
+    *,
+    learner: LearnerSpec | None = None,
+    learner_id: str | None = None,
+) -> views.GapResponse:
+    """Every requirement of the target with its weight, coverage and status, and the readiness.
+
+    The learner is given inline (``learner``) or stored (``learner_id``): exactly one of them.
+
+    Raises:
+        InvalidInputError: both or neither learner given; a target that is not exactly one thing.
+        NotFoundError: an unknown learner, occupation, posting, skill or credential.
+    """
+    spec = resolve_learner(session, learner, learner_id)
+    analysis, echo, _ = _analysis(session, semantic, spec, target)
+    labels = skill_repo.skill_labels(session, [i.skill_id for i in analysis.items])
+    order = sorted(analysis.items, key=lambda g: (-g.weight * g.remaining, labels.get(g.skill_id, "")))
+    items = [
+        views.GapItem(
+            skill_id=g.skill_id,
+            label=labels.get(g.skill_id, ""),
+            relation=RelationType(g.relation),
+            weight=g.weight,
+            coverage=g.coverage,
+            status=g.status,
+            match=g.match,
+            via_skill_id=g.via_skill_id,
+        )
+        for g in order
+    ]
+    counts = analysis.counts
+    return views.GapResponse(
+        target=echo,
+        readiness=analysis.readiness,
+        covered=counts[GapStatus.COVERED],
+        partial=counts[GapStatus.PARTIAL],
+        missing=counts[GapStatus.MISSING],
+        items=items,
+    )
+
+
+def _budget(constraints: ConstraintSpec) -> Budget:
+    for name in ("kinds", "providers", "levels"):
+        value = getattr(constraints, name)
+        if value is not None and not value:
+            raise InvalidInputError(f"constraints.{name} is empty: omit it to allow any, or name at least one")
+    if constraints.levels and not set(constraints.levels) <= LEVELS:
+        raise InvalidInputError(f"constraints.levels must be among {sorted(LEVELS)}")
+    return Budget(
+        max_credentials=constraints.max_credentials
+        if constraints.max_credentials is not None
+        else DEFAULT_MAX_CREDENTIALS,
+        max_hours=constraints.max_hours,
+        max_cost=constraints.max_cost,
+    )
+
+
+def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> views.PathwayStep:
+    offer = step.offer
+    names = [labels.get(s, s) for s, _ in step.covers]
+    n_essential = sum(1 for s, _ in step.covers if s in essential)
+    what = f"{n_essential} essential" if n_essential else "optional"
+    size = f" in about {offer.hours:.0f} h" if offer.hours else ""
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    reason = (
+        f"Closes {len(names)} gap skill{'s' if len(names) != 1 else ''} ({what}): {', '.join(names[:3])}{more}{size}."
+    )
+    return views.PathwayStep(
+        credential_id=offer.id,
+        title=offer.title,
+        provider=offer.provider,
+        kind=offer.kind,
+        level=offer.level,
+        hours=offer.hours,
+        cost=offer.cost,
+        url=offer.url,
+        covers=[views.StepSkill(skill_id=s, label=labels.get(s, ""), gain=round(g, 4)) for s, g in step.covers],
+        gain=round(step.gain, 4),
+        reason=reason,
+    )
+
+
+def recommend(
+    session: Session,
+    semantic: SemanticService,
+    target: TargetSpec,
+    constraints: ConstraintSpec,
+    *,
+    learner: LearnerSpec | None = None,
+    learner_id: str | None = None,
+) -> views.RecommendationResponse:
+    """The next credential and an ordered pathway closing the most weighted gap within the constraints.
+
+    The learner is given inline (``learner``) or stored (``learner_id``): exactly one of them.
+
+    Raises:
+        InvalidInputError: as for :func:`analyse_gaps`, or constraints that allow nothing.
+        NotFoundError: as for :func:`analyse_gaps`.
+    """
+    spec = resolve_learner(session, learner, learner_id)
+    budget = _budget(constraints)
+    analysis, echo, held_credentials = _analysis(session, semantic, spec, target)
+    gaps = analysis.open_gaps
+    filters = OfferFilters(
+        kinds=constraints.kinds or (),
+        providers=constraints.providers or (),
+        levels=constraints.levels or (),
+        exclude=set(constraints.exclude) | held_credentials,
+    )
+    candidates = select_candidates(_catalogue(session).teaching(gaps), gaps, budget, filters)
+    plan = recommend_pathway(
+        analysis, candidates, budget, prerequisites=skill_repo.skill_prerequisites(session, list(gaps))
+    )
+    labels = skill_repo.skill_labels(session, list(gaps))
+    essential = {g.skill_id for g in analysis.gaps if g.relation == RelationType.ESSENTIAL}
+    steps = [_step(step, labels, essential) for step in plan.steps]
+    pathway = views.Pathway(
+        steps=steps,
+        readiness_before=plan.readiness_before,
+        readiness_after=plan.readiness_after,
+        total_hours=plan.total_hours,
+        total_cost=plan.total_cost,
+        uncovered=[
+            views.UncoveredSkill(skill_id=s, label=labels.get(s, ""), weight=weight) for s, weight in plan.uncovered
+        ],
+    )
+    return views.RecommendationResponse(
+        target=echo,
+        next=views.NextCredential(
+            credential=steps[0] if steps else None,
+            alternatives=[_step(step, labels, essential) for step in plan.alternatives],
+        ),
+        pathway=pathway,
+        algorithm=PATHWAY_ALGORITHM,
+    )

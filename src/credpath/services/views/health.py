@@ -1,0 +1,38 @@
+"""Service health: database, loaded data and index state."""
+
+from datetime import datetime
+
+import msgspec
+
+from credpath.vocabulary import IndexStatus
+
+__all__ = ["DatasetState", "Health", "IndexState"]
+
+
+class DatasetState(msgspec.Struct, frozen=True, kw_only=True):
+    """A loaded source."""
+
+    name: str
+    version: str | None
+    loaded_at: datetime
+    content_hash: str
+
+
+class IndexState(msgspec.Struct, frozen=True, kw_only=True):
+    """State of the embedding indexes: ``ready``, ``stale`` (data changed since the build) or ``absent``."""
+
+    state: IndexStatus
+    detail: str
+    indexes: dict[str, IndexStatus] = msgspec.field(default_factory=dict)
+    encoder: str | None = None
+
+
+class Health(msgspec.Struct, frozen=True, kw_only=True):
+    """Service health: database reachable, data loaded, index state."""
+
+    status: str
+    database: bool
+    data_loaded: bool
+    counts: dict[str, int]
+    datasets: list[DatasetState]
+    index: IndexState

@@ -1,0 +1,111 @@
+"""Gap analysis and pathways: what the target resolved to, each gap, and the credentials that close them."""
+
+import msgspec
+
+from credpath.vocabulary import GapStatus, MatchKind, RelationType, TargetKind, Taxonomy
+
+__all__ = [
+    "GapItem",
+    "GapResponse",
+    "NextCredential",
+    "Pathway",
+    "PathwayStep",
+    "RecommendationResponse",
+    "StepSkill",
+    "TargetEcho",
+    "UncoveredSkill",
+]
+
+
+class TargetEcho(msgspec.Struct, frozen=True, kw_only=True):
+    """What the target resolved to (a title is normalised to an occupation, echoed with its score)."""
+
+    kind: TargetKind
+    occupation_id: str | None
+    label: str | None
+    taxonomy: Taxonomy | None
+    score: float | None
+    requirements: int
+
+
+class GapItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One required skill, its weight, and how the learner covers it."""
+
+    skill_id: str
+    label: str
+    relation: RelationType
+    weight: float
+    coverage: float
+    status: GapStatus
+    match: MatchKind | None
+    via_skill_id: str | None
+
+
+class GapResponse(msgspec.Struct, frozen=True, kw_only=True):
+    """Gap analysis: readiness (weighted coverage, 0–1) and every requirement, heaviest gaps first."""
+
+    target: TargetEcho
+    readiness: float
+    covered: int
+    partial: int
+    missing: int
+    items: list[GapItem]
+
+
+class StepSkill(msgspec.Struct, frozen=True, kw_only=True):
+    """A gap skill a step closes; ``gain`` is the weighted share of the gap it closes."""
+
+    skill_id: str
+    label: str
+    gain: float
+
+
+class PathwayStep(msgspec.Struct, frozen=True, kw_only=True):
+    """One credential of the pathway, with what it closes and why it is there."""
+
+    credential_id: str
+    title: str
+    provider: str
+    kind: str
+    level: str | None
+    hours: float | None
+    cost: float | None
+    url: str | None
+    covers: list[StepSkill]
+    gain: float
+    reason: str
+
+
+class UncoveredSkill(msgspec.Struct, frozen=True, kw_only=True):
+    """A gap skill that no credential in the catalogue (within the constraints) teaches."""
+
+    skill_id: str
+    label: str
+    weight: float
+
+
+class Pathway(msgspec.Struct, frozen=True, kw_only=True):
+    """Ordered steps, readiness before and after, totals, and what stays uncovered."""
+
+    steps: list[PathwayStep]
+    readiness_before: float
+    readiness_after: float
+    total_hours: float
+    total_cost: float | None
+    uncovered: list[UncoveredSkill]
+
+
+class NextCredential(msgspec.Struct, frozen=True, kw_only=True):
+    """The single best next credential and a few alternatives."""
+
+    credential: PathwayStep | None
+    alternatives: list[PathwayStep]
+
+
+class RecommendationResponse(msgspec.Struct, frozen=True, kw_only=True):
+    """What to earn next, and the whole pathway."""
+
+    target: TargetEcho
+    next: NextCredential
+    pathway: Pathway
+    algorithm: str

@@ -1,0 +1,239 @@
+"""The credential catalogue: search, aligned skills, retirement, the planner's offers, inferred alignments."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlmodel import Session, col
+
+from credpath.planning.offers import CredentialOffer
+from credpath.storage.repositories.lexical import Page, lexical, page
+from credpath.storage.tables import Credential, CredentialSkill, Skill
+from credpath.vocabulary import Evidence
+
+__all__ = [
+    "AlignmentInput",
+    "CredentialFilters",
+    "InferredSkill",
+    "credential_offers",
+    "credential_skills",
+    "credentials_to_align",
+    "existing_credential_ids",
+    "get_credential",
+    "offers_version",
+    "replace_inferred_skills",
+    "retire_credentials",
+    "search_credentials",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialFilters:
+    """Structured filters for the credential listing; ``None`` means no filter."""
+
+    provider: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    max_hours: float | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentInput:
+    """What skill alignment reads of one active credential."""
+
+    id: str
+    title: str
+    skill_tags: list[str]
+    description: str | None
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class InferredSkill:
+    """A skill credpath inferred a credential teaches: how sure, and the evidence in words."""
+
+    skill_id: str
+    confidence: float
+    evidence: str
+
+
+def get_credential(session: Session, credential_id: str) -> Credential | None:
+    """One credential by id."""
+    return session.get(Credential, credential_id)
+
+
+def search_credentials(
+    session: Session, q: str | None, filters: CredentialFilters, limit: int, offset: int
+) -> Page[Credential]:
+    """Active credentials matching ``q`` (title, provider, tags) and the structured filters."""
+    query = select(Credential).where(col(Credential.active))
+    if filters.provider:
+        query = query.where(func.lower(col(Credential.provider)) == filters.provider.casefold())
+    if filters.kind:
+        query = query.where(col(Credential.kind) == filters.kind)
+    if filters.level:
+        query = query.where(col(Credential.level) == filters.level)
+    if filters.source:
+        query = query.where(col(Credential.source) == filters.source)
+    if filters.max_hours is not None:
+        query = query.where(
+            and_(col(Credential.duration_hours).is_not(None), col(Credential.duration_hours) <= filters.max_hours)
+        )
+    query, order = lexical(query, col(Credential.title), col(Credential.search_text), q)
+    return page(session, query, order, limit, offset)
+
+
+def existing_credential_ids(session: Session, credential_ids: Sequence[str]) -> set[str]:
+    """Which of ``credential_ids`` exist (active or retired)."""
+    if not credential_ids:
+        return set()
+    return set(session.scalars(select(col(Credential.id)).where(col(Credential.id).in_(list(credential_ids)))))
+
+
+def credential_skills(session: Session, credential_id: str) -> list[tuple[CredentialSkill, str]]:
+    """Skills aligned to a credential with their labels, most confident first."""
+    rows = session.execute(
+        select(CredentialSkill, col(Skill.preferred_label))
+        .join(Skill, col(Skill.id) == col(CredentialSkill.skill_id))
+        .where(col(CredentialSkill.credential_id) == credential_id)
+        .order_by(col(CredentialSkill.confidence).desc(), col(Skill.preferred_label))
+    )
+    return [(row, label) for row, label in rows]
+
+
+def retire_credentials(session: Session, source: str, keep: set[str]) -> int:
+    """Mark a source's credentials absent from ``keep`` inactive; return how many were retired.
+
+    Retired, not deleted: learners may hold them, and their history must survive a catalogue refresh.
+    """
+    ids = set(
+        session.scalars(
+            select(col(Credential.id)).where(and_(col(Credential.source) == source, col(Credential.active)))
+        )
+    )
+    stale = sorted(ids - keep)
+    for start in range(0, len(stale), 1000):
+        session.execute(
+            update(Credential).where(col(Credential.id).in_(stale[start : start + 1000])).values(active=False)
+        )
+    return len(stale)
+
+
+# --- what the planner reads ------------------------------------------------------------------------------
+
+
+def credential_offers(
+    session: Session, skill_ids: Sequence[str] | None = None, *, credential_ids: Sequence[str] | None = None
+) -> list[CredentialOffer]:
+    """Active credentials with their aligned skills (skill → confidence), optionally only for ``skill_ids``.
+
+    One joined query: the planner calls this on every request, so it must not fan out.
+    """
+    query = (
+        select(
+            col(CredentialSkill.credential_id),
+            col(CredentialSkill.skill_id),
+            col(CredentialSkill.confidence),
+            col(Credential.title),
+            col(Credential.provider),
+            col(Credential.kind),
+            col(Credential.level),
+            col(Credential.duration_hours),
+            col(Credential.cost),
+            col(Credential.review_count),
+            col(Credential.canonical_key),
+            col(Credential.url),
+        )
+        .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
+        .where(col(Credential.active))
+    )
+    if skill_ids is not None:
+        query = query.where(col(CredentialSkill.skill_id).in_(list(skill_ids)))
+    if credential_ids is not None:
+        query = query.where(col(CredentialSkill.credential_id).in_(list(credential_ids)))
+    offers: dict[str, CredentialOffer] = {}
+    teaches: dict[str, dict[str, float]] = {}
+    for row in session.execute(query):
+        credential = row.credential_id
+        if credential not in offers:
+            teaches[credential] = {}
+            offers[credential] = CredentialOffer(
+                id=credential,
+                title=row.title,
+                provider=row.provider,
+                kind=row.kind,
+                level=row.level,
+                hours=row.duration_hours,
+                cost=row.cost,
+                reviews=row.review_count,
+                canonical_key=row.canonical_key,
+                url=row.url,
+                teaches=teaches[credential],
+            )
+        teaches[credential][row.skill_id] = float(row.confidence)
+    return list(offers.values())
+
+
+def offers_version(session: Session) -> tuple[Any, ...]:
+    """Cheap fingerprint of the catalogue and its alignments (changes whenever either changes)."""
+    credentials = session.execute(
+        select(func.count(), func.max(col(Credential.updated_at)), func.count(col(Credential.aligned_hash))).where(
+            col(Credential.active)
+        )
+    ).one()
+    alignments = session.execute(select(func.count(), func.sum(col(CredentialSkill.confidence)))).one()
+    return (*credentials, *alignments)
+
+
+# --- inferred alignments (written by the build pipeline) ------------------------------------------------
+
+
+def credentials_to_align(session: Session, everything: bool) -> list[AlignmentInput]:
+    """Active credentials whose skills must be (re)inferred: changed since last time, or all."""
+    query = select(
+        col(Credential.id),
+        col(Credential.title),
+        col(Credential.skill_tags),
+        col(Credential.description),
+        col(Credential.content_hash),
+    ).where(col(Credential.active))
+    if not everything:
+        query = query.where(
+            (col(Credential.aligned_hash).is_(None)) | (col(Credential.aligned_hash) != col(Credential.content_hash))
+        )
+    return [
+        AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h)
+        for i, t, s, d, h in session.execute(query.order_by(col(Credential.id)))
+    ]
+
+
+def replace_inferred_skills(
+    session: Session, alignments: Mapping[str, Sequence[InferredSkill]], content_hashes: Mapping[str, str]
+) -> int:
+    """For each credential given, replace its ``inferred`` skills and record the content they came from."""
+    ids = list(alignments)
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        session.execute(
+            delete(CredentialSkill).where(
+                col(CredentialSkill.credential_id).in_(batch), col(CredentialSkill.source) == Evidence.INFERRED
+            )
+        )
+    rows = [
+        {
+            "credential_id": credential,
+            "source": Evidence.INFERRED.value,
+            "skill_id": skill.skill_id,
+            "confidence": skill.confidence,
+            "evidence": skill.evidence,
+        }
+        for credential, found in alignments.items()
+        for skill in found
+    ]
+    for start in range(0, len(rows), 2000):
+        session.execute(insert(CredentialSkill), rows[start : start + 2000])
+    for credential, digest in content_hashes.items():
+        session.execute(update(Credential).where(col(Credential.id) == credential).values(aligned_hash=digest))
+    return len(rows)

@@ -1,0 +1,93 @@
+"""The ``credpath`` command as an operator runs it."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session
+
+from credpath.cli import main
+from credpath.storage.db import create_db_engine
+from credpath.storage.tables import Credential
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "portal_catalog.csv"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"CREDPATH_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "CREDPATH_MODELS_DIR": str(tmp_path)}
+
+
+def test_ingest_generic_catalog_twice(env: dict[str, str], tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["ingest", "catalog", str(FIXTURE), "--format", "csv", "--source", "portal", "--no-progress"]
+    first = runner.invoke(main, args, env=env)
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(main, [*args, "--force"], env=env)
+    assert second.exit_code == 0, second.output
+    engine = create_db_engine(env["CREDPATH_DATABASE_URL"])
+    with Session(engine) as session:
+        badge = session.get(Credential, "portal:sql-101")
+        assert badge is not None
+        assert (badge.kind, badge.level, badge.duration_hours, badge.cost, badge.currency) == (
+            "badge",
+            "beginner",
+            12.0,
+            49.0,
+            "EUR",
+        )
+        assert badge.skill_tags == ["SQL", "data analysis", "relational databases"]
+        course = session.get(Credential, "portal:viz-201")
+        assert course is not None
+        assert course.skill_tags == ["Python", "data visualisation"]
+        assert course.subjects == ["Data", "Programming"]
+
+
+def test_invalid_catalog_exits_non_zero_and_writes_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(FIXTURE.read_text(encoding="utf-8").replace(",badge,", ",diploma-mill,"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", "catalog", str(bad), "--format", "csv", "--no-progress"], env=env)
+    assert result.exit_code == 1
+    assert "bad.csv, line 2: unknown kind 'diploma-mill'" in result.output
+    engine = create_db_engine(env["CREDPATH_DATABASE_URL"])
+    with Session(engine) as session:
+        assert session.get(Credential, "csv-bad:sql-101") is None
+
+
+def test_crosswalk_before_onet_is_refused(env: dict[str, str], data_dir: Path) -> None:
+    path = data_dir / "esco_onet_crosswalk_nesta/esco_onet_crosswalk_Nov2020.csv"
+    result = CliRunner().invoke(main, ["ingest", "crosswalk", str(path), "--no-progress"], env=env)
+    assert result.exit_code == 1
+    assert "ingest O*NET before the crosswalk" in result.output
+
+
+def test_tune_without_a_taxonomy_fails_clearly_and_writes_no_model(env: dict[str, str], tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["tune", "--steps", "2", "--no-progress"], env=env)
+    assert result.exit_code == 1
+    assert "load ESCO first" in result.output
+    assert not (tmp_path / "encoder" / "tuned").exists()
+
+
+def test_tune_rejects_a_non_positive_step_count(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["tune", "--steps", "0", "--no-progress"], env=env)
+    assert result.exit_code == 2
+    assert "--steps" in result.output
+
+
+@pytest.mark.slow
+def test_tune_trains_once_then_reports_the_model_current(
+    loaded_sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = {"CREDPATH_DATABASE_URL": loaded_sqlite_url, "CREDPATH_MODELS_DIR": str(tmp_path)}
+    caplog.set_level("INFO")
+    first = CliRunner().invoke(main, ["tune", "--steps", "2", "--no-progress"], env=env)
+    assert first.exit_code == 0, first.output
+    record = json.loads((tmp_path / "encoder" / "tuned" / "tuning.json").read_text())
+    assert record["steps"] == 2
+    assert "fine-tune step 2/2" in caplog.text  # no terminal: progress goes to the log
+    caplog.clear()
+    second = CliRunner().invoke(main, ["tune", "--steps", "2", "--no-progress"], env=env)
+    assert second.exit_code == 0, second.output
+    assert "is current" in caplog.text
+    assert json.loads((tmp_path / "encoder" / "tuned" / "tuning.json").read_text()) == record

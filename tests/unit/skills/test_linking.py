@@ -1,0 +1,127 @@
+"""The linker: sentence and phrase segmentation, ranking, extraction thresholds and boilerplate skipping."""
+
+import re
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from credpath.ml.index import VectorIndex
+from credpath.skills.linking import LinkerConfig, Span, TextLinker, phrases, split_sentences
+
+
+def test_sentences_keep_offsets() -> None:
+    text = "We use SQL daily.  You will drive forklifts!\n• Fluent German\n- Excel"
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == ["We use SQL daily.", "You will drive forklifts!", "Fluent German", "Excel"]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_phrases_strip_requirement_boilerplate() -> None:
+    sentence = "Strong experience with SQL and Power BI, ideally Tableau"
+    assert [p.text for p in phrases(Span(0, len(sentence), sentence))] == ["SQL", "Power BI", "Tableau"]
+
+
+def test_long_phrases_are_also_cut_before_prepositions() -> None:
+    sentence = "We need someone who can write SQL queries against our warehouse"
+    found = [p.text for p in phrases(Span(0, len(sentence), sentence), split_words=4)]
+    assert "can write SQL queries" in found
+    for span in phrases(Span(10, 10 + len(sentence), sentence), split_words=4):
+        assert sentence[span.start - 10 : span.end - 10] == span.text
+
+
+def test_trailing_requirement_wording_is_stripped() -> None:
+    for sentence, core in (("Fluent German is a must.", "German"), ("Knowledge of SAP is a plus", "SAP")):
+        assert [p.text for p in phrases(Span(0, len(sentence), sentence))] == [core]
+
+
+class KeywordEncoder:
+    """A fake encoder whose geometry is known: one dimension per keyword, other words hashed into 32 more.
+
+    Other words dilute a text (so a bare phrase matches its item better than the sentence around it),
+    and only texts sharing words are similar.
+    """
+
+    name = "keywords"
+    backend = "fake"
+    keywords = ("sql", "excel", "forklift", "salary", "benefit")
+    filler = 32
+    dim = len(keywords) + filler
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.casefold()):
+                keyword = next((i for i, k in enumerate(self.keywords) if word.startswith(k)), None)
+                column = keyword if keyword is not None else len(self.keywords) + zlib.crc32(word.encode()) % 32
+                matrix[row, column] += 1.0 if keyword is not None else 0.5
+        return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+
+
+ENCODER = KeywordEncoder()
+SKILLS = {"s:sql": "SQL", "s:excel": "Excel", "s:forklift": "forklift"}
+
+
+def _linker(config: LinkerConfig | None = None) -> TextLinker:
+    vectors = ENCODER.encode(list(SKILLS.values()))
+    index = VectorIndex(list(SKILLS), vectors, np.arange(3), np.ones(3, np.float32), np.zeros(3, np.uint64))
+    return TextLinker(ENCODER, index, config)
+
+
+def _cosine(a: str, b: str) -> float:
+    va, vb = ENCODER.encode([a, b])
+    return float(va @ vb)
+
+
+def test_a_sentence_scores_the_mean_of_its_whole_text_and_its_best_phrase() -> None:
+    linker = _linker()
+    sentence = "Strong experience with SQL and Excel every day"
+    ((items, scores),) = linker.rank([sentence], 3)
+    ranked = dict(zip([linker.index.item_ids[i] for i in items], scores.tolist(), strict=True))
+    assert set(ranked) == set(SKILLS)
+    assert ranked["s:sql"] == pytest.approx(0.5 * (_cosine(sentence, "SQL") + _cosine("SQL", "SQL")), abs=1e-6)
+    # Whole text alone is the plain cosine, lower than with phrases for a skill the sentence names.
+    ((items, scores),) = linker.rank([sentence], 3, use_phrases=False)
+    whole = dict(zip([linker.index.item_ids[i] for i in items], scores.tolist(), strict=True))
+    assert whole["s:sql"] == pytest.approx(_cosine(sentence, "SQL"), abs=1e-6)
+    assert ranked["s:sql"] > whole["s:sql"]
+    assert list(scores) == sorted(scores, reverse=True)
+
+
+def test_short_texts_are_matched_whole_and_k_and_the_mask_are_respected() -> None:
+    linker = _linker()
+    ((items, scores),) = linker.rank(["sql"], 1)
+    assert [linker.index.item_ids[i] for i in items] == ["s:sql"]
+    assert scores[0] == pytest.approx(1.0, abs=1e-6)
+    allowed = np.array([False, True, True])
+    ((items, _),) = linker.rank(["sql"], 3, allowed=allowed)
+    assert "s:sql" not in {linker.index.item_ids[i] for i in items}
+    assert len(items) == 2
+
+
+def test_extraction_reports_each_item_once_at_its_phrase_above_the_threshold() -> None:
+    linker = _linker()
+    text = "Strong experience with SQL. Forklift driving, mostly."
+    found = linker.extract(text, 0.8)
+    assert [linker.index.item_ids[m.item] for m in found] == ["s:sql", "s:forklift"]
+    for mention in found:
+        assert text[mention.phrase.start : mention.phrase.end] == mention.phrase.text
+        assert text[mention.sentence.start : mention.sentence.end] == mention.sentence.text
+        assert mention.score >= 0.8
+    assert found[0].phrase.text == "SQL"
+    # The SQL phrase scores the mean of its own and its sentence's cosine: a higher threshold drops it.
+    sql_score = 0.5 * (1.0 + _cosine("Strong experience with SQL.", "SQL"))
+    assert found[0].score == pytest.approx(sql_score, abs=1e-6)
+    above = linker.extract(text, sql_score + 0.01)
+    assert "s:sql" not in {linker.index.item_ids[m.item] for m in above}
+    assert linker.extract("", 0.5) == []
+
+
+def test_boilerplate_sentences_are_skipped_unless_an_item_matches_almost_verbatim() -> None:
+    text = "We offer a competitive salary, benefits and SQL training."
+    never_boilerplate = LinkerConfig(boilerplate_similarity=1.01)
+    assert {m.item for m in _linker(never_boilerplate).extract(text, 0.5)} == {0}
+    # Close to the "salary and benefits" prototype: only an item scoring >= 0.9 would be reported.
+    assert _linker().extract(text, 0.5) == []
+    assert [m.item for m in _linker(LinkerConfig(boilerplate_override=0.5)).extract(text, 0.5)] == [0]
