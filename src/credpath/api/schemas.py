@@ -53,6 +53,9 @@ CredentialIds = Annotated[
 ]
 Proficiency = dict[SkillId, Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Language = Annotated[str, msgspec.Meta(pattern="^[a-z]{2}$", description="ISO 639-1 code, e.g. en, es")]
+Languages = Annotated[list[Language], msgspec.Meta(min_length=1, max_length=10)]
+Level = Literal["beginner", "intermediate", "advanced"]
 Names = Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]], msgspec.Meta(max_length=50)]
 
 
@@ -63,6 +66,8 @@ class LearnerBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     text: Text | None = None
     credentials: CredentialIds = msgspec.field(default_factory=list)
     proficiency: Proficiency = msgspec.field(default_factory=dict)
+    languages: Languages | None = None
+    level: Level | None = None
 
 
 class TargetBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -84,6 +89,7 @@ class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     providers: Names | None = None
     levels: Names | None = None
     exclude: CredentialIds = msgspec.field(default_factory=list)
+    languages: Languages | None = None
 
 
 class GapsRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -115,6 +121,8 @@ class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     name: Name | None = None
     opted_in: bool | None = None
+    languages: Languages | None = None
+    level: Level | None = None
 
 
 class LearnerSkillsAdd(LearnerBody, forbid_unknown_fields=True, kw_only=True):

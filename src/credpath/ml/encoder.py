@@ -99,14 +99,24 @@ class OnnxEncoder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
         self._inputs = {item.name for item in self._session.get_inputs()}
+        # Dynamic int8 quantisation scales each activation tensor by its own range, and a batch is one
+        # tensor: a text's vector would depend on the other texts beside it (cosine ~0.992 between
+        # encode([a]) and encode([a, longer])), so the same request could rank differently run to run.
+        # Each text therefore runs alone (no padding either); fp32 keeps batching.
+        self._alone = backend.endswith("int8")
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
-        """Encode texts; batches are formed from length-sorted texts so padding stays small."""
+        """Encode texts; batches are formed from length-sorted texts so padding stays small.
+
+        With the int8 model every text runs alone, so its vector never depends on the rest of the batch.
+        """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         encodings = self._tokenizer.encode_batch(list(texts))
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if self._alone:
+            batch_size = 1
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
             width = max(len(encodings[i].ids) for i in rows)

@@ -44,9 +44,9 @@ def build_all(
     ]
     built = {report.name: report for report in reports}
     if "skills" in built:
-        skills = VectorIndex.load(index_dir(models_dir, "skills"))
+        skills = VectorIndex.load(index_dir(models_dir, "skills"), mmap=False)
         # A rebuilt skills index may change every alignment; otherwise only edited credentials are redone.
-        align_credentials(engine, skills, encoder, everything=built["skills"].status == "built")
+        align_credentials(engine, skills, encoder, models_dir, everything=built["skills"].status == "built")
     if "occupations" in built:
         link_onet_occupations(engine, VectorIndex.load(index_dir(models_dir, "occupations")), encoder)
     log.info("build-index done in %.1fs", time.perf_counter() - started)

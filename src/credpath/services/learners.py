@@ -44,17 +44,25 @@ class LearnerSpec:
     credentials: tuple[str, ...] = ()
     proficiency: Mapping[str, float] = field(default_factory=dict)
     held: tuple[HeldSkill, ...] = ()
+    languages: tuple[str, ...] = ()
+    level: str | None = None
 
 
 def _stored_learner(session: Session, learner_id: str) -> LearnerSpec:
     """A stored learner's skills (with their recorded evidence) and credentials."""
-    if learner_repo.get_learner(session, learner_id) is None:
+    stored = learner_repo.get_learner(session, learner_id)
+    if stored is None:
         raise NotFoundError(f"no learner with id {learner_id!r}")
     held = tuple(
         HeldSkill(row.skill_id, row.evidence, row.proficiency)
         for row, _label in learner_repo.learner_skills(session, learner_id)
     )
-    return LearnerSpec(credentials=tuple(learner_repo.learner_credentials(session, learner_id)), held=held)
+    return LearnerSpec(
+        credentials=tuple(learner_repo.learner_credentials(session, learner_id)),
+        held=held,
+        languages=tuple(stored.languages or ()),
+        level=stored.level,
+    )
 
 
 def resolve_learner(session: Session, learner: LearnerSpec | None, learner_id: str | None) -> LearnerSpec:
@@ -108,6 +116,8 @@ def _view(session: Session, learner: Learner) -> views.LearnerView:
         id=learner.id,
         name=learner.name,
         opted_in=learner.opted_in,
+        languages=list(learner.languages or ()),
+        level=learner.level,
         skills=skills,
         credentials=sorted(learner_repo.learner_credentials(session, learner.id)),
         created_at=learner.created_at,
@@ -172,9 +182,13 @@ def create_learner(
     text: str | None = None,
     credentials: Sequence[str] = (),
     proficiency: Mapping[str, float] | None = None,
+    languages: Sequence[str] = (),
+    level: str | None = None,
 ) -> views.LearnerView:
     """Create a learner, optionally with skills; the whole request fails atomically on a bad id."""
-    learner = Learner(id=uuid.uuid4().hex, name=name, opted_in=opted_in)
+    learner = Learner(
+        id=uuid.uuid4().hex, name=name, opted_in=opted_in, languages=list(dict.fromkeys(languages)), level=level
+    )
     learner_repo.add_learner(session, learner)
     return add_skills(
         session, semantic, learner.id, skills=skills, text=text, credentials=credentials, proficiency=proficiency
@@ -187,14 +201,24 @@ def get_learner(session: Session, learner_id: str) -> views.LearnerView:
 
 
 def update_learner(
-    session: Session, learner_id: str, *, name: str | None = None, opted_in: bool | None = None
+    session: Session,
+    learner_id: str,
+    *,
+    name: str | None = None,
+    opted_in: bool | None = None,
+    languages: Sequence[str] | None = None,
+    level: str | None = None,
 ) -> views.LearnerView:
-    """Change name or opt-in."""
+    """Change name, opt-in, the languages the learner studies in, or their level."""
     learner = _require(session, learner_id)
     if name is not None:
         learner.name = name
     if opted_in is not None:
         learner.opted_in = opted_in
+    if languages is not None:
+        learner.languages = list(dict.fromkeys(languages))
+    if level is not None:
+        learner.level = level
     learner.updated_at = datetime.now(UTC)
     session.flush()
     return _view(session, learner)

@@ -69,6 +69,12 @@ class SemanticService:
         # The skill hierarchy changes only with a new ESCO load (which also forces a rebuild and restart),
         # so gap analysis reads it from memory instead of the database on every request.
         self.skill_parents = skill_parents or {}
+        children: dict[str, set[str]] = {}
+        for child, parents in self.skill_parents.items():
+            for parent in parents:
+                children.setdefault(parent, set()).add(child)
+        # The other direction, for finding credentials that teach a narrower skill of a gap skill.
+        self.skill_children: dict[str, frozenset[str]] = {p: frozenset(c) for p, c in children.items()}
         self.indexes = indexes
         self.labels = labels
         self.states = states
@@ -186,6 +192,24 @@ class SemanticService:
             return [[0.0] * len(held) for _ in required]
         matrix = _canonical_vectors(index, required) @ _canonical_vectors(index, held).T
         return matrix.tolist()  # type: ignore[no-any-return]
+
+    def credential_relevance(self, target_text: str, credential_ids: Sequence[str]) -> dict[str, float]:
+        """How much each credential, as a whole ("title — tags"), is about the target (cosine).
+
+        A credential can teach a skill a role lists and still be beside the point for that role ("Solid Waste
+        Management" for a restaurant manager, "Active Listening" for a nurse): the planner uses this to keep
+        such credentials out (``planning.offers.MIN_RELEVANCE``). Empty when the credentials index is not loaded.
+        """
+        index = self.indexes.get("credentials")
+        if index is None or not credential_ids or not target_text.strip():
+            return {}
+        positions = [(c, index.position(c)) for c in credential_ids]
+        known = [(c, p) for c, p in positions if p is not None]
+        if not known:
+            return {}
+        query = self.encoder.encode([target_text])
+        scores = index.score_items(query, np.array([p for _, p in known], dtype=np.int64))[0]
+        return {c: round(float(s), 4) for (c, _), s in zip(known, scores, strict=True)}
 
     def match_occupations(self, titles: Sequence[str], top_k: int, taxonomy: str) -> views.OccupationMatchResponse:
         """Rank occupations for each job title (title normalisation), within one or both taxonomies."""

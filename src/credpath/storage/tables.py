@@ -261,6 +261,8 @@ class Credential(SQLModel, table=True):
     cost: float | None = None
     currency: str | None = None
     language: str | None = None
+    # How the language was decided: marker, catalogue, detected or default (sources.languages).
+    language_source: str | None = None
     url: str | None = None
     description: str | None = None
     subjects: list[str] = Field(default_factory=list, sa_type=JSON)
@@ -300,6 +302,9 @@ class Learner(SQLModel, table=True):
     id: str = Field(primary_key=True)
     name: str | None = None
     opted_in: bool = False
+    # ISO 639-1 codes the learner studies in (empty: the request decides) and their level, if they said.
+    languages: list[str] = Field(default_factory=list, sa_type=JSON)
+    level: str | None = None
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 

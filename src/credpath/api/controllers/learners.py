@@ -4,7 +4,7 @@ from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from sqlmodel import Session
 
 from credpath.api.schemas import (
@@ -46,6 +46,8 @@ class LearnerController(Controller):
             text=data.text,
             credentials=data.credentials,
             proficiency=data.proficiency,
+            languages=data.languages or (),
+            level=data.level,
         )
 
     @get("/{learner_id:str}", sync_to_thread=True, summary="One learner")
@@ -57,8 +59,10 @@ class LearnerController(Controller):
     def update(
         self, session: NamedDependency[Session], learner_id: LearnerId, data: JSONBody[LearnerPatch]
     ) -> LearnerView:
-        """Change the name or the employer opt-in."""
-        return learner_service.update_learner(session, learner_id, name=data.name, opted_in=data.opted_in)
+        """Change the name, the employer opt-in, the languages the learner studies in, or their level."""
+        return learner_service.update_learner(
+            session, learner_id, name=data.name, opted_in=data.opted_in, languages=data.languages, level=data.level
+        )
 
     @delete("/{learner_id:str}", sync_to_thread=True, summary="Delete a learner", status_code=204)
     def remove(self, session: NamedDependency[Session], learner_id: LearnerId) -> None:
@@ -109,6 +113,9 @@ class LearnerController(Controller):
         title: Annotated[str | None, QueryParameter(max_length=300)] = None,
         max_credentials: Annotated[int | None, QueryParameter(ge=1, le=20)] = None,
         max_hours: Annotated[float | None, QueryParameter(gt=0, le=100_000)] = None,
+        accept_language: Annotated[
+            str | None, HeaderParameter(name="Accept-Language", required=False, max_length=500)
+        ] = None,
     ) -> RecommendationResponse:
         """Same answer as POST /v1/recommendations with ``learner_id`` and an occupation or title target."""
         return recommendation_service.recommend(
@@ -117,4 +124,5 @@ class LearnerController(Controller):
             TargetSpec(occupation_id=occupation_id, title=title),
             ConstraintSpec(max_credentials=max_credentials, max_hours=max_hours),
             learner_id=learner_id,
+            accept_languages=recommendation_service.parse_accept_language(accept_language),
         )

@@ -1,8 +1,10 @@
 """Gap analysis and recommendations for a learner given inline or stored."""
 
+from typing import Annotated
+
 from litestar import Controller, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import HeaderParameter, JSONBody
 from sqlmodel import Session
 
 from credpath.api.schemas import ConstraintsBody, GapsRequest, LearnerBody, RecommendationRequest, TargetBody
@@ -34,6 +36,7 @@ def _constraints(body: ConstraintsBody) -> ConstraintSpec:
         providers=_optional(body.providers),
         levels=_optional(body.levels),
         exclude=tuple(body.exclude),
+        languages=_optional(body.languages),
     )
 
 
@@ -41,7 +44,12 @@ def _learner(body: LearnerBody | None) -> LearnerSpec | None:
     if body is None:
         return None
     return LearnerSpec(
-        skills=tuple(body.skills), text=body.text, credentials=tuple(body.credentials), proficiency=body.proficiency
+        skills=tuple(body.skills),
+        text=body.text,
+        credentials=tuple(body.credentials),
+        proficiency=body.proficiency,
+        languages=tuple(body.languages or ()),
+        level=body.level,
     )
 
 
@@ -68,6 +76,9 @@ class PlanningController(Controller):
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
         data: JSONBody[RecommendationRequest],
+        accept_language: Annotated[
+            str | None, HeaderParameter(name="Accept-Language", required=False, max_length=500)
+        ] = None,
     ) -> RecommendationResponse:
         """The single best next credential, alternatives, and an ordered pathway within the constraints."""
         return recommendation_service.recommend(
@@ -77,4 +88,5 @@ class PlanningController(Controller):
             _constraints(data.constraints),
             learner=_learner(data.learner),
             learner_id=data.learner_id,
+            accept_languages=recommendation_service.parse_accept_language(accept_language),
         )

@@ -21,6 +21,7 @@ from credpath.services.views.matching import (
 from credpath.services.views.recommendations import (
     GapItem,
     GapResponse,
+    LearnerFit,
     NextCredential,
     Pathway,
     PathwayStep,
@@ -61,6 +62,7 @@ __all__ = [
     "GapResponse",
     "Health",
     "IndexState",
+    "LearnerFit",
     "LearnerSkillView",
     "LearnerView",
     "NextCredential",
