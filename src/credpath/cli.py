@@ -204,11 +204,21 @@ def tune_cmd(force: bool, steps: int | None, progress: bool | None) -> None:
 )
 def eval_cmd(sample: int, output: Path | None) -> None:
     """Measure linking quality on the dev sets (baseline vs credpath) and print the table."""
+    from credpath.pipeline.alignment_eval import alignment_quality
     from credpath.pipeline.build import evaluate
 
     settings = _settings()
-    report = evaluate(_engine(settings), settings.models_dir, sample=sample, output=output)
+    engine = _engine(settings)
+    report = evaluate(engine, settings.models_dir, sample=sample, output=output)
     click.echo(report.table())
+    quality = alignment_quality(engine, settings.models_dir)
+    fit, audit = quality.get("fit") or {}, quality.get("audit") or {}
+    click.echo(
+        f"alignments served: {quality['served_pairs']}; judged half B: precision {fit.get('precision_b')} "
+        f"(lenient {fit.get('precision_b_lenient')}, weighted {fit.get('precision_b_weighted')}), recall "
+        f"{fit.get('recall_b')}; audit of served pairs: precision {audit.get('precision')} "
+        f"95% CI {audit.get('precision_95ci')} on {audit.get('still_served')} still served"
+    )
 
 
 @main.command("migrate")

@@ -3,11 +3,13 @@
 The hand-judged pairs (``data/eval/alignment_judgments.jsonl``: credential → ESCO skill, judged *yes* /
 *partial* / *no* by reading the credential) are split in two halves by offering, so no credential sits
 in both. Half **A** fits the model and chooses the serving threshold (the lowest score at which
-cross-validated precision on A reaches :data:`TARGET_PRECISION`); half **B** never touches either: it
-calibrates the confidence (Platt scaling, which is monotone, so it cannot change what is served) and
-measures precision and recall of what is served. A judged pair counts as correct only when judged
-*yes*; *partial* is reported beside it ("lenient"). Each pair carries the weight of the stratum (evidence
-kind × score band) it was sampled from, so figures describe the whole candidate pool, not the sample.
+cross-validated precision on A's servable pairs reaches :data:`TARGET_PRECISION`); half **B** never
+touches either: it calibrates the confidence (Platt scaling, which is monotone, so it cannot change what
+is served) and measures precision and recall of what is served. A judged pair counts as correct only
+when judged *yes*; *partial* is reported beside it ("lenient"). Each pair also carries the weight of
+the stratum (evidence kind × score band) it was sampled from; weighted figures describe the whole
+candidate pool and are reported beside the plain ones, and a separate uniform sample of served pairs
+(the audit, ``credpath eval``) measures what is actually served.
 """
 
 import hashlib
@@ -113,7 +115,8 @@ class FitReport:
     precision_b: float
     precision_b_lenient: float
     recall_b: float
-    recall_b_unweighted: float
+    precision_b_weighted: float
+    recall_b_weighted: float
     served_b: int
     calibration_error_a: float
     by_stratum: dict[str, dict[str, float | None]]
@@ -170,7 +173,7 @@ def fit_alignment_model(pairs: Sequence[JudgedPair], feature_names: Sequence[str
     xa, xb = np.stack([p.features for p in half_a]), np.stack([p.features for p in half_b])
     ya = np.array([p.verdict == "yes" for p in half_a])
     yb = np.array([p.verdict == "yes" for p in half_b])
-    wa, wb = np.array([p.weight for p in half_a]), np.array([p.weight for p in half_b])
+    wb = np.array([p.weight for p in half_b])
     for name, labels in (("A", ya), ("B", yb)):
         if labels.all() or not labels.any():
             raise ValueError(f"judged half {name} needs both 'yes' and other verdicts")
@@ -182,13 +185,18 @@ def fit_alignment_model(pairs: Sequence[JudgedPair], feature_names: Sequence[str
         oof[test] = ((xa[test] - mean) / scale) @ coef + intercept
     ea = np.array([p.eligible for p in half_a])
     eb = np.array([p.eligible for p in half_b])
-    cut = _threshold(np.where(ea, oof, -np.inf), ya, wa)
-    precision_a, _ = precision_recall(ea & (oof >= cut), ya, wa)
+    # Among what can be served, sampling weights matter little (almost every eligible pair is a title pair)
+    # but a handful of eligible tag pairs carry weights of ~200 each and would make the threshold a coin
+    # toss; the threshold and the calibration therefore use eligible pairs unweighted, and the audit of
+    # served pairs (a uniform sample of what is served) checks the result.
+    ones_a, ones_b = np.ones(len(half_a)), np.ones(len(half_b))
+    cut = _threshold(np.where(ea, oof, -np.inf), ya, ones_a)
+    precision_a, _ = precision_recall(ea & (oof >= cut), ya, ones_a)
     mean, scale, coef, intercept = _fit_logistic(xa, ya)
     logits_b = ((xb - mean) / scale) @ coef + intercept
     # Confidences are only ever read for eligible pairs, so they are calibrated on those.
     platt = LogisticRegression(C=1e6, max_iter=2000)
-    platt.fit(logits_b[eb][:, None], yb[eb], sample_weight=wb[eb] / wb[eb].mean())
+    platt.fit(logits_b[eb][:, None], yb[eb])
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     model = AlignmentModel(
         features=tuple(feature_names),
@@ -200,10 +208,10 @@ def fit_alignment_model(pairs: Sequence[JudgedPair], feature_names: Sequence[str
         threshold=float(1.0 / (1.0 + np.exp(-(a * cut + b)))),
     )
     served_b = eb & (logits_b >= cut)
-    precision_b, recall_b = precision_recall(served_b, yb, wb)
+    precision_b, recall_b = precision_recall(served_b, yb, ones_b)
+    precision_weighted, recall_weighted = precision_recall(served_b, yb, wb)
     lenient = np.array([p.verdict != "no" for p in half_b])
-    precision_lenient, _ = precision_recall(served_b, lenient, wb)
-    _, recall_raw = precision_recall(served_b, yb, np.ones(len(half_b)))
+    precision_lenient, _ = precision_recall(served_b, lenient, ones_b)
     # Calibration checked where it was not fitted: B's mapping applied to A's out-of-fold scores.
     confidence_a = 1.0 / (1.0 + np.exp(-(a * oof[ea] + b)))
     report = FitReport(
@@ -214,9 +222,10 @@ def fit_alignment_model(pairs: Sequence[JudgedPair], feature_names: Sequence[str
         precision_b=round(precision_b, 4),
         precision_b_lenient=round(precision_lenient, 4),
         recall_b=round(recall_b, 4),
-        recall_b_unweighted=round(recall_raw, 4),
+        precision_b_weighted=round(precision_weighted, 4),
+        recall_b_weighted=round(recall_weighted, 4),
         served_b=int(served_b.sum()),
-        calibration_error_a=round(_calibration_error(confidence_a, ya[ea], wa[ea]), 4),
+        calibration_error_a=round(_calibration_error(confidence_a, ya[ea], ones_a[ea]), 4),
         by_stratum=_by_stratum(half_b, served_b, yb),
     )
     return model, report

@@ -26,6 +26,7 @@ __all__ = [
     "replace_inferred_skills",
     "retire_credentials",
     "search_credentials",
+    "served_alignment_keys",
     "tag_frequencies",
 ]
 
@@ -241,6 +242,16 @@ def credentials_by_id(session: Session, credential_ids: Sequence[str]) -> list[A
             for i, t, s, d, h in session.execute(query)
         ]
     return out
+
+
+def served_alignment_keys(session: Session) -> set[tuple[str, str]]:
+    """(credential, skill) of every inferred alignment of an active credential."""
+    query = (
+        select(col(CredentialSkill.credential_id), col(CredentialSkill.skill_id))
+        .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
+        .where(col(Credential.active), col(CredentialSkill.source) == Evidence.INFERRED)
+    )
+    return {(c, s) for c, s in session.execute(query)}
 
 
 def replace_inferred_skills(
