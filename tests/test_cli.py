@@ -11,7 +11,7 @@ from credpath.cli import main
 from credpath.storage.db import create_db_engine
 from credpath.storage.tables import Credential
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "portal_catalog.csv"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "portal_catalog.csv"
 
 
 @pytest.fixture

@@ -315,11 +315,12 @@ def recommend_pathway(
         pool = [o for o in pool if o.id not in crumbs]
     steps = [PlannedStep(by_id[s.credential_id], _ranked(s.covers), s.gain) for s in result.steps]
     chosen = {s.credential_id for s in result.steps}
-    # Alternatives to the first step: any eligible offer, valued alone, as
+    # Alternatives to the first step: any eligible offer, valued alone on the gap skills only, as
     # sum_s w_s * q_s * g_s (confidence <= 1, so no cap binds).
     singles_pool = [Offer(o.id, o.teaches, o.hours, o.cost, o.level) for o in eligible]
     single_value = {
-        o.credential_id: sum(gaps[s][0] * q * gaps[s][1] for s, q in o.teaches.items()) for o in singles_pool
+        o.credential_id: sum(gaps[s][0] * q * gaps[s][1] for s, q in o.teaches.items() if s in gaps)
+        for o in singles_pool
     }
     singles = sorted(
         ((single_value[o.credential_id], o) for o in singles_pool if o.credential_id not in chosen),

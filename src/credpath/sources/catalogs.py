@@ -2,6 +2,10 @@
 
 Every reader returns normalised credential rows plus counts of what it fixed, merged or rejected,
 so an operator can see what the known-bad rows of each source (its SOURCE.md) turned into.
+
+The module runs past 400 lines on purpose: each of the five layouts needs its column list and its
+converter, and all of them go through one merge, repair and hashing sequence that reads best in one
+place. The cell rules, edX repairs, language test and misalignment test it calls live in their own modules.
 """
 
 import hashlib

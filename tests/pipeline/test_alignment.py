@@ -1,0 +1,101 @@
+"""Inferred alignments on a copy of the loaded database: credentials to ESCO skills, O*NET to ESCO."""
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, update
+from sqlmodel import Session, col
+
+from credpath.indexes import index_dir
+from credpath.ml.encoder import Encoder
+from credpath.ml.index import VectorIndex
+from credpath.pipeline.alignment import DESCRIPTION_CONFIDENCE, _confidence, align_credentials, link_onet_occupations
+from credpath.pipeline.build import batch_encoder
+from credpath.storage.db import create_db_engine, session_scope
+from credpath.storage.tables import Credential, CredentialSkill, Crosswalk, Occupation, OccupationLink
+from credpath.vocabulary import is_esco_id
+
+
+@pytest.fixture(scope="module")
+def copy(loaded_sqlite_url: str, models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A private copy of the built database (the shared one backs the API tests' fresh indexes)."""
+    target = tmp_path_factory.mktemp("alignment") / "credpath.db"
+    source = sqlite3.connect(loaded_sqlite_url.removeprefix("sqlite:///"))
+    destination = sqlite3.connect(target)
+    source.backup(destination)
+    source.close()
+    destination.close()
+    engine = create_db_engine(f"sqlite:///{target}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def encoder(models_dir: Path) -> Encoder:
+    return batch_encoder(models_dir)
+
+
+def test_confidence_follows_the_calibration() -> None:
+    assert _confidence(0.80) == 0.943
+    assert _confidence(0.85) == 0.96
+    assert _confidence(0.875) == pytest.approx((0.96 + 0.977) / 2, abs=1e-3)
+    assert _confidence(1.2) == 0.99
+
+
+def test_the_build_aligned_every_active_credential(copy: Engine) -> None:
+    with Session(copy) as session:
+        pending = session.scalars(
+            select(Credential.id).where(
+                col(Credential.active), col(Credential.aligned_hash).is_distinct_from(col(Credential.content_hash))
+            )
+        ).all()
+        rows = session.scalars(select(CredentialSkill)).all()
+    assert pending == []
+    assert len({row.credential_id for row in rows}) > 3000
+    assert {row.source for row in rows} == {"inferred"}
+    assert all(DESCRIPTION_CONFIDENCE <= row.confidence <= 0.99 for row in rows)
+    assert all(row.evidence for row in rows)
+
+
+def test_only_changed_credentials_are_realigned(copy: Engine, models_dir: Path, encoder: Encoder) -> None:
+    skills = VectorIndex.load(index_dir(models_dir, "skills"))
+    assert align_credentials(copy, skills, encoder).credentials == 0
+    with session_scope(copy) as session:
+        credential = session.scalars(select(Credential).where(col(Credential.title) == "Google Data Analytics")).first()
+        assert credential is not None
+        session.execute(update(Credential).where(col(Credential.id) == credential.id).values(aligned_hash=None))
+    report = align_credentials(copy, skills, encoder)
+    assert report.credentials == 1
+    assert report.skills > 0
+    with Session(copy) as session:
+        skills_now = session.scalars(
+            select(CredentialSkill.skill_id).where(col(CredentialSkill.credential_id) == credential.id)
+        ).all()
+        refreshed = session.get(Credential, credential.id)
+    assert len(skills_now) == report.skills
+    assert refreshed is not None
+    assert refreshed.aligned_hash == refreshed.content_hash
+
+
+def test_every_onet_occupation_is_linked_to_esco(copy: Engine, models_dir: Path, encoder: Encoder) -> None:
+    occupations = VectorIndex.load(index_dir(models_dir, "occupations"))
+    report = link_onet_occupations(copy, occupations, encoder)
+    with Session(copy) as session:
+        links = session.scalars(select(OccupationLink)).all()
+        onet = set(session.scalars(select(Occupation.id).where(col(Occupation.taxonomy) == "onet")))
+        resolved = {
+            (row.onet_occupation_id, row.esco_occupation_id)
+            for row in session.scalars(select(Crosswalk).where(col(Crosswalk.onet_occupation_id).is_not(None)))
+        }
+    assert report.links == len(links)
+    assert {link.onet_id for link in links} == onet
+    assert all(is_esco_id(link.esco_id) for link in links)
+    crosswalked = {link.onet_id for link in links if link.method == "crosswalk"}
+    assert all(link.method == "nearest" and link.score is not None for link in links if link.onet_id not in crosswalked)
+    # A linked occupation is linked either through the crosswalk or to its single nearest ESCO occupation.
+    assert all((link.onet_id, link.esco_id) in resolved for link in links if link.method == "crosswalk")
+    assert all(
+        sum(1 for other in links if other.onet_id == link.onet_id) == 1 for link in links if link.method == "nearest"
+    )

@@ -1,0 +1,89 @@
+"""Stored learner profiles as use cases: evidence, held credentials, atomic failures, lifecycle."""
+
+import pytest
+from sqlmodel import Session
+
+from credpath.errors import NotFoundError
+from credpath.services import learners
+from credpath.services.semantic import SemanticService
+from credpath.services.views import LearnerView
+from credpath.storage.repositories import credentials as credential_repo
+from credpath.vocabulary import Evidence
+
+
+def _evidence(view: LearnerView) -> dict[str, Evidence]:
+    return {skill.skill_id: skill.evidence for skill in view.skills}
+
+
+def test_a_skill_given_twice_is_stored_once_with_its_strongest_evidence(
+    session: Session, semantic: SemanticService
+) -> None:
+    # A skill declared and also found in the text: one row, declared (the text's inference is weaker).
+    text = "Good knowledge of statistics and Excel."
+    inferred = [m.skill_id for m in semantic.extract_skills(text).mentions]
+    assert inferred
+    created = learners.create_learner(session, semantic, name="Ada", opted_in=False, skills=inferred[:1], text=text)
+    stored = [s.skill_id for s in created.skills]
+    assert sorted(stored) == sorted(set(inferred))
+    assert _evidence(created)[inferred[0]] == Evidence.DECLARED
+    assert all(_evidence(created)[skill] == Evidence.INFERRED for skill in set(inferred) - {inferred[0]})
+
+
+def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
+    session: Session, semantic: SemanticService
+) -> None:
+    offer = next(o for o in credential_repo.credential_offers(session) if len(o.teaches) >= 2)
+    declared = next(iter(offer.teaches))
+    # Declared and held in one request: the credential's verified evidence wins for the declared skill too.
+    held = learners.create_learner(
+        session, semantic, name=None, opted_in=True, skills=[declared], credentials=[offer.id]
+    )
+    assert held.credentials == [offer.id]
+    by_id = {s.skill_id: s for s in held.skills}
+    assert set(by_id) == set(offer.teaches)
+    for skill, confidence in offer.teaches.items():
+        assert by_id[skill].evidence == Evidence.VERIFIED
+        assert by_id[skill].proficiency == pytest.approx(confidence)
+        # The credential that vouches for a skill is recorded, except for a skill declared in the same request.
+        assert by_id[skill].source_credential_id == (None if skill == declared else offer.id)
+    # Declaring a verified skill again does not weaken it.
+    again = learners.add_skills(session, semantic, held.id, skills=[declared], proficiency={declared: 0.1})
+    assert {s.skill_id: (s.evidence, s.proficiency) for s in again.skills}[declared] == (
+        Evidence.VERIFIED,
+        pytest.approx(offer.teaches[declared]),
+    )
+
+
+def test_a_bad_id_changes_nothing(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
+    learner = learners.create_learner(session, semantic, name="Bo", opted_in=False, skills=[ids["sql"]])
+    with pytest.raises(NotFoundError):
+        learners.add_skills(
+            session, semantic, learner.id, skills=[ids["statistics"], "http://data.europa.eu/esco/skill/nope"]
+        )
+    with pytest.raises(NotFoundError):
+        learners.add_skills(session, semantic, learner.id, credentials=["no:such"])
+    assert learners.get_learner(session, learner.id) == learner
+
+
+def test_lifecycle(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
+    learner = learners.create_learner(
+        session,
+        semantic,
+        name="Cy",
+        opted_in=False,
+        skills=[ids["sql"], ids["spreadsheets"]],
+        proficiency={ids["spreadsheets"]: 0.5},
+    )
+    assert {s.skill_id: s.proficiency for s in learner.skills}[ids["spreadsheets"]] == 0.5
+    updated = learners.update_learner(session, learner.id, opted_in=True)
+    assert (updated.name, updated.opted_in) == ("Cy", True)
+    # A skill is removed by its URI or by the UUID at its end.
+    removed = learners.remove_skill(session, learner.id, ids["sql"].rsplit("/", 1)[-1])
+    assert ids["sql"] not in _evidence(removed)
+    with pytest.raises(NotFoundError):
+        learners.remove_skill(session, learner.id, ids["sql"])
+    learners.delete_learner(session, learner.id)
+    with pytest.raises(NotFoundError):
+        learners.get_learner(session, learner.id)
+    with pytest.raises(NotFoundError):
+        learners.update_learner(session, "unknown", name="x")

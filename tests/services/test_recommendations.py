@@ -1,0 +1,167 @@
+"""Gap analysis and recommendations as use cases: learner given inline or stored, targets, constraints."""
+
+import pytest
+from sqlmodel import Session
+
+from credpath.errors import InvalidInputError, NotFoundError
+from credpath.planning.gaps import requirement_weight
+from credpath.services import learners, recommendations, taxonomy
+from credpath.services.learners import LearnerSpec
+from credpath.services.recommendations import ConstraintSpec, TargetSpec
+from credpath.services.semantic import SemanticService
+from credpath.vocabulary import GapStatus, RelationType, TargetKind, Taxonomy
+
+
+def test_gaps_for_an_inline_learner(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
+    learner = LearnerSpec(skills=(ids["sql"], ids["statistics"]))
+    gaps = recommendations.analyse_gaps(session, semantic, TargetSpec(occupation_id=ids["analyst"]), learner=learner)
+    assert (gaps.target.kind, gaps.target.label, gaps.target.taxonomy) == (
+        TargetKind.OCCUPATION,
+        "data analyst",
+        "esco",
+    )
+    assert gaps.covered + gaps.partial + gaps.missing == len(gaps.items) == gaps.target.requirements
+    by_id = {item.skill_id: item for item in gaps.items}
+    assert by_id[ids["statistics"]].status == GapStatus.COVERED
+    assert by_id[ids["statistics"]].coverage == pytest.approx(0.85)  # declared evidence
+    remaining = [item.weight * (1 - item.coverage) for item in gaps.items]
+    assert remaining == sorted(remaining, reverse=True)
+    assert {item.relation for item in gaps.items} == set(RelationType)
+    assert 0 < gaps.readiness < 1
+
+
+def test_a_stored_learner_is_analysed_like_the_same_learner_inline(
+    session: Session, semantic: SemanticService, ids: dict[str, str]
+) -> None:
+    stored = learners.create_learner(session, semantic, name="Ada", opted_in=False, skills=[ids["sql"]])
+    target = TargetSpec(occupation_id=ids["analyst"])
+    by_id = recommendations.analyse_gaps(session, semantic, target, learner_id=stored.id)
+    inline = recommendations.analyse_gaps(session, semantic, target, learner=LearnerSpec(skills=(ids["sql"],)))
+    assert by_id == inline
+
+
+@pytest.mark.parametrize(
+    ("learner", "learner_id", "error"),
+    [
+        (LearnerSpec(), "someone", InvalidInputError),
+        (None, None, InvalidInputError),
+        (None, "nobody-is-stored-under-this-id", NotFoundError),
+        (LearnerSpec(skills=("http://data.europa.eu/esco/skill/nope",)), None, NotFoundError),
+        (LearnerSpec(credentials=("no:such",)), None, NotFoundError),
+    ],
+)
+def test_the_learner_must_be_exactly_one_known_learner(
+    session: Session,
+    semantic: SemanticService,
+    ids: dict[str, str],
+    learner: LearnerSpec | None,
+    learner_id: str | None,
+    error: type[Exception],
+) -> None:
+    target = TargetSpec(occupation_id=ids["analyst"])
+    with pytest.raises(error):
+        recommendations.analyse_gaps(session, semantic, target, learner=learner, learner_id=learner_id)
+    with pytest.raises(error):
+        recommendations.recommend(session, semantic, target, ConstraintSpec(), learner=learner, learner_id=learner_id)
+
+
+def test_the_learner_is_resolved_before_the_constraints(session: Session, semantic: SemanticService) -> None:
+    # As when the controller resolved it: an unknown stored learner is a 404 even with unusable constraints.
+    with pytest.raises(NotFoundError):
+        recommendations.recommend(
+            session, semantic, TargetSpec(occupation_id="15-2041.00"), ConstraintSpec(kinds=()), learner_id="nobody"
+        )
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        (TargetSpec(), InvalidInputError),
+        (TargetSpec(occupation_id="15-2041.00", title="nurse"), InvalidInputError),
+        (TargetSpec(title="  "), InvalidInputError),
+        (TargetSpec(skills=()), InvalidInputError),
+        (TargetSpec(skills=("http://data.europa.eu/esco/skill/nope",)), NotFoundError),
+        (TargetSpec(occupation_id="99-9999.99"), NotFoundError),
+        (TargetSpec(posting_id="nope"), NotFoundError),
+    ],
+)
+def test_bad_targets(session: Session, semantic: SemanticService, target: TargetSpec, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        recommendations.analyse_gaps(session, semantic, target, learner=LearnerSpec())
+
+
+def test_title_skills_and_onet_targets(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
+    by_title = recommendations.analyse_gaps(
+        session, semantic, TargetSpec(title="Data Analyst (m/f/d)"), learner=LearnerSpec()
+    )
+    assert by_title.target.kind == TargetKind.TITLE
+    assert by_title.target.score is not None
+    assert by_title.target.score > 0.5
+    skills = (ids["sql"], ids["sql"], ids["statistics"])
+    by_skills = recommendations.analyse_gaps(session, semantic, TargetSpec(skills=skills), learner=LearnerSpec())
+    assert (by_skills.target.kind, by_skills.target.requirements, by_skills.missing) == (TargetKind.SKILLS, 2, 2)
+    onet = recommendations.analyse_gaps(
+        session, semantic, TargetSpec(occupation_id="15-2051.00"), learner=LearnerSpec()
+    )
+    assert onet.target.taxonomy == Taxonomy.ONET
+    # Borrowed ESCO skills weigh by the share of linked ESCO occupations listing them.
+    profile = taxonomy.esco_profile(session, "15-2051.00")
+    assert profile is not None
+    borrowed = {s.skill_id: requirement_weight(s.relation_type, s.share) for s in profile.essential_skills}
+    borrowed |= {s.skill_id: requirement_weight(s.relation_type, s.share) for s in profile.optional_skills}
+    assert {item.skill_id: item.weight for item in onet.items} == borrowed
+
+
+def test_recommendation_respects_constraints(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
+    learner = LearnerSpec(skills=(ids["sql"], ids["statistics"]))
+    target = TargetSpec(occupation_id=ids["analyst"])
+    found = recommendations.recommend(
+        session, semantic, target, ConstraintSpec(max_credentials=2, max_hours=300), learner=learner
+    )
+    steps = found.pathway.steps
+    assert 1 <= len(steps) <= 2
+    assert found.next.credential == steps[0]
+    assert all(step.hours is not None for step in steps)
+    assert found.pathway.total_hours == round(sum(step.hours or 0.0 for step in steps), 1) <= 300
+    assert not {a.credential_id for a in found.next.alternatives} & {s.credential_id for s in steps}
+    gains = [a.gain for a in found.next.alternatives]
+    assert gains == sorted(gains, reverse=True)
+    assert found.pathway.readiness_after > found.pathway.readiness_before
+    weights = [u.weight for u in found.pathway.uncovered]
+    assert weights == sorted(weights, reverse=True)
+    assert "maximum coverage" in found.algorithm
+    # Excluding the first step, or holding it, never recommends it again.
+    first = steps[0].credential_id
+    excluded = recommendations.recommend(
+        session, semantic, target, ConstraintSpec(max_credentials=2, max_hours=300, exclude=(first,)), learner=learner
+    )
+    assert first not in {s.credential_id for s in excluded.pathway.steps}
+    holding = LearnerSpec(skills=learner.skills, credentials=(first,))
+    held = recommendations.recommend(session, semantic, target, ConstraintSpec(max_credentials=2), learner=holding)
+    assert first not in {s.credential_id for s in held.pathway.steps}
+    assert held.pathway.readiness_before > found.pathway.readiness_before
+
+
+@pytest.mark.parametrize(
+    "constraints",
+    [ConstraintSpec(kinds=()), ConstraintSpec(providers=()), ConstraintSpec(levels=("expert",))],
+)
+def test_constraints_that_allow_nothing_are_refused(
+    session: Session, semantic: SemanticService, ids: dict[str, str], constraints: ConstraintSpec
+) -> None:
+    with pytest.raises(InvalidInputError):
+        recommendations.recommend(
+            session, semantic, TargetSpec(occupation_id=ids["analyst"]), constraints, learner=LearnerSpec()
+        )
+
+
+def test_filters_narrow_the_pathway(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
+    found = recommendations.recommend(
+        session,
+        semantic,
+        TargetSpec(occupation_id=ids["analyst"]),
+        ConstraintSpec(kinds=("course",), levels=("beginner",)),
+        learner=LearnerSpec(),
+    )
+    assert found.pathway.steps
+    assert all(step.kind == "course" and step.level == "beginner" for step in found.pathway.steps)

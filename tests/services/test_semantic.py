@@ -1,0 +1,79 @@
+"""The semantic service as a use case: skill matching, extraction, title normalisation, refusals."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import Engine
+
+from credpath.errors import ArtifactError, InvalidInputError
+from credpath.services.semantic import EXTRACTION_THRESHOLD, MAX_TEXTS, SemanticService
+from credpath.vocabulary import IndexStatus, Taxonomy, is_esco_id
+
+
+def test_everything_is_ready(semantic: SemanticService) -> None:
+    assert semantic.states == dict.fromkeys(("skills", "occupations", "credentials"), IndexStatus.READY)
+    assert semantic.skill_parents
+
+
+def test_match_skills_keeps_input_order_and_ranks(semantic: SemanticService) -> None:
+    first, second = semantic.match_skills(["SQL", "  drive   a forklift "], 5).results
+    assert first.matches[0].label == "SQL"
+    assert any("forklift" in m.label for m in second.matches[:3])
+    for result in (first, second):
+        scores = [m.score for m in result.matches]
+        assert scores == sorted(scores, reverse=True)
+        assert len(result.matches) == 5
+        assert all(m.label for m in result.matches)
+
+
+def test_extraction_offsets_threshold_and_boilerplate(semantic: SemanticService) -> None:
+    text = "Proficient in SQL.\nWe offer a competitive salary and benefits package."
+    found = semantic.extract_skills(text)
+    assert found.threshold == EXTRACTION_THRESHOLD
+    assert "SQL" in {m.label for m in found.mentions}
+    for mention in found.mentions:
+        assert text[mention.start : mention.end] == mention.text
+        assert "salary" not in mention.sentence
+    assert semantic.extract_skills(text, threshold=1.0).mentions == []
+
+
+def test_match_occupations_within_a_taxonomy(semantic: SemanticService) -> None:
+    (esco,) = semantic.match_occupations(["data analyst"], 3, "esco").results
+    (onet,) = semantic.match_occupations(["data analyst"], 3, "onet").results
+    (both,) = semantic.match_occupations(["data analyst"], 10, "all").results
+    assert all(is_esco_id(m.occupation_id) and m.taxonomy == Taxonomy.ESCO for m in esco.matches)
+    assert all(not is_esco_id(m.occupation_id) and m.taxonomy == Taxonomy.ONET for m in onet.matches)
+    assert esco.matches[0].label == "data analyst"
+    assert {m.taxonomy for m in both.matches} == set(Taxonomy)
+    with pytest.raises(InvalidInputError):
+        semantic.match_occupations(["data analyst"], 3, "isco")
+
+
+def test_skill_similarity(semantic: SemanticService, ids: dict[str, str]) -> None:
+    matrix = np.array(semantic.skill_similarity([ids["sql"], ids["statistics"]], [ids["sql"], ids["statistics"]]))
+    assert np.allclose(np.diag(matrix), 1.0, atol=1e-4)
+    assert np.allclose(matrix, matrix.T, atol=1e-5)
+    assert semantic.skill_similarity([ids["sql"]], []) == [[]]
+    assert semantic.skill_similarity([ids["sql"], "unknown"], [ids["sql"]])[1] == [0.0]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [[], ["   "], ["x" * 20_001], ["SQL"] * (MAX_TEXTS + 1)],
+)
+def test_bad_texts_are_refused(semantic: SemanticService, texts: list[str]) -> None:
+    with pytest.raises(InvalidInputError):
+        semantic.match_skills(texts, 3)
+
+
+def test_without_built_indexes_every_query_is_refused(engine: Engine, tmp_path: Path) -> None:
+    empty = SemanticService.load(engine, tmp_path)
+    assert set(empty.states.values()) == {IndexStatus.ABSENT}
+    with pytest.raises(ArtifactError):
+        empty.match_skills(["SQL"], 3)
+    with pytest.raises(ArtifactError):
+        empty.extract_skills("Proficient in SQL.")
+    with pytest.raises(ArtifactError):
+        empty.match_occupations(["nurse"], 3, "all")
+    assert empty.skill_similarity(["a"], ["b"]) == [[0.0]]
