@@ -60,6 +60,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 JUDGMENTS_FILE = repository_root() / "data" / "eval" / "alignment_judgments.jsonl"
+# The start of an ESCO description says what the skill is; the rest lengthens the text to encode.
+MEANING_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +100,16 @@ def _facts(session: Session, skills: VectorIndex) -> SkillFacts:
         transversal=np.array([bool(p and p.reuse_level and "transversal" in p.reuse_level) for p in rows]),
         knowledge=np.array([bool(p and p.skill_type and "knowledge" in p.skill_type) for p in rows]),
         labels=[p.label if p else "" for p in rows],
+        meanings=[f"{p.label}: {p.description[:MEANING_CHARS]}" if p else "" for p in rows],
         tag_frequency=frequency,
         credentials=max(total, 1),
     )
 
 
 def _text(row: AlignmentInput) -> CredentialText:
-    return CredentialText(id=row.id, title=row.title, tags=tuple(row.skill_tags), description=row.description)
+    return CredentialText(
+        id=row.id, title=row.title, tags=tuple(row.skill_tags), description=row.description, hours=row.hours
+    )
 
 
 def _fit(

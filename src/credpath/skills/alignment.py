@@ -43,6 +43,9 @@ DESCRIPTION_FLOOR = 0.65
 _TAG_TOP = 3
 _TITLE_TOP = 5
 _PROFILE_TAGS = 8
+# Descriptions say what they teach up front; the tail (instructor bios, outlines of each week) adds phrases to
+# encode, not skills, and was most of the alignment run time. Only this many characters propose skills.
+DESCRIPTION_EXTRACT_CHARS = 1000
 # A tag counts as another witness for a skill from this score (the tag's own label match).
 _WITNESS = 0.75
 
@@ -66,6 +69,11 @@ FEATURE_NAMES = (
     "skill_occupations",
     "transversal",
     "knowledge",
+    "meaning_profile",
+    "meaning_title",
+    "proposals",
+    "hours",
+    "hours_known",
 )
 # A skill whose label's content words mostly appear in the title (by stem) is named by the title even when
 # the embeddings disagree ("Microsoft Business Analyst" → business analysis).
@@ -85,6 +93,7 @@ class CredentialText:
     title: str
     tags: tuple[str, ...] = ()
     description: str | None = None
+    hours: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,8 +104,14 @@ class SkillFacts:
     transversal: npt.NDArray[np.bool_]
     knowledge: npt.NDArray[np.bool_]
     labels: Sequence[str] = ()
+    # "label: ESCO description" per skill. A label can match by a word coincidence ("securities" for a
+    # cyber-security course); the description says what the skill is, so its similarity to the credential
+    # separates the two meanings (judged set: 0.60 for yes, 0.41 for no).
+    meanings: Sequence[str] = ()
     tag_frequency: Mapping[str, int] = field(default_factory=dict)
     credentials: int = 1
+    # Encoded meanings by index position, filled on first use and shared by every batch of a run.
+    meaning_vectors: dict[int, npt.NDArray[np.float32]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,27 +205,20 @@ def featurize(
     profiles = encoder.encode([f"{c.title}. {', '.join(c.tags[:_PROFILE_TAGS])}" for c in credentials])
     leads = {c.id: c.description[:400] for c in credentials if c.description}
     lead_vectors = dict(zip(leads, encoder.encode(list(leads.values())), strict=True)) if leads else {}
+    proposals = [
+        _proposals(
+            linker,
+            credential,
+            tag_top=tag_top,
+            title_top=title_top[position],
+            phrase_top=[(phrase, phrase_top[phrase]) for phrase in phrase_lists[position]],
+            extra=extra.get(credential.id, ()),
+        )
+        for position, credential in enumerate(credentials)
+    ]
+    _encode_meanings(encoder, facts, {item for proposed in proposals for item in proposed})
     out: list[AlignmentCandidate] = []
-    for position, credential in enumerate(credentials):
-        proposed: dict[int, list[str]] = {}
-        for tag in credential.tags:
-            for item, score in tag_top.get(tag, []):
-                if score >= TAG_FLOOR:
-                    proposed.setdefault(item, []).append(f"tag '{tag}' ({score:.2f})")
-        for item, score in zip(*title_top[position], strict=True):
-            if score >= TITLE_FLOOR:
-                proposed.setdefault(int(item), []).append(f"title ({score:.2f})")
-        for phrase in phrase_lists[position]:
-            for item, score in zip(*phrase_top[phrase], strict=True):
-                if score >= TITLE_PHRASE_FLOOR:
-                    proposed.setdefault(int(item), []).append(f"title phrase '{phrase}' ({score:.2f})")
-        if credential.description:
-            for mention in linker.extract(credential.description, DESCRIPTION_FLOOR):
-                proposed.setdefault(mention.item, []).append(
-                    f"description '{mention.phrase.text[:60]}' ({mention.score:.2f})"
-                )
-        for item in extra.get(credential.id, ()):
-            proposed.setdefault(int(item), [])
+    for position, (credential, proposed) in enumerate(zip(credentials, proposals, strict=True)):
         if not proposed:
             continue
         items = np.array(sorted(proposed), dtype=np.int64)
@@ -229,6 +237,59 @@ def featurize(
         for column, item in enumerate(items):
             out.append(AlignmentCandidate(credential.id, int(item), tuple(proposed[int(item)]), features[column]))
     return out
+
+
+def _proposals(
+    linker: TextLinker,
+    credential: CredentialText,
+    *,
+    tag_top: Mapping[str, list[tuple[int, float]]],
+    title_top: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]],
+    phrase_top: Sequence[tuple[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]]],
+    extra: Sequence[int],
+) -> dict[int, list[str]]:
+    """The skills one credential's tags, title, title phrases and description propose, with the evidence."""
+    proposed: dict[int, list[str]] = {}
+    for tag in credential.tags:
+        for item, score in tag_top.get(tag, []):
+            if score >= TAG_FLOOR:
+                proposed.setdefault(item, []).append(f"tag '{tag}' ({score:.2f})")
+    for item, score in zip(*title_top, strict=True):
+        if score >= TITLE_FLOOR:
+            proposed.setdefault(int(item), []).append(f"title ({score:.2f})")
+    for phrase, (items, scores) in phrase_top:
+        for item, score in zip(items, scores, strict=True):
+            if score >= TITLE_PHRASE_FLOOR:
+                proposed.setdefault(int(item), []).append(f"title phrase '{phrase}' ({score:.2f})")
+    if credential.description:
+        for mention in linker.extract(credential.description[:DESCRIPTION_EXTRACT_CHARS], DESCRIPTION_FLOOR):
+            proposed.setdefault(mention.item, []).append(
+                f"description '{mention.phrase.text[:60]}' ({mention.score:.2f})"
+            )
+    for item in extra:
+        proposed.setdefault(int(item), [])
+    return proposed
+
+
+def _meaning_scores(
+    facts: SkillFacts,
+    items: npt.NDArray[np.int64],
+    profile: npt.NDArray[np.float32],
+    title_vector: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Similarity of each skill's meaning (label and ESCO description) to the credential's profile and title."""
+    if not facts.meanings:
+        return np.zeros(len(items)), np.zeros(len(items))
+    meanings = np.stack([facts.meaning_vectors[int(i)] for i in items]).astype(np.float64)
+    return meanings @ profile.astype(np.float64), meanings @ title_vector.astype(np.float64)
+
+
+def _encode_meanings(encoder: Encoder, facts: SkillFacts, items: set[int]) -> None:
+    missing = sorted(i for i in items if i not in facts.meaning_vectors)
+    if not missing or not facts.meanings:
+        return
+    vectors = encoder.encode([facts.meanings[i] for i in missing])
+    facts.meaning_vectors.update(zip(missing, vectors, strict=True))
 
 
 def _top(
@@ -322,5 +383,10 @@ def _features(
         np.log1p(facts.occupations[items]),
         facts.transversal[items].astype(np.float64),
         facts.knowledge[items].astype(np.float64),
+        *_meaning_scores(facts, items, profile, title_vector),
+        np.full(n, math.log1p(n)),
+        # A one-hour guided project touches a skill; judges call it "partial" even when it is the topic.
+        np.full(n, math.log1p(credential.hours or 0.0)),
+        np.full(n, float(credential.hours is not None)),
     ]
     return np.stack([np.asarray(c, dtype=np.float64) for c in columns]).T

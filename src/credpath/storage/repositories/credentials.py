@@ -51,6 +51,7 @@ class AlignmentInput:
     skill_tags: list[str]
     description: str | None
     content_hash: str
+    hours: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,14 +204,15 @@ def credentials_to_align(session: Session, everything: bool) -> list[AlignmentIn
         col(Credential.skill_tags),
         col(Credential.description),
         col(Credential.content_hash),
+        col(Credential.duration_hours),
     ).where(col(Credential.active))
     if not everything:
         query = query.where(
             (col(Credential.aligned_hash).is_(None)) | (col(Credential.aligned_hash) != col(Credential.content_hash))
         )
     return [
-        AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h)
-        for i, t, s, d, h in session.execute(query.order_by(col(Credential.id)))
+        AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h, hours=hours)
+        for i, t, s, d, h, hours in session.execute(query.order_by(col(Credential.id)))
     ]
 
 

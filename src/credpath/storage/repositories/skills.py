@@ -39,6 +39,7 @@ class SkillProfile:
     skill_type: str | None
     reuse_level: str | None
     occupations: int
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,5 +180,9 @@ def skill_profiles(session: Session) -> dict[str, SkillProfile]:
             select(col(OccupationSkill.skill_id), func.count()).group_by(col(OccupationSkill.skill_id))
         ).all()
     )
-    query = select(col(Skill.id), col(Skill.preferred_label), col(Skill.skill_type), col(Skill.reuse_level))
-    return {i: SkillProfile(label, t, r, int(counts.get(i, 0))) for i, label, t, r in session.execute(query)}
+    query = select(
+        col(Skill.id), col(Skill.preferred_label), col(Skill.skill_type), col(Skill.reuse_level), col(Skill.description)
+    )
+    return {
+        i: SkillProfile(label, t, r, int(counts.get(i, 0)), d or "") for i, label, t, r, d in session.execute(query)
+    }
