@@ -60,8 +60,9 @@ bench: install ingest index
 	$(BIN)/python benchmarks/semantic_bench.py
 	$(BIN)/python benchmarks/planning_bench.py
 
-eval: install ingest tune
+eval: install ingest tune index
 	$(BIN)/credpath eval --output benchmarks/results/eval.json
+	$(BIN)/python benchmarks/personas.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

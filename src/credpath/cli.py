@@ -212,13 +212,17 @@ def eval_cmd(sample: int, output: Path | None) -> None:
     report = evaluate(engine, settings.models_dir, sample=sample, output=output)
     click.echo(report.table())
     quality = alignment_quality(engine, settings.models_dir)
-    fit, audit = quality.get("fit") or {}, quality.get("audit") or {}
-    click.echo(
-        f"alignments served: {quality['served_pairs']}; judged half B: precision {fit.get('precision_b')} "
-        f"(lenient {fit.get('precision_b_lenient')}, weighted {fit.get('precision_b_weighted')}), recall "
-        f"{fit.get('recall_b')}; audit of served pairs: precision {audit.get('precision')} "
-        f"95% CI {audit.get('precision_95ci')} on {audit.get('still_served')} still served"
-    )
+    click.echo(f"alignments served: {quality['served_pairs']}; judged half B, what is served now:")
+    rows = {"all of B": quality.get("served_b"), "uniform (eligible)": quality.get("served_b_uniform")}
+    rows |= {f"  {k}": v for k, v in (quality.get("served_b_by_stratum") or {}).items()}
+    click.echo(f"{'pairs':24} {'judged':>6} {'served':>6} {'precision':>9} {'95% CI':>13} {'lenient':>7} {'recall':>6}")
+    for name, row in rows.items():
+        if row:
+            ci = "-".join(f"{v:.2f}" for v in row["precision_95ci"])
+            click.echo(
+                f"{name:24} {row['judged']:>6} {row['served']:>6} {row['precision'] or 0:>9.3f} {ci:>13} "
+                f"{row['precision_lenient'] or 0:>7.3f} {row['recall'] or 0:>6.3f}"
+            )
 
 
 @main.command("migrate")

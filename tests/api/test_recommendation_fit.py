@@ -36,10 +36,16 @@ def test_warehouse_operative_to_electrician_gets_no_foreign_or_childrens_course(
     titles = [s["title"] for s in pathway["steps"]] + [a["title"] for a in body["next"]["alternatives"]]
     assert not any("Arduino" in t or "niños" in t for t in titles)
     assert all(s["language"] == "en" for s in pathway["steps"])
-    assert body["fit"] == {"languages": ["en"], "languages_from": "default", "level": "beginner", "level_from": "readiness"}
+    assert body["fit"] == {
+        "languages": ["en"],
+        "languages_from": "default",
+        "level": "beginner",
+        "level_from": "readiness",
+    }
     # Whatever the catalogue lacks is said plainly, with the essential skills nobody teaches.
     assert pathway["uncovered_essential"] > 0
-    assert pathway["message"] and "essential" in pathway["message"]
+    assert pathway["message"]
+    assert "essential" in pathway["message"]
     if not pathway["steps"]:
         assert body["next"]["credential"] is None
         assert "recommends nothing" in pathway["message"]
@@ -48,15 +54,21 @@ def test_warehouse_operative_to_electrician_gets_no_foreign_or_childrens_course(
 def test_the_learners_languages_decide_and_the_request_can_default_them(client: TestClient) -> None:
     target = {"title": "Data analyst"}
     spanish = _recommend(client, {"learner": {"text": "Hago informes en Excel", "languages": ["es"]}, "target": target})
-    assert spanish["fit"]["languages"] == ["es"] and spanish["fit"]["languages_from"] == "learner"
+    assert spanish["fit"]["languages"] == ["es"]
+    assert spanish["fit"]["languages_from"] == "learner"
     assert all(s["language"] == "es" for s in spanish["pathway"]["steps"])
-    by_header = _recommend(client, {"learner": {"text": "I report in Excel"}, "target": target}, **{
-        "Accept-Language": "es-ES,es;q=0.9"
-    })
-    assert by_header["fit"]["languages"] == ["es"] and by_header["fit"]["languages_from"] == "accept-language"
+    by_header = _recommend(
+        client, {"learner": {"text": "I report in Excel"}, "target": target}, **{"Accept-Language": "es-ES,es;q=0.9"}
+    )
+    assert by_header["fit"]["languages"] == ["es"]
+    assert by_header["fit"]["languages_from"] == "accept-language"
     asked = _recommend(
         client,
-        {"learner": {"text": "I report in Excel", "languages": ["es"]}, "target": target, "constraints": {"languages": ["en"]}},
+        {
+            "learner": {"text": "I report in Excel", "languages": ["es"]},
+            "target": target,
+            "constraints": {"languages": ["en"]},
+        },
     )
     assert asked["fit"]["languages_from"] == "constraints"
     assert all(s["language"] == "en" for s in asked["pathway"]["steps"])
@@ -79,7 +91,11 @@ def test_no_degree_length_programme_is_a_next_step_unless_asked(client: TestClie
 def test_one_offering_appears_once(client: TestClient) -> None:
     body = _recommend(
         client,
-        {"learner": {"text": "I build Excel reports"}, "target": {"title": "Data analyst"}, "constraints": {"max_credentials": 5}},
+        {
+            "learner": {"text": "I build Excel reports"},
+            "target": {"title": "Data analyst"},
+            "constraints": {"max_credentials": 5},
+        },
     )
     shown = [*body["pathway"]["steps"], *body["next"]["alternatives"]]
     keys = [(s["provider"].casefold().replace(" at ", " "), s["title"].casefold()) for s in shown]
@@ -94,7 +110,9 @@ def test_one_offering_appears_once(client: TestClient) -> None:
         ("Introduction to Technical Writing", "augmented reality"),
     ],
 )
-def test_alignments_the_credentials_own_text_contradicts_are_not_served(client: TestClient, title: str, never: str) -> None:
+def test_alignments_the_credentials_own_text_contradicts_are_not_served(
+    client: TestClient, title: str, never: str
+) -> None:
     detail = _credential(client, title)
     assert all(never not in skill["label"] for skill in detail["skills"])
 

@@ -1,13 +1,12 @@
-"""How far to trust served alignments: the fit report on the judged halves, and the audit of served pairs.
+"""How far to trust served alignments, measured on the hand-judged pairs against what is served now.
 
-Two hand-judged sets measure alignments (``data/eval/``):
-
-- ``alignment_judgments.jsonl``: pairs sampled from every *proposal* (by evidence kind and score band),
-  which fit the scorer (half A) and calibrate it (half B); see :mod:`credpath.skills.alignment_model`.
-- ``alignment_audit.jsonl``: a uniform random sample of the pairs actually *served* by one build, judged
-  the same way and never used to fit anything. Its share of *yes* is the precision of what is served.
-  Served pairs the audit did not sample are not guessed: the report says how many of the audited pairs
-  are still served (a later build may serve other pairs) so a stale audit is visible.
+``data/eval/alignment_judgments.jsonl`` holds credential → skill pairs judged yes / partial / no. Half A
+fitted the scorer and chose its threshold; half B calibrated it and is where precision is measured
+(:mod:`credpath.skills.alignment_model`). This module reads which of B's pairs the current build
+*serves*: precision is the share judged *yes* (with a 95% Wilson interval), lenient precision the share
+not judged *no*, recall the share of B's *yes* pairs that are served. The ``eligible`` stratum is a
+uniform sample of servable proposals (every one of 240 random credentials), so its figures describe
+what a user meets; the other strata oversample rare evidence kinds and score bands.
 """
 
 import json
@@ -18,12 +17,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credpath.pipeline.alignment import alignment_dir
+from credpath.pipeline.alignment import JUDGMENTS_FILE, alignment_dir
 from credpath.storage.repositories import credentials as credential_repo
 
-__all__ = ["AUDIT_FILE", "alignment_quality"]
-
-AUDIT_FILE = Path(__file__).resolve().parents[3] / "data" / "eval" / "alignment_audit.jsonl"
+__all__ = ["alignment_quality"]
 
 
 def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -41,26 +38,36 @@ def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (centre - half, centre + half)
 
 
-def alignment_quality(engine: Engine, models_dir: Path, audit: Path = AUDIT_FILE) -> dict[str, Any]:
-    """The fit report saved by the last build, and the audit's precision on what is served now."""
+def _shares(pairs: list[dict[str, Any]], served: set[tuple[str, str]]) -> dict[str, Any]:
+    shown = [j for j in pairs if (j["credential_id"], j["skill_id"]) in served]
+    yes = sum(j["verdict"] == "yes" for j in shown)
+    relevant = sum(j["verdict"] == "yes" for j in pairs)
+    low, high = _wilson(yes, len(shown))
+    return {
+        "judged": len(pairs),
+        "served": len(shown),
+        "precision": round(yes / len(shown), 4) if shown else None,
+        "precision_95ci": [round(low, 3), round(high, 3)],
+        "precision_lenient": round(sum(j["verdict"] != "no" for j in shown) / len(shown), 4) if shown else None,
+        "recall": round(yes / relevant, 4) if relevant else None,
+    }
+
+
+def alignment_quality(engine: Engine, models_dir: Path, judgments: Path = JUDGMENTS_FILE) -> dict[str, Any]:
+    """The fit report saved by the last build, and precision/recall of what is served now on judged half B."""
     saved = alignment_dir(models_dir) / "model.json"
     fit = json.loads(saved.read_text(encoding="utf-8"))["fit"] if saved.is_file() else None
     with Session(engine) as session:
         served = credential_repo.served_alignment_keys(session)
     out: dict[str, Any] = {"fit": fit, "served_pairs": len(served)}
-    if not audit.is_file():
+    if not judgments.is_file():
         return out
-    with audit.open(encoding="utf-8") as handle:
-        judged = [json.loads(line) for line in handle if line.strip()]
-    still = [j for j in judged if (j["credential_id"], j["skill_id"]) in served]
-    yes = sum(j["verdict"] == "yes" for j in still)
-    lenient = sum(j["verdict"] != "no" for j in still)
-    low, high = _wilson(yes, len(still))
-    out["audit"] = {
-        "judged": len(judged),
-        "still_served": len(still),
-        "precision": round(yes / len(still), 4) if still else None,
-        "precision_95ci": [round(low, 3), round(high, 3)],
-        "precision_lenient": round(lenient / len(still), 4) if still else None,
-    }
+    with judgments.open(encoding="utf-8") as handle:
+        half_b = [j for j in (json.loads(line) for line in handle if line.strip()) if j["split"] == "B"]
+    out["served_b"] = _shares(half_b, served)
+    out["served_b_uniform"] = _shares([j for j in half_b if j["stratum"] == "eligible"], served)
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    for j in half_b:
+        kinds.setdefault(j["stratum"], []).append(j)
+    out["served_b_by_stratum"] = {k: _shares(v, served) for k, v in sorted(kinds.items())}
     return out
