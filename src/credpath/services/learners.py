@@ -115,8 +115,9 @@ def _view(session: Session, learner: Learner) -> views.LearnerView:
     )
 
 
-def _require(session: Session, learner_id: str) -> Learner:
-    learner = learner_repo.get_learner(session, learner_id)
+def _require(session: Session, learner_id: str, *, lock: bool = False) -> Learner:
+    # Writers lock the learner first, so concurrent changes to one learner apply one after the other.
+    learner = learner_repo.get_learner(session, learner_id, for_update=lock)
     if learner is None:
         raise NotFoundError(f"no learner with id {learner_id!r}")
     return learner
@@ -137,7 +138,7 @@ def add_skills(
     Everything is validated before anything is written, so a bad id changes nothing. Stronger evidence
     is never overwritten by weaker (``planning.gaps.evidence_replaces``).
     """
-    learner = _require(session, learner_id)
+    learner = _require(session, learner_id, lock=True)
     spec = LearnerSpec(
         skills=tuple(skills), text=text, credentials=tuple(credentials), proficiency=dict(proficiency or {})
     )
@@ -190,7 +191,7 @@ def update_learner(
     session: Session, learner_id: str, *, name: str | None = None, opted_in: bool | None = None
 ) -> views.LearnerView:
     """Change name or opt-in."""
-    learner = _require(session, learner_id)
+    learner = _require(session, learner_id, lock=True)
     if name is not None:
         learner.name = name
     if opted_in is not None:
@@ -202,7 +203,7 @@ def update_learner(
 
 def remove_skill(session: Session, learner_id: str, skill_id: str) -> views.LearnerView:
     """Remove one skill from a learner."""
-    learner = _require(session, learner_id)
+    learner = _require(session, learner_id, lock=True)
     if not learner_repo.delete_learner_skill(session, learner.id, expand_esco_id(skill_id, ESCO_SKILL_PREFIX)):
         raise NotFoundError(f"learner {learner_id!r} does not hold skill {skill_id!r}")
     return _view(session, learner)
@@ -210,4 +211,4 @@ def remove_skill(session: Session, learner_id: str, skill_id: str) -> views.Lear
 
 def delete_learner(session: Session, learner_id: str) -> None:
     """Delete a learner and everything stored about them."""
-    learner_repo.delete_learner(session, _require(session, learner_id))
+    learner_repo.delete_learner(session, _require(session, learner_id, lock=True))

@@ -31,9 +31,9 @@ class LearnerSkillRow:
     source_credential_id: str | None = None
 
 
-def get_learner(session: Session, learner_id: str) -> Learner | None:
-    """One learner."""
-    return session.get(Learner, learner_id)
+def get_learner(session: Session, learner_id: str, *, for_update: bool = False) -> Learner | None:
+    """One learner; ``for_update`` locks its row until the transaction ends (PostgreSQL; SQLite locks the file)."""
+    return session.get(Learner, learner_id, with_for_update=for_update)
 
 
 def learner_skills(session: Session, learner_id: str) -> list[tuple[LearnerSkill, str]]:
