@@ -1,11 +1,13 @@
 """Domain errors. They carry no HTTP status: ``credpath.api.errors`` maps them to problem details."""
 
 __all__ = [
+    "AbandonedError",
     "ArtifactError",
     "ConflictError",
     "CredpathError",
     "IngestError",
     "InvalidInputError",
+    "LimitExceededError",
     "NotFoundError",
 ]
 
@@ -36,6 +38,18 @@ class InvalidInputError(CredpathError):
     """Well-formed input that breaks a domain rule."""
 
     title = "Invalid input"
+
+
+class LimitExceededError(CredpathError):
+    """The request asks for more work than one request may (too many characters, phrases or sentences)."""
+
+    title = "Request too large"
+
+
+class AbandonedError(CredpathError):
+    """The client went away, so the work for it was stopped before the end."""
+
+    title = "Request abandoned"
 
 
 class ArtifactError(CredpathError):

@@ -10,6 +10,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from credpath import __version__
+from credpath.api.bodies import StrictJSONRequest
 from credpath.api.controllers.credentials import CredentialController
 from credpath.api.controllers.learners import LearnerController
 from credpath.api.controllers.matching import MatchingController
@@ -18,13 +19,19 @@ from credpath.api.controllers.system import SystemController
 from credpath.api.controllers.taxonomy import OccupationController, SkillController
 from credpath.api.deps import provide_engine, provide_semantic, provide_session, provide_settings
 from credpath.api.errors import EXCEPTION_HANDLERS
+from credpath.api.openapi import complete_document
 from credpath.config import Settings
 from credpath.services.resources import open_engine
 from credpath.services.semantic import SemanticService
+from credpath.services.transactions import write_gate_for
 
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
+
+# Larger bodies are refused (413) before they are read: the largest legal body (match: 64,000 characters
+# in all, JSON-escaped at worst 6 bytes each) fits well within it.
+MAX_BODY_BYTES = 1_000_000
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -55,6 +62,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.engine = engine
         app.state.settings = settings
         app.state.semantic = SemanticService.load(engine, settings.models_dir)
+        # Writes queue here, on the event loop, rather than for the database lock in worker threads.
+        app.state.write_gate = write_gate_for(engine)
         log.info("credpath %s ready on %s", __version__, engine.url.render_as_string(hide_password=True))
         try:
             yield
@@ -83,6 +92,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "semantic": Provide(provide_semantic, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        # Bodies are JSON only, decoded strictly into the handler's struct (issue 10: hostile input).
+        request_class=StrictJSONRequest,
+        request_max_body_size=MAX_BODY_BYTES,
+        on_startup=[complete_document],
         openapi_config=OpenAPIConfig(
             title="credpath",
             version=__version__,

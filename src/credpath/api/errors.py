@@ -8,7 +8,15 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from credpath.errors import ArtifactError, ConflictError, CredpathError, InvalidInputError, NotFoundError
+from credpath.errors import (
+    AbandonedError,
+    ArtifactError,
+    ConflictError,
+    CredpathError,
+    InvalidInputError,
+    LimitExceededError,
+    NotFoundError,
+)
 
 __all__ = ["EXCEPTION_HANDLERS", "problem"]
 
@@ -20,7 +28,10 @@ STATUS_BY_ERROR: dict[type[CredpathError], int] = {
     NotFoundError: 404,
     ConflictError: 409,
     InvalidInputError: 422,
+    LimitExceededError: 413,
     ArtifactError: 503,
+    # Nobody reads this answer (the client has gone); 499 is the customary code in access logs.
+    AbandonedError: 499,
 }
 
 
@@ -41,6 +52,8 @@ def problem(
 
 def _domain(request: Request[Any, Any, Any], exc: CredpathError) -> Response[dict[str, Any]]:
     status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500)
+    if isinstance(exc, AbandonedError):
+        log.info("%s %s: %s", request.method, request.url.path, exc.detail)
     return problem(request, status, exc.title, exc.detail)
 
 
@@ -52,7 +65,12 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     extra = exc.extra if isinstance(exc.extra, dict) else {}
-    title = {404: "Not found", 405: "Method not allowed", 413: "Payload too large"}.get(exc.status_code, "HTTP error")
+    title = {
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Payload too large",
+        415: "Unsupported media type",
+    }.get(exc.status_code, "HTTP error")
     response = problem(request, exc.status_code, title, exc.detail, **extra)
     if exc.headers:
         response.headers.update(exc.headers)

@@ -16,23 +16,34 @@ import numpy.typing as npt
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credpath.errors import ArtifactError, InvalidInputError
+from credpath.errors import ArtifactError, InvalidInputError, LimitExceededError
 from credpath.indexes import INDEX_NAMES, index_dir, index_state
 from credpath.ml.encoder import CachedEncoder, Encoder
 from credpath.ml.export import load_serving_encoder
 from credpath.ml.index import VectorIndex
 from credpath.services import views
-from credpath.skills.linking import TextLinker
+from credpath.skills.linking import StopCheck, TextLinker
 from credpath.storage.repositories import index_rows
 from credpath.storage.repositories import skills as skill_repo
 from credpath.vocabulary import IndexStatus, Taxonomy, is_esco_id
 
-__all__ = ["EXTRACTION_THRESHOLD", "MAX_TEXTS", "MAX_TEXT_CHARS", "SemanticService"]
+__all__ = [
+    "EXTRACTION_THRESHOLD",
+    "MAX_ENCODED_TEXTS",
+    "MAX_REQUEST_CHARS",
+    "MAX_TEXTS",
+    "MAX_TEXT_CHARS",
+    "SemanticService",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_TEXTS = 256
 MAX_TEXT_CHARS = 20_000
+# The work one request may ask for (issue 10): characters across all its texts, and texts to encode (the
+# texts themselves plus the sentences and phrases cut from them). Beyond either: 413, before any encoding.
+MAX_REQUEST_CHARS = 64_000
+MAX_ENCODED_TEXTS = 2_000
 # Minimum score for an extracted mention, from the sweep on the hand-labelled job-ad sentences with the
 # fine-tuned encoder (``credpath eval``; README): F1 peaks at 0.60 (0.462, precision 0.462, 3/20
 # boilerplate sentences with output); 0.625 keeps precision 0.511 and recall 0.393 with 2/20 — abstaining
@@ -122,6 +133,11 @@ class SemanticService:
             raise InvalidInputError(f"{field} must hold at least one text")
         if len(texts) > MAX_TEXTS:
             raise InvalidInputError(f"{field} holds {len(texts)} texts; at most {MAX_TEXTS} per request")
+        total = sum(len(text) for text in texts)
+        if total > MAX_REQUEST_CHARS:
+            raise LimitExceededError(
+                f"{field} hold {total:,} characters in all; at most {MAX_REQUEST_CHARS:,} per request"
+            )
         cleaned = []
         for position, text in enumerate(texts):
             if len(text) > MAX_TEXT_CHARS:
@@ -132,11 +148,19 @@ class SemanticService:
             cleaned.append(stripped)
         return cleaned
 
-    def match_skills(self, texts: Sequence[str], top_k: int) -> views.SkillMatchResponse:
-        """Rank all ESCO skills for each text (a label, a phrase or a whole sentence)."""
+    def match_skills(
+        self, texts: Sequence[str], top_k: int, should_stop: StopCheck | None = None
+    ) -> views.SkillMatchResponse:
+        """Rank all ESCO skills for each text (a label, a phrase or a whole sentence).
+
+        ``should_stop`` is asked between chunks of encoding; when it answers true the work ends with
+        :class:`~credpath.errors.AbandonedError`.
+        """
         index = self._require("skills")
         assert self._skill_linker is not None  # noqa: S101 - set whenever the index is loaded
-        ranking = self._skill_linker.rank(self._clean(texts, "texts"), top_k)
+        ranking = self._skill_linker.rank(
+            self._clean(texts, "texts"), top_k, max_texts=MAX_ENCODED_TEXTS, should_stop=should_stop
+        )
         return views.SkillMatchResponse(
             results=[
                 views.SkillMatchResult(
@@ -153,7 +177,9 @@ class SemanticService:
             ]
         )
 
-    def extract_skills(self, text: str, threshold: float | None = None) -> views.ExtractionResponse:
+    def extract_skills(
+        self, text: str, threshold: float | None = None, should_stop: StopCheck | None = None
+    ) -> views.ExtractionResponse:
         """Skill mentions in a longer text (posting, CV, description), abstaining below the threshold."""
         index = self._require("skills")
         assert self._skill_linker is not None  # noqa: S101
@@ -162,7 +188,7 @@ class SemanticService:
             raise InvalidInputError("text is blank")
         # Offsets refer to the text as sent, so extraction runs on it, not on the whitespace-collapsed copy.
         limit = EXTRACTION_THRESHOLD if threshold is None else threshold
-        mentions = self._skill_linker.extract(text, limit)
+        mentions = self._skill_linker.extract(text, limit, max_texts=MAX_ENCODED_TEXTS, should_stop=should_stop)
         return views.ExtractionResponse(
             mentions=[
                 views.SkillMention(
@@ -187,14 +213,20 @@ class SemanticService:
         matrix = _canonical_vectors(index, required) @ _canonical_vectors(index, held).T
         return matrix.tolist()  # type: ignore[no-any-return]
 
-    def match_occupations(self, titles: Sequence[str], top_k: int, taxonomy: str) -> views.OccupationMatchResponse:
+    def match_occupations(
+        self, titles: Sequence[str], top_k: int, taxonomy: str, should_stop: StopCheck | None = None
+    ) -> views.OccupationMatchResponse:
         """Rank occupations for each job title (title normalisation), within one or both taxonomies."""
         index = self._require("occupations")
         assert self._occupation_linker is not None  # noqa: S101
         if taxonomy not in self._taxonomy_masks:
             raise InvalidInputError(f"taxonomy must be esco, onet or all, not {taxonomy!r}")
         ranking = self._occupation_linker.rank(
-            self._clean(titles, "titles"), top_k, allowed=self._taxonomy_masks[taxonomy]
+            self._clean(titles, "titles"),
+            top_k,
+            allowed=self._taxonomy_masks[taxonomy],
+            max_texts=MAX_ENCODED_TEXTS,
+            should_stop=should_stop,
         )
         results = []
         for positions, scores in ranking:

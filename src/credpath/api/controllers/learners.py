@@ -2,11 +2,15 @@
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import Session
 
+from credpath.api.deps import WRITES
+from credpath.api.openapi import problems
 from credpath.api.schemas import (
     LearnerCreate,
     LearnerPatch,
@@ -20,6 +24,9 @@ from credpath.services.views import LearnerSkillView, LearnerView, Recommendatio
 
 __all__ = ["LearnerController"]
 
+LOCATION = ResponseHeader(
+    name="Location", description="The new learner's URL, relative to the server", documentation_only=True
+)
 LearnerId = Annotated[str, PathParameter(min_length=1, max_length=64)]
 
 
@@ -29,15 +36,23 @@ class LearnerController(Controller):
     path = "/learners"
     tags = ("learners",)
 
-    @post("/", sync_to_thread=True, summary="Create a learner")
+    @post(
+        "/",
+        sync_to_thread=True,
+        dependencies={"session": WRITES},
+        summary="Create a learner",
+        operation_id="createLearner",
+        responses=problems(400, 404, 413, 415, 422, 503),
+        response_headers=[LOCATION],
+    )
     def create(
         self,
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
         data: JSONBody[LearnerCreate],
-    ) -> LearnerView:
+    ) -> Response[LearnerView]:
         """Skills may be given as ESCO ids, free text, or credentials already held; 201 with the profile."""
-        return learner_service.create_learner(
+        learner = learner_service.create_learner(
             session,
             semantic,
             name=data.name,
@@ -47,30 +62,66 @@ class LearnerController(Controller):
             credentials=data.credentials,
             proficiency=data.proficiency,
         )
+        return Response(learner, status_code=HTTP_201_CREATED, headers={"Location": f"/v1/learners/{learner.id}"})
 
-    @get("/{learner_id:str}", sync_to_thread=True, summary="One learner")
+    @get(
+        "/{learner_id:str}",
+        sync_to_thread=True,
+        summary="One learner",
+        operation_id="readLearner",
+        responses=problems(400, 404),
+    )
     def read(self, session: NamedDependency[Session], learner_id: LearnerId) -> LearnerView:
         """The profile with skills and evidence."""
         return learner_service.get_learner(session, learner_id)
 
-    @patch("/{learner_id:str}", sync_to_thread=True, summary="Update a learner")
+    @patch(
+        "/{learner_id:str}",
+        sync_to_thread=True,
+        dependencies={"session": WRITES},
+        summary="Update a learner",
+        operation_id="updateLearner",
+        responses=problems(400, 404, 413, 415),
+    )
     def update(
         self, session: NamedDependency[Session], learner_id: LearnerId, data: JSONBody[LearnerPatch]
     ) -> LearnerView:
         """Change the name or the employer opt-in."""
         return learner_service.update_learner(session, learner_id, name=data.name, opted_in=data.opted_in)
 
-    @delete("/{learner_id:str}", sync_to_thread=True, summary="Delete a learner", status_code=204)
+    @delete(
+        "/{learner_id:str}",
+        sync_to_thread=True,
+        dependencies={"session": WRITES},
+        summary="Delete a learner",
+        operation_id="deleteLearner",
+        responses=problems(400, 404),
+        status_code=204,
+    )
     def remove(self, session: NamedDependency[Session], learner_id: LearnerId) -> None:
         """Delete the learner and everything stored about them."""
         learner_service.delete_learner(session, learner_id)
 
-    @get("/{learner_id:str}/skills", sync_to_thread=True, summary="A learner's skills")
+    @get(
+        "/{learner_id:str}/skills",
+        sync_to_thread=True,
+        summary="A learner's skills",
+        operation_id="readLearnerSkills",
+        responses=problems(400, 404),
+    )
     def skills(self, session: NamedDependency[Session], learner_id: LearnerId) -> list[LearnerSkillView]:
         """Skills with evidence (verified credential > declared > inferred from text) and proficiency."""
         return learner_service.get_learner(session, learner_id).skills
 
-    @post("/{learner_id:str}/skills", status_code=200, sync_to_thread=True, summary="Add skills to a learner")
+    @post(
+        "/{learner_id:str}/skills",
+        status_code=200,
+        sync_to_thread=True,
+        dependencies={"session": WRITES},
+        summary="Add skills to a learner",
+        operation_id="addLearnerSkills",
+        responses=problems(400, 404, 413, 415, 422, 503),
+    )
     def add_skills(
         self,
         session: NamedDependency[Session],
@@ -89,7 +140,15 @@ class LearnerController(Controller):
             proficiency=data.proficiency,
         )
 
-    @delete("/{learner_id:str}/skills/{skill_id:path}", sync_to_thread=True, status_code=200, summary="Remove a skill")
+    @delete(
+        "/{learner_id:str}/skills/{skill_id:path}",
+        sync_to_thread=True,
+        status_code=200,
+        dependencies={"session": WRITES},
+        summary="Remove a skill",
+        operation_id="removeLearnerSkill",
+        responses=problems(400, 404),
+    )
     def remove_skill(
         self,
         session: NamedDependency[Session],
@@ -99,7 +158,13 @@ class LearnerController(Controller):
         """Remove one skill (ESCO URI, URL-encoded, or its UUID)."""
         return learner_service.remove_skill(session, learner_id, skill_id)
 
-    @get("/{learner_id:str}/recommendations", sync_to_thread=True, summary="Recommendations for a stored learner")
+    @get(
+        "/{learner_id:str}/recommendations",
+        sync_to_thread=True,
+        summary="Recommendations for a stored learner",
+        operation_id="learnerRecommendations",
+        responses=problems(400, 404, 422, 503),
+    )
     def recommendations(
         self,
         session: NamedDependency[Session],

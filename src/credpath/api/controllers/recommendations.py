@@ -5,6 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from sqlmodel import Session
 
+from credpath.api.openapi import problems
 from credpath.api.schemas import ConstraintsBody, GapsRequest, LearnerBody, RecommendationRequest, TargetBody
 from credpath.services import recommendations as recommendation_service
 from credpath.services.learners import LearnerSpec
@@ -50,7 +51,13 @@ class PlanningController(Controller):
 
     tags = ("planning",)
 
-    @post("/gaps", status_code=200, sync_to_thread=True, summary="Gap analysis of a learner against a target")
+    @post(
+        "/gaps",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Gap analysis of a learner against a target",
+        responses=problems(400, 404, 413, 415, 422, 503),
+    )
     def gaps(
         self,
         session: NamedDependency[Session],
@@ -62,7 +69,13 @@ class PlanningController(Controller):
             session, semantic, _target(data.target), learner=_learner(data.learner), learner_id=data.learner_id
         )
 
-    @post("/recommendations", status_code=200, sync_to_thread=True, summary="Next credential and pathway")
+    @post(
+        "/recommendations",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Next credential and pathway",
+        responses=problems(400, 404, 413, 415, 422, 503),
+    )
     def recommendations(
         self,
         session: NamedDependency[Session],

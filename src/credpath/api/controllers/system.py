@@ -2,6 +2,7 @@
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import Engine
 
 from credpath.config import Settings
@@ -18,7 +19,12 @@ class SystemController(Controller):
     path = "/health"
     tags = ("system",)
 
-    @get("/", sync_to_thread=True, summary="Database reachable, data loaded, index state")
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Database reachable, data loaded, index state",
+        responses={503: ResponseSpec(data_container=Health, description="The database does not answer")},
+    )
     def health(
         self,
         engine: NamedDependency[Engine],
