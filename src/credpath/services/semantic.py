@@ -42,8 +42,10 @@ MAX_TEXTS = 256
 MAX_TEXT_CHARS = 20_000
 # The work one request may ask for (issue 10): characters across all its texts, and texts to encode (the
 # texts themselves plus the sentences and phrases cut from them). Beyond either: 413, before any encoding.
+# Each encoded text is also searched against the whole skills index, so 1,000 of them cost a few CPU
+# seconds (benchmarks/results/robustness.json); a long job posting or CV cuts into a few hundred.
 MAX_REQUEST_CHARS = 64_000
-MAX_ENCODED_TEXTS = 2_000
+MAX_ENCODED_TEXTS = 1_000
 # Minimum score for an extracted mention, from the sweep on the hand-labelled job-ad sentences with the
 # fine-tuned encoder (``credpath eval``; README): F1 peaks at 0.60 (0.462, precision 0.462, 3/20
 # boilerplate sentences with output); 0.625 keeps precision 0.511 and recall 0.393 with 2/20 — abstaining
