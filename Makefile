@@ -7,8 +7,6 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
-# The tests' shortcut for reusing built test models (tests/conftest.py) never applies to `make test`.
-unexport CREDPATH_TEST_MODELS_DIR
 
 .PHONY: install run serve ingest tune index test lint format bench eval clean
 

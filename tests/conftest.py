@@ -100,10 +100,6 @@ def models_dir(loaded_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory)
     from credpath.pipeline.build import build_all
     from credpath.pipeline.tuning import tune
 
-    # A directory this fixture built in an earlier run (same recipe, same bundle) may be reused while
-    # developing, to skip the build: CREDPATH_TEST_MODELS_DIR=/path. `make test` always builds afresh.
-    if reuse := os.environ.get("CREDPATH_TEST_MODELS_DIR"):
-        return Path(reuse)
     directory = tmp_path_factory.mktemp("models")
     engine = create_db_engine(loaded_sqlite_url)
     tune(engine, directory, recipe=TEST_RECIPE)
