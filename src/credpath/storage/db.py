@@ -62,11 +62,16 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One connection per use: SQLite connections are cheap and this sidesteps cross-thread sharing.
         engine = create_engine(
-            url, echo=echo, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            hide_parameters=not echo,
+            poolclass=NullPool,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # Statement parameters carry learner text: they stay out of error messages and logs unless echo is on.
+    return create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
 @contextmanager
