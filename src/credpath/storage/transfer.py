@@ -1,0 +1,59 @@
+"""Copy a whole credpath database into another one (e.g. a built SQLite file into PostgreSQL).
+
+How a single-process deployment moves to several replicas over PostgreSQL without re-running the
+build: ``credpath copy-database --to postgresql://…`` (README "Running several replicas"). Rows go
+table by table in foreign-key order through PostgreSQL's ``COPY``, in one transaction.
+"""
+
+import logging
+
+from sqlalchemy import Engine, MetaData, select
+
+__all__ = ["copy_database"]
+
+log = logging.getLogger(__name__)
+
+
+def copy_database(source: Engine, target: Engine) -> dict[str, int]:
+    """Copy every table of ``source`` into the (migrated, empty) PostgreSQL database ``target``.
+
+    Args:
+        source: any credpath database at the same schema revision.
+        target: a migrated PostgreSQL database whose tables are empty.
+
+    Returns:
+        Rows copied per table.
+    """
+    if target.dialect.name != "postgresql":
+        raise ValueError("the target of a database copy must be PostgreSQL")
+    target_tables = MetaData()
+    target_tables.reflect(target)
+    source_tables = MetaData()
+    source_tables.reflect(source)
+    copied: dict[str, int] = {}
+    raw = target.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for table in target_tables.sorted_tables:
+            if table.name == "alembic_version" or table.name not in source_tables.tables:
+                continue
+            columns = [column.name for column in table.columns]
+            # SQLite stores booleans as integers; PostgreSQL's COPY wants real booleans.
+            booleans = [column.type.python_type is bool for column in table.columns]
+            origin = source_tables.tables[table.name]
+            names = ", ".join(f'"{name}"' for name in columns)
+            count = 0
+            with source.connect() as connection:
+                rows = connection.execute(select(*(origin.c[name] for name in columns))).yield_per(10_000)
+                with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(
+                            [bool(v) if flag and v is not None else v for flag, v in zip(booleans, row, strict=True)]
+                        )
+                        count += 1
+            copied[table.name] = count
+        raw.commit()
+    finally:
+        raw.close()
+    log.info("copied %d rows in %d tables", sum(copied.values()), len(copied))
+    return copied
