@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from credpath.errors import ArtifactError
 from credpath.indexes import index_dir
-from credpath.ml.index import VectorIndex
+from credpath.ml.index import IndexManifest, VectorIndex
 from credpath.services.pgvector_index import PgVectorIndex
 from credpath.services.semantic import SemanticService
 from credpath.storage.db import create_db_engine, migrate
@@ -106,3 +106,42 @@ def test_pgvector_backend_needs_postgresql(loaded_sqlite_url: str, models_dir: P
             SemanticService.load(engine, models_dir, backend=VectorBackend.PGVECTOR)
     finally:
         engine.dispose()
+
+
+def _synthetic(directory: Path, texts_hash: str, seed: int) -> VectorIndex:
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(120, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    owners = np.repeat(np.arange(40), 3)
+    manifest = IndexManifest(
+        name="skills",
+        encoder="synthetic",
+        backend="none",
+        dim=384,
+        n_items=40,
+        n_vectors=120,
+        source_hash="s",
+        texts_hash=texts_hash,
+        ann=None,
+        built_at=f"2026-11-29T08:0{seed}:00+00:00",
+    )
+    index = VectorIndex(
+        [f"item-{i}" for i in range(40)], vectors, owners, np.ones(120, np.float32), np.zeros(120, np.uint64), manifest
+    )
+    index.save(directory)
+    return index
+
+
+def test_a_replica_never_searches_another_generation(pg_engine: Engine, tmp_path: Path) -> None:
+    old = _synthetic(tmp_path / "old", "generation-1", seed=1)
+    serving = PgVectorIndex.open(pg_engine, "skills", tmp_path / "old")
+    query = old.vectors[:1]
+    assert serving.search(query, 3).ids == old.search(query, 3).ids
+    # Another replica loads a newer build and publishes it: this one refuses (503) until it reloads.
+    _synthetic(tmp_path / "new", "generation-2", seed=2)
+    reloaded = PgVectorIndex.open(pg_engine, "skills", tmp_path / "new")
+    with pytest.raises(ArtifactError, match="newer skills index"):
+        serving.search(query, 3)
+    with pytest.raises(ArtifactError):
+        serving.score_items(query, np.array([0]))
+    assert len(reloaded.search(query, 3).ids[0]) == 3

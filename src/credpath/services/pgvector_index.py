@@ -14,6 +14,8 @@ the others find that generation already there.
 import json
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,7 @@ class PgVectorIndex:
         self.weights = np.asarray(weights, dtype=np.float32)
         self.starts = np.flatnonzero(np.r_[True, np.diff(self.owners) != 0]).astype(np.int64)
         self._positions = {item: position for position, item in enumerate(item_ids)}
+        self._texts_hash = manifest.texts_hash if manifest is not None else ""
 
     @classmethod
     def open(cls, engine: Engine, name: str, directory: Path) -> "PgVectorIndex":
@@ -86,6 +89,21 @@ class PgVectorIndex:
     def __len__(self) -> int:
         return len(self.item_ids)
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[Session]:
+        """A read-only snapshot in which the table still holds this index's generation.
+
+        A newer build published by another replica replaces the rows in one transaction; in a repeatable-read
+        snapshot this replica sees either its own generation (and searches it) or the new one, and then
+        answers 503 for the few seconds until its index check loads the new build: never a mix.
+        """
+        with Session(self.engine) as session:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            published = vector_repo.published_generation(session, self.name)
+            if published is None or published.texts_hash != self._texts_hash:
+                raise ArtifactError(f"a newer {self.name} index is being loaded; retry in a few seconds")
+            yield session
+
     def position(self, item_id: str) -> int | None:
         """Position of an item id, or None."""
         return self._positions.get(item_id)
@@ -105,7 +123,7 @@ class PgVectorIndex:
         out = np.zeros((len(queries), len(items)), dtype=np.float32)
         if len(items) == 0:
             return out
-        with Session(self.engine) as session:
+        with self._snapshot() as session:
             for row, query in enumerate(queries):
                 out[row] = self._score(session, query, items)
         return out
@@ -119,7 +137,7 @@ class PgVectorIndex:
         candidates = max(128, 16 * k)
         positions: list[npt.NDArray[np.int64]] = []
         values: list[npt.NDArray[np.float32]] = []
-        with Session(self.engine) as session:
+        with self._snapshot() as session:
             for query in queries:
                 items = np.unique(vector_repo.nearest_items(session, self.name, query, candidates))
                 if allowed is not None:
@@ -145,7 +163,7 @@ class PgVectorIndex:
         rows = [int(self.starts[p]) for p in positions if p is not None]
         if not rows:
             return out
-        with Session(self.engine) as session:
+        with self._snapshot() as session:
             found = vector_repo.canonical_vectors(session, self.name, rows)
         for row, position in enumerate(positions):
             if position is not None:
