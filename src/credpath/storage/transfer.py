@@ -5,13 +5,26 @@ build: ``credpath copy-database --to postgresql://…`` (README "Running several
 table by table in foreign-key order through PostgreSQL's ``COPY``, in one transaction.
 """
 
+import json
 import logging
+from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import types as sa_types
 
 __all__ = ["copy_database"]
 
 log = logging.getLogger(__name__)
+
+
+def _convert(value: Any, *, boolean: bool, document: bool) -> Any:
+    if value is None:
+        return None
+    if boolean:
+        return bool(value)
+    if document:
+        return json.dumps(value)
+    return value
 
 
 def copy_database(source: Engine, target: Engine) -> dict[str, int]:
@@ -38,8 +51,10 @@ def copy_database(source: Engine, target: Engine) -> dict[str, int]:
             if table.name == "alembic_version" or table.name not in source_tables.tables:
                 continue
             columns = [column.name for column in table.columns]
-            # SQLite stores booleans as integers; PostgreSQL's COPY wants real booleans.
+            # SQLite stores booleans as integers and JSON as text read back into lists; COPY wants real booleans
+            # and JSON documents.
             booleans = [column.type.python_type is bool for column in table.columns]
+            documents = [isinstance(column.type, sa_types.JSON) for column in table.columns]
             origin = source_tables.tables[table.name]
             names = ", ".join(f'"{name}"' for name in columns)
             count = 0
@@ -48,7 +63,10 @@ def copy_database(source: Engine, target: Engine) -> dict[str, int]:
                 with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
                     for row in rows:
                         copy.write_row(
-                            [bool(v) if flag and v is not None else v for flag, v in zip(booleans, row, strict=True)]
+                            [
+                                _convert(value, boolean=flag, document=document)
+                                for flag, document, value in zip(booleans, documents, row, strict=True)
+                            ]
                         )
                         count += 1
             copied[table.name] = count
