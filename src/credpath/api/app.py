@@ -22,6 +22,7 @@ from credpath.api.deps import provide_engine, provide_semantic, provide_session,
 from credpath.api.errors import EXCEPTION_HANDLERS
 from credpath.api.observability import (
     install_request_id_records,
+    logging_config,
     prometheus_config,
     request_id_middleware,
     semantic_collector,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[v1, PrometheusController],
         middleware=[request_id_middleware, metrics.middleware],
+        logging_config=logging_config(settings.log_level),
         lifespan=[lifespan],
         dependencies={
             "engine": Provide(provide_engine, sync_to_thread=False),

@@ -21,6 +21,7 @@ from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
+from litestar.logging.config import LoggingConfig
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import REGISTRY
@@ -35,6 +36,7 @@ __all__ = [
     "current_request_id",
     "install_request_id_records",
     "json_log_config",
+    "logging_config",
     "prometheus_config",
     "request_id_middleware",
     "semantic_collector",
@@ -178,13 +180,33 @@ def semantic_collector() -> SemanticCollector:
     return _COLLECTOR
 
 
+_JSON_FORMATTER = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+}
+
+
+def logging_config(level: str) -> LoggingConfig:
+    """Litestar's logging configuration with JSON lines (its ``standard`` formatter replaced) for every logger.
+
+    Litestar applies it at start-up through its queue handler, so logging never blocks the event loop.
+    """
+    return LoggingConfig(
+        formatters={"standard": dict(_JSON_FORMATTER)},
+        root={"handlers": ["queue_listener"], "level": level.upper()},
+        loggers={
+            "litestar": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+            # Alembic logs every no-op upgrade at INFO; only real migrations matter to an operator.
+            "alembic": {"level": "WARNING"},
+        },
+        log_exceptions="never",  # api/errors.py logs unexpected errors once, with the request id
+    )
+
+
 def json_log_config(level: str) -> dict[str, Any]:
     """A ``logging.config.dictConfig`` for JSON lines on stderr (uvicorn's own loggers included)."""
-    formatter = {
-        "()": "pythonjsonlogger.json.JsonFormatter",
-        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-    }
+    formatter = dict(_JSON_FORMATTER)
     handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
     return {
         "version": 1,
