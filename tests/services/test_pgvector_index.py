@@ -137,6 +137,14 @@ def test_a_replica_never_searches_another_generation(pg_engine: Engine, tmp_path
     serving = PgVectorIndex.open(pg_engine, "skills", tmp_path / "old")
     query = old.vectors[:1]
     assert serving.search(query, 3).ids == old.search(query, 3).ids
+    # A sparse filter leaves too few HNSW candidates: the exact restricted scan answers instead.
+    allowed = np.zeros(40, dtype=bool)
+    allowed[[3, 17, 29]] = True
+    assert set(serving.search(query, 3, allowed).ids[0]) == {"item-3", "item-17", "item-29"}
+    with Session(pg_engine) as session:
+        restricted = vector_repo.nearest_items(session, "skills", query[0], 2, [3, 17, 29])
+    assert len(restricted) == 2
+    assert set(restricted.tolist()) <= {3, 17, 29}
     # Another replica loads a newer build and publishes it: this one refuses (503) until it reloads.
     _synthetic(tmp_path / "new", "generation-2", seed=2)
     reloaded = PgVectorIndex.open(pg_engine, "skills", tmp_path / "new")

@@ -23,7 +23,7 @@ SHARED = {"vocabulary", "errors", "config"}
 ALLOWED: dict[str, set[str]] = {
     "vocabulary": set(),
     "errors": set(),
-    "config": set(),
+    "config": {"vocabulary"},
     "sources": {"vocabulary", "errors"},
     "ml": {"vocabulary", "errors"},
     "skills": {"ml"} | SHARED,

@@ -130,7 +130,7 @@ def nearest_items(
         rows = session.execute(
             text(
                 "SELECT item FROM index_vector WHERE index_name = :name AND item = ANY(:items) "
-                "ORDER BY embedding <#> CAST(:q AS vector) + 0 LIMIT :limit"
+                "ORDER BY (embedding <#> CAST(:q AS vector)) + 0 LIMIT :limit"
             ),
             {"name": name, "q": _literal(query), "limit": limit, "items": list(items)},
         ).all()
