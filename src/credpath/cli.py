@@ -218,6 +218,16 @@ def migrate_cmd() -> None:
     click.echo("schema is up to date")
 
 
+@main.command("copy-database")
+@click.option("--to", "target", required=True, help="URL of an empty PostgreSQL database.")
+def copy_database_cmd(target: str) -> None:
+    """Copy the configured database (data, alignments, learners) into PostgreSQL, for several replicas."""
+    from credpath.services.resources import copy_to
+
+    copied = copy_to(_settings(), target)
+    click.echo(f"copied {sum(copied.values()):,} rows in {len(copied)} tables")
+
+
 @main.command("serve")
 @click.option("--host", default=None, help="Bind address (default CREDPATH_HOST or 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default CREDPATH_PORT or 8000).")
@@ -229,7 +239,10 @@ def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
         os.environ.setdefault(variable, "1")
     import uvicorn
 
+    from credpath.api.observability import install_request_id_records, json_log_config
+
     settings = _settings()
+    install_request_id_records()
     uvicorn.run(
         "credpath.api.app:create_app",
         factory=True,
@@ -237,6 +250,9 @@ def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
         port=port or settings.port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        # JSON lines with the request id; credpath writes its own access line (route template, no query).
+        log_config=json_log_config(settings.log_level),
+        access_log=False,
     )
 
 

@@ -5,6 +5,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from credpath.vocabulary import VectorBackend
+
 __all__ = ["Settings", "repository_root"]
 
 
@@ -43,3 +45,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # SQL echo is an operator's debugging switch; never on by default (it logs every statement).
     echo_sql: bool = False
+    # -- replicas (README "Running several replicas") ---------------------------------------------------
+    # How often a replica checks models/ for a new index build and loads it (0 turns the check off).
+    index_check_seconds: float = 5.0
+    # Where nearest-neighbour search runs: in process (memory-mapped files) or in PostgreSQL (pgvector).
+    vector_backend: VectorBackend = VectorBackend.MEMORY

@@ -24,6 +24,7 @@ __all__ = [
     "RelationType",
     "TargetKind",
     "Taxonomy",
+    "VectorBackend",
     "expand_esco_id",
     "is_esco_id",
 ]
@@ -72,6 +73,13 @@ class IndexStatus(StrEnum):
     STALE = "stale"
     ABSENT = "absent"
     UNKNOWN = "unknown"
+
+
+class VectorBackend(StrEnum):
+    """Where nearest-neighbour search runs (``CREDPATH_VECTOR_BACKEND``)."""
+
+    MEMORY = "memory"  # memory-mapped files under models/, HNSW in process
+    PGVECTOR = "pgvector"  # PostgreSQL tables with pgvector HNSW indexes
 
 
 class Taxonomy(StrEnum):

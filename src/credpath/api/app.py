@@ -4,10 +4,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.prometheus import PrometheusController
 
 from credpath import __version__
 from credpath.api.bodies import StrictJSONRequest
@@ -19,8 +21,16 @@ from credpath.api.controllers.system import SystemController
 from credpath.api.controllers.taxonomy import OccupationController, SkillController
 from credpath.api.deps import provide_engine, provide_semantic, provide_session, provide_settings
 from credpath.api.errors import EXCEPTION_HANDLERS
+from credpath.api.observability import (
+    install_request_id_records,
+    logging_config,
+    prometheus_config,
+    request_id_middleware,
+    semantic_collector,
+)
 from credpath.api.openapi import complete_document
 from credpath.config import Settings
+from credpath.services.live import LiveSemantic
 from credpath.services.resources import open_engine
 from credpath.services.semantic import SemanticService
 from credpath.services.transactions import write_gate_for
@@ -61,15 +71,33 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = open_engine(settings)
         app.state.engine = engine
         app.state.settings = settings
-        app.state.semantic = SemanticService.load(engine, settings.models_dir)
         # Writes queue here, on the event loop, rather than for the database lock in worker threads.
         app.state.write_gate = write_gate_for(engine)
+        live = await anyio.to_thread.run_sync(
+            lambda: LiveSemantic(
+                engine,
+                settings.models_dir,
+                loader=lambda engine, models_dir: SemanticService.load(
+                    engine, models_dir, backend=settings.vector_backend
+                ),
+            )
+        )
+        app.state.live = live
+        collector = semantic_collector()
+        collector.attach(live.state)
         log.info("credpath %s ready on %s", __version__, engine.url.render_as_string(hide_password=True))
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                if settings.index_check_seconds > 0:
+                    tasks.start_soon(_watch_indexes, live, settings.index_check_seconds)
+                yield
+                tasks.cancel_scope.cancel()
         finally:
+            collector.detach(live.state)
             engine.dispose()
 
+    install_request_id_records()
+    metrics = prometheus_config()
     v1 = Router(
         path="/v1",
         route_handlers=[
@@ -83,7 +111,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
     )
     return Litestar(
-        route_handlers=[v1],
+        route_handlers=[v1, PrometheusController],
+        middleware=[request_id_middleware, metrics.middleware],
+        logging_config=logging_config(settings.log_level),
         lifespan=[lifespan],
         dependencies={
             "engine": Provide(provide_engine, sync_to_thread=False),
@@ -107,3 +137,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
+
+
+async def _watch_indexes(live: LiveSemantic, every: float) -> None:
+    """Check for a new index build every few seconds and swap it in (off the event loop)."""
+    while True:
+        await anyio.sleep(every)
+        await anyio.to_thread.run_sync(live.refresh)

@@ -50,8 +50,8 @@ async def provide_write_session(state: State) -> AsyncIterator[Session]:
 
 
 def provide_semantic(state: State) -> SemanticService:
-    """The semantic service loaded at start-up (encoder, indexes, labels)."""
-    semantic: SemanticService = state.semantic
+    """The semantic service serving now (encoder, indexes, labels); a request keeps the one it started with."""
+    semantic: SemanticService = state.live.current
     return semantic
 
 

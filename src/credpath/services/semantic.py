@@ -20,12 +20,12 @@ from credpath.errors import ArtifactError, InvalidInputError, LimitExceededError
 from credpath.indexes import INDEX_NAMES, index_dir, index_state
 from credpath.ml.encoder import CachedEncoder, Encoder
 from credpath.ml.export import load_serving_encoder
-from credpath.ml.index import VectorIndex
+from credpath.ml.index import ItemIndex, VectorIndex
 from credpath.services import views
 from credpath.skills.linking import StopCheck, TextLinker
 from credpath.storage.repositories import index_rows
 from credpath.storage.repositories import skills as skill_repo
-from credpath.vocabulary import IndexStatus, Taxonomy, is_esco_id
+from credpath.vocabulary import IndexStatus, Taxonomy, VectorBackend, is_esco_id
 
 __all__ = [
     "EXTRACTION_THRESHOLD",
@@ -73,7 +73,7 @@ class SemanticService:
     def __init__(
         self,
         encoder: Encoder,
-        indexes: dict[str, VectorIndex],
+        indexes: dict[str, ItemIndex],
         labels: _Labels,
         states: dict[str, IndexStatus],
         skill_parents: dict[str, frozenset[str]] | None = None,
@@ -94,8 +94,19 @@ class SemanticService:
             self._taxonomy_masks.update({"esco": esco, "onet": ~esco})
 
     @classmethod
-    def load(cls, engine: Engine, models_dir: Path, *, encoder: Encoder | None = None) -> "SemanticService":
-        """Load every ready index; stale or absent ones are recorded and refused at query time."""
+    def load(
+        cls,
+        engine: Engine,
+        models_dir: Path,
+        *,
+        encoder: Encoder | None = None,
+        backend: VectorBackend = VectorBackend.MEMORY,
+    ) -> "SemanticService":
+        """Load every ready index; stale or absent ones are recorded and refused at query time.
+
+        With ``backend=pgvector`` the vectors stay in PostgreSQL (published there on first load) and only
+        ids, owners and weights are held in memory.
+        """
         started = time.perf_counter()
         with Session(engine) as session:
             states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
@@ -107,8 +118,8 @@ class SemanticService:
                     for row in index_rows.occupation_text_rows(session)
                 },
             )
-        indexes = {
-            name: VectorIndex.load(index_dir(models_dir, name))
+        indexes: dict[str, ItemIndex] = {
+            name: _open_index(engine, models_dir, name, backend)
             for name, state in states.items()
             if state == IndexStatus.READY
         }
@@ -122,7 +133,7 @@ class SemanticService:
         )
         return cls(encoder, indexes, labels, states, parents)
 
-    def _require(self, name: str) -> VectorIndex:
+    def _require(self, name: str) -> ItemIndex:
         index = self.indexes.get(name)
         if index is None:
             state = self.states.get(name, IndexStatus.ABSENT)
@@ -212,7 +223,10 @@ class SemanticService:
         index = self.indexes.get("skills")
         if index is None or not required or not held:
             return [[0.0] * len(held) for _ in required]
-        matrix = _canonical_vectors(index, required) @ _canonical_vectors(index, held).T
+        matrix = (
+            index.canonical_vectors([index.position(s) for s in required])
+            @ index.canonical_vectors([index.position(s) for s in held]).T
+        )
         return matrix.tolist()  # type: ignore[no-any-return]
 
     def match_occupations(
@@ -248,12 +262,12 @@ def _taxonomy_of(item_id: str) -> Taxonomy:
     return Taxonomy.ESCO if is_esco_id(item_id) else Taxonomy.ONET
 
 
-def _canonical_vectors(index: VectorIndex, item_ids: Sequence[str]) -> npt.NDArray[np.float32]:
-    rows = []
-    for item in item_ids:
-        position = index.position(item)
-        rows.append(index.vectors[index.starts[position]] if position is not None else np.zeros(index.vectors.shape[1]))
-    return np.asarray(rows, dtype=np.float32).reshape(len(item_ids), index.vectors.shape[1])
+def _open_index(engine: Engine, models_dir: Path, name: str, backend: VectorBackend) -> ItemIndex:
+    if backend == VectorBackend.PGVECTOR:
+        from credpath.services.pgvector_index import PgVectorIndex
+
+        return PgVectorIndex.open(engine, name, index_dir(models_dir, name))
+    return VectorIndex.load(index_dir(models_dir, name))
 
 
 class _NoEncoder:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from credpath.errors import AbandonedError, LimitExceededError
 from credpath.ml.encoder import Encoder
-from credpath.ml.index import VectorIndex
+from credpath.ml.index import ItemIndex
 from credpath.skills.boilerplate import BOILERPLATE_PROTOTYPES
 
 __all__ = ["ENCODE_CHUNK", "LinkerConfig", "Mention", "Span", "StopCheck", "TextLinker", "phrases", "split_sentences"]
@@ -166,7 +166,7 @@ class TextLinker:
         config: tuning.
     """
 
-    def __init__(self, encoder: Encoder, index: VectorIndex, config: LinkerConfig | None = None) -> None:
+    def __init__(self, encoder: Encoder, index: ItemIndex, config: LinkerConfig | None = None) -> None:
         self.encoder = encoder
         self.index = index
         self.config = config or LinkerConfig()

@@ -88,12 +88,22 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One connection per use: SQLite connections are cheap and this sidesteps cross-thread sharing.
         engine = create_engine(
-            url, echo=echo, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            hide_parameters=not echo,
+            poolclass=NullPool,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # Statement parameters carry learner text: they stay out of error messages and logs unless echo is on.
+    # As many connections as the worker threads that run sync handlers (anyio's default limit is 40): with
+    # 5 + 5, requests at 32 concurrent clients queued for a connection until the 30 s pool timeout and
+    # failed (QueuePool limit reached; benchmarks/load_bench.py). 10 stay open, up to 40 per process.
+    return create_engine(
+        url, echo=echo, hide_parameters=not echo, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=30
+    )
 
 
 @contextmanager

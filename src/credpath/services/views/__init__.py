@@ -6,7 +6,7 @@ enums, which encode as their wire strings.
 """
 
 from credpath.services.views.credentials import CredentialDetail, CredentialPage, CredentialSkillView, CredentialSummary
-from credpath.services.views.health import DatasetState, Health, IndexState
+from credpath.services.views.health import DatasetState, Health, IndexState, Liveness, Readiness
 from credpath.services.views.learners import LearnerSkillView, LearnerView
 from credpath.services.views.matching import (
     ExtractionResponse,
@@ -63,6 +63,7 @@ __all__ = [
     "IndexState",
     "LearnerSkillView",
     "LearnerView",
+    "Liveness",
     "NextCredential",
     "OccupationDetail",
     "OccupationMatch",
@@ -76,6 +77,7 @@ __all__ = [
     "PathwayStep",
     "ProfileLink",
     "ProfileSkill",
+    "Readiness",
     "RecommendationResponse",
     "RelatedSkill",
     "SkillDetail",
