@@ -41,5 +41,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    # --- access (issue 11): keys, public reads, limits -------------------------------------------------
+    # Taxonomy, catalogue and matching reads need no key unless this is false (then any valid key).
+    public_reads: bool = True
+    # Automation: the server ensures an admin key with exactly this value (at least 32 characters).
+    bootstrap_admin_key: str | None = Field(default=None, repr=False)
+    # Where the first start writes the admin key it creates when no key exists (mode 0600).
+    admin_key_file: Path = Field(default_factory=lambda: repository_root() / "data" / "admin.key")
+    # Requests per minute per API key (anonymous callers: per client address).
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Largest accepted request body; larger ones get 413.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Origins allowed by CORS (a JSON list in the environment); none by default.
+    cors_origins: list[str] = Field(default_factory=list)
     # SQL echo is an operator's debugging switch; never on by default (it logs every statement).
     echo_sql: bool = False

@@ -2,11 +2,13 @@
 
 __all__ = [
     "ArtifactError",
+    "AuthenticationError",
     "ConflictError",
     "CredpathError",
     "IngestError",
     "InvalidInputError",
     "NotFoundError",
+    "PermissionDeniedError",
 ]
 
 
@@ -54,3 +56,15 @@ class IngestError(CredpathError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
+
+
+class AuthenticationError(CredpathError):
+    """No API key, or one that is unknown, revoked or expired."""
+
+    title = "Unauthorized"
+
+
+class PermissionDeniedError(CredpathError):
+    """A valid API key that lacks the scope the request needs."""
+
+    title = "Forbidden"

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
 from credpath.api.controllers.taxonomy import Limit, Offset, Query
 from credpath.services import credentials as credential_service
 from credpath.services.views import CredentialDetail, CredentialPage
@@ -25,6 +26,7 @@ class CredentialController(Controller):
 
     path = "/credentials"
     tags = ("credentials",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", sync_to_thread=True, summary="Search and filter credentials")
     def list_credentials(

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlmodel import Session
 
+from credpath.api.auth import requires
 from credpath.api.schemas import (
     LearnerCreate,
     LearnerPatch,
@@ -14,25 +15,30 @@ from credpath.api.schemas import (
 )
 from credpath.services import learners as learner_service
 from credpath.services import recommendations as recommendation_service
+from credpath.services.access import Caller
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
 from credpath.services.views import LearnerSkillView, LearnerView, RecommendationResponse
+from credpath.vocabulary import Scope
 
 __all__ = ["LearnerController"]
 
 LearnerId = Annotated[str, PathParameter(min_length=1, max_length=64)]
+READ = [requires(Scope.LEARNERS_READ)]
+WRITE = [requires(Scope.LEARNERS_WRITE)]
 
 
 class LearnerController(Controller):
-    """Stored learner profiles."""
+    """Stored learner profiles: the learner scopes; a learner of another organisation is a 404."""
 
     path = "/learners"
     tags = ("learners",)
 
-    @post("/", sync_to_thread=True, summary="Create a learner")
+    @post("/", sync_to_thread=True, guards=WRITE, summary="Create a learner")
     def create(
         self,
         session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         data: JSONBody[LearnerCreate],
     ) -> LearnerView:
@@ -40,6 +46,7 @@ class LearnerController(Controller):
         return learner_service.create_learner(
             session,
             semantic,
+            caller,
             name=data.name,
             opted_in=data.opted_in,
             skills=data.skills,
@@ -48,32 +55,47 @@ class LearnerController(Controller):
             proficiency=data.proficiency,
         )
 
-    @get("/{learner_id:str}", sync_to_thread=True, summary="One learner")
-    def read(self, session: NamedDependency[Session], learner_id: LearnerId) -> LearnerView:
+    @get("/{learner_id:str}", sync_to_thread=True, guards=READ, summary="One learner")
+    def read(
+        self, session: NamedDependency[Session], caller: NamedDependency[Caller], learner_id: LearnerId
+    ) -> LearnerView:
         """The profile with skills and evidence."""
-        return learner_service.get_learner(session, learner_id)
+        return learner_service.get_learner(session, caller, learner_id)
 
-    @patch("/{learner_id:str}", sync_to_thread=True, summary="Update a learner")
+    @patch("/{learner_id:str}", sync_to_thread=True, guards=WRITE, summary="Update a learner")
     def update(
-        self, session: NamedDependency[Session], learner_id: LearnerId, data: JSONBody[LearnerPatch]
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        learner_id: LearnerId,
+        data: JSONBody[LearnerPatch],
     ) -> LearnerView:
         """Change the name or the employer opt-in."""
-        return learner_service.update_learner(session, learner_id, name=data.name, opted_in=data.opted_in)
+        return learner_service.update_learner(session, caller, learner_id, name=data.name, opted_in=data.opted_in)
 
-    @delete("/{learner_id:str}", sync_to_thread=True, summary="Delete a learner", status_code=204)
-    def remove(self, session: NamedDependency[Session], learner_id: LearnerId) -> None:
+    @delete("/{learner_id:str}", sync_to_thread=True, guards=WRITE, summary="Delete a learner", status_code=204)
+    def remove(self, session: NamedDependency[Session], caller: NamedDependency[Caller], learner_id: LearnerId) -> None:
         """Delete the learner and everything stored about them."""
-        learner_service.delete_learner(session, learner_id)
+        learner_service.delete_learner(session, caller, learner_id)
 
-    @get("/{learner_id:str}/skills", sync_to_thread=True, summary="A learner's skills")
-    def skills(self, session: NamedDependency[Session], learner_id: LearnerId) -> list[LearnerSkillView]:
+    @get("/{learner_id:str}/skills", sync_to_thread=True, guards=READ, summary="A learner's skills")
+    def skills(
+        self, session: NamedDependency[Session], caller: NamedDependency[Caller], learner_id: LearnerId
+    ) -> list[LearnerSkillView]:
         """Skills with evidence (verified credential > declared > inferred from text) and proficiency."""
-        return learner_service.get_learner(session, learner_id).skills
+        return learner_service.get_learner(session, caller, learner_id).skills
 
-    @post("/{learner_id:str}/skills", status_code=200, sync_to_thread=True, summary="Add skills to a learner")
+    @post(
+        "/{learner_id:str}/skills",
+        status_code=200,
+        sync_to_thread=True,
+        guards=WRITE,
+        summary="Add skills to a learner",
+    )
     def add_skills(
         self,
         session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         learner_id: LearnerId,
         data: JSONBody[LearnerSkillsAdd],
@@ -82,6 +104,7 @@ class LearnerController(Controller):
         return learner_service.add_skills(
             session,
             semantic,
+            caller,
             learner_id,
             skills=data.skills,
             text=data.text,
@@ -89,20 +112,33 @@ class LearnerController(Controller):
             proficiency=data.proficiency,
         )
 
-    @delete("/{learner_id:str}/skills/{skill_id:path}", sync_to_thread=True, status_code=200, summary="Remove a skill")
+    @delete(
+        "/{learner_id:str}/skills/{skill_id:path}",
+        sync_to_thread=True,
+        guards=WRITE,
+        status_code=200,
+        summary="Remove a skill",
+    )
     def remove_skill(
         self,
         session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
         learner_id: LearnerId,
         skill_id: Annotated[str, PathParameter(max_length=300)],
     ) -> LearnerView:
         """Remove one skill (ESCO URI, URL-encoded, or its UUID)."""
-        return learner_service.remove_skill(session, learner_id, skill_id)
+        return learner_service.remove_skill(session, caller, learner_id, skill_id)
 
-    @get("/{learner_id:str}/recommendations", sync_to_thread=True, summary="Recommendations for a stored learner")
+    @get(
+        "/{learner_id:str}/recommendations",
+        sync_to_thread=True,
+        guards=READ,
+        summary="Recommendations for a stored learner",
+    )
     def recommendations(
         self,
         session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         learner_id: LearnerId,
         occupation_id: Annotated[str | None, QueryParameter(max_length=300)] = None,
@@ -117,4 +153,5 @@ class LearnerController(Controller):
             TargetSpec(occupation_id=occupation_id, title=title),
             ConstraintSpec(max_credentials=max_credentials, max_hours=max_hours),
             learner_id=learner_id,
+            caller=caller,
         )

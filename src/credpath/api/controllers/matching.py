@@ -4,6 +4,7 @@ from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from credpath.api.auth import public_read
 from credpath.api.schemas import OccupationMatchRequest, SkillExtractRequest, SkillMatchRequest
 from credpath.services.semantic import SemanticService
 from credpath.services.views import ExtractionResponse, OccupationMatchResponse, SkillMatchResponse
@@ -15,6 +16,7 @@ class MatchingController(Controller):
     """Text in, standard skills and occupations out."""
 
     tags = ("matching",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @post("/skills/match", status_code=200, sync_to_thread=True, summary="Rank ESCO skills for texts")
     def match_skills(

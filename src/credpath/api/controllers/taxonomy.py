@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
 from credpath.services import taxonomy as taxonomy_service
 from credpath.services.views import OccupationDetail, OccupationPage, SkillDetail, SkillPage
 
@@ -22,6 +23,7 @@ class SkillController(Controller):
 
     path = "/skills"
     tags = ("skills",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", sync_to_thread=True, summary="Search ESCO skills by label")
     def list_skills(
@@ -43,6 +45,7 @@ class OccupationController(Controller):
 
     path = "/occupations"
     tags = ("occupations",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", sync_to_thread=True, summary="Search occupations by title")
     def list_occupations(
