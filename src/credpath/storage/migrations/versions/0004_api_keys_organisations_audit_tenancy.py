@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("prefix", sa.String(), nullable=False),
         sa.Column("org_id", sa.String(), nullable=False),
         sa.Column("key_hash", sa.String(), nullable=False),
-        sa.Column("scopes", sa.JSON(), nullable=True),
+        sa.Column("scopes", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
