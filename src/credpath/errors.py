@@ -3,12 +3,14 @@
 __all__ = [
     "AbandonedError",
     "ArtifactError",
+    "AuthenticationError",
     "ConflictError",
     "CredpathError",
     "IngestError",
     "InvalidInputError",
     "LimitExceededError",
     "NotFoundError",
+    "PermissionDeniedError",
 ]
 
 
@@ -68,3 +70,15 @@ class IngestError(CredpathError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
+
+
+class AuthenticationError(CredpathError):
+    """No API key, or one that is unknown, revoked or expired."""
+
+    title = "Unauthorized"
+
+
+class PermissionDeniedError(CredpathError):
+    """A valid API key that lacks the scope the request needs."""
+
+    title = "Forbidden"

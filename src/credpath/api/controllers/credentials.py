@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
 from credpath.api.controllers.taxonomy import Limit, Offset, Query
 from credpath.api.openapi import problems
 from credpath.services import credentials as credential_service
@@ -26,6 +27,7 @@ class CredentialController(Controller):
 
     path = "/credentials"
     tags = ("credentials",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", sync_to_thread=True, summary="Search and filter credentials", responses=problems(400))
     def list_credentials(

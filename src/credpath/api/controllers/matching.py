@@ -7,6 +7,7 @@ from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from credpath.api.auth import public_read
 from credpath.api.disconnects import while_connected
 from credpath.api.openapi import problems
 from credpath.api.schemas import OccupationMatchRequest, SkillExtractRequest, SkillMatchRequest
@@ -22,6 +23,7 @@ class MatchingController(Controller):
     """Text in, standard skills and occupations out; the encoding stops when the client disconnects."""
 
     tags = ("matching",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @post(
         "/skills/match",

@@ -5,9 +5,11 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
 from credpath.api.openapi import problems
 from credpath.api.schemas import ConstraintsBody, GapsRequest, LearnerBody, RecommendationRequest, TargetBody
 from credpath.services import recommendations as recommendation_service
+from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
@@ -47,26 +49,33 @@ def _learner(body: LearnerBody | None) -> LearnerSpec | None:
 
 
 class PlanningController(Controller):
-    """Gap analysis and pathways."""
+    """Gap analysis and pathways: public for an inline learner; a stored one needs ``learners:read``."""
 
     tags = ("planning",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @post(
         "/gaps",
         status_code=200,
         sync_to_thread=True,
         summary="Gap analysis of a learner against a target",
-        responses=problems(400, 404, 413, 415, 422, 503),
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
     )
     def gaps(
         self,
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
+        caller: NamedDependency[Caller],
         data: JSONBody[GapsRequest],
     ) -> GapResponse:
         """Each required skill with weight, coverage and status, and the weighted readiness."""
         return recommendation_service.analyse_gaps(
-            session, semantic, _target(data.target), learner=_learner(data.learner), learner_id=data.learner_id
+            session,
+            semantic,
+            _target(data.target),
+            learner=_learner(data.learner),
+            learner_id=data.learner_id,
+            caller=caller,
         )
 
     @post(
@@ -74,12 +83,13 @@ class PlanningController(Controller):
         status_code=200,
         sync_to_thread=True,
         summary="Next credential and pathway",
-        responses=problems(400, 404, 413, 415, 422, 503),
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
     )
     def recommendations(
         self,
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
+        caller: NamedDependency[Caller],
         data: JSONBody[RecommendationRequest],
     ) -> RecommendationResponse:
         """The single best next credential, alternatives, and an ordered pathway within the constraints."""
@@ -90,4 +100,5 @@ class PlanningController(Controller):
             _constraints(data.constraints),
             learner=_learner(data.learner),
             learner_id=data.learner_id,
+            caller=caller,
         )

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
 from credpath.api.openapi import problems
 from credpath.services import taxonomy as taxonomy_service
 from credpath.services.views import OccupationDetail, OccupationPage, SkillDetail, SkillPage
@@ -23,6 +24,7 @@ class SkillController(Controller):
 
     path = "/skills"
     tags = ("skills",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", sync_to_thread=True, summary="Search ESCO skills by label", responses=problems(400))
     def list_skills(
@@ -49,6 +51,7 @@ class OccupationController(Controller):
 
     path = "/occupations"
     tags = ("occupations",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
     @get("/", sync_to_thread=True, summary="Search occupations by title", responses=problems(400))
     def list_occupations(

@@ -5,6 +5,14 @@ is keyword-only, so a field can never be filled by position; domain values are `
 enums, which encode as their wire strings.
 """
 
+from credpath.services.views.access import (
+    ApiKeyView,
+    AuditEventView,
+    AuditPage,
+    CreatedKey,
+    OrganisationPage,
+    OrganisationView,
+)
 from credpath.services.views.credentials import CredentialDetail, CredentialPage, CredentialSkillView, CredentialSummary
 from credpath.services.views.health import DatasetState, Health, IndexState, Liveness, Readiness
 from credpath.services.views.learners import LearnerSkillView, LearnerView
@@ -48,7 +56,11 @@ from credpath.services.views.taxonomy import (
 )
 
 __all__ = [
+    "ApiKeyView",
+    "AuditEventView",
+    "AuditPage",
     "ConceptRef",
+    "CreatedKey",
     "CredentialDetail",
     "CredentialPage",
     "CredentialSkillView",
@@ -73,6 +85,8 @@ __all__ = [
     "OccupationSkillEntry",
     "OccupationSummary",
     "OnetRating",
+    "OrganisationPage",
+    "OrganisationView",
     "Pathway",
     "PathwayStep",
     "ProfileLink",

@@ -1,7 +1,7 @@
 """pgvector tables for the optional vector backend (PostgreSQL with the vector extension only)
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-29 08:20:00
 
 ``CREDPATH_VECTOR_BACKEND=pgvector`` serves nearest-neighbour search from these tables instead of the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
