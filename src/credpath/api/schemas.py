@@ -1,5 +1,6 @@
 """Request bodies (msgspec): the limits here are enforced before any handler runs (400 on violation)."""
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -7,11 +8,13 @@ import msgspec
 __all__ = [
     "ConstraintsBody",
     "GapsRequest",
+    "KeyCreate",
     "LearnerBody",
     "LearnerCreate",
     "LearnerPatch",
     "LearnerSkillsAdd",
     "OccupationMatchRequest",
+    "OrganisationCreate",
     "RecommendationRequest",
     "SkillExtractRequest",
     "SkillMatchRequest",
@@ -127,3 +130,23 @@ class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class LearnerSkillsAdd(LearnerBody, forbid_unknown_fields=True, kw_only=True):
     """Skills to add to a stored learner: ESCO ids, free text, or held credentials."""
+
+
+# --- access (issue 11) ------------------------------------------------------------------------------------
+
+
+class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A portal, employer or issuer to register."""
+
+    name: Name
+    kind: Literal["portal", "employer", "issuer"]
+
+
+class KeyCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A new key's scopes and optional expiry (ISO 8601 with a time zone)."""
+
+    scopes: Annotated[
+        list[Literal["admin", "learners:read", "learners:write", "postings:read", "postings:write", "catalog:write"]],
+        msgspec.Meta(min_length=1, max_length=6),
+    ]
+    expires_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None

@@ -17,6 +17,7 @@ from credpath.planning.gaps import GapAnalysis, Requirement, compute_gaps
 from credpath.planning.offers import OfferCatalogue, OfferFilters, PlannedStep, recommend_pathway, select_candidates
 from credpath.planning.pathways import PATHWAY_ALGORITHM, Budget
 from credpath.services import views
+from credpath.services.access import ANONYMOUS, Caller
 from credpath.services.learners import LearnerSpec, resolve_held, resolve_learner
 from credpath.services.semantic import SemanticService
 from credpath.services.taxonomy import esco_profile
@@ -183,16 +184,18 @@ def analyse_gaps(
     *,
     learner: LearnerSpec | None = None,
     learner_id: str | None = None,
+    caller: Caller = ANONYMOUS,
 ) -> views.GapResponse:
     """Every requirement of the target with its weight, coverage and status, and the readiness.
 
-    The learner is given inline (``learner``) or stored (``learner_id``): exactly one of them.
+    The learner is given inline (``learner``) or stored (``learner_id``, which needs a ``caller`` with
+    ``learners:read`` who may see that learner): exactly one of them.
 
     Raises:
         InvalidInputError: both or neither learner given; a target that is not exactly one thing.
         NotFoundError: an unknown learner, occupation, posting, skill or credential.
     """
-    spec = resolve_learner(session, learner, learner_id)
+    spec = resolve_learner(session, caller, learner, learner_id)
     analysis, echo, _ = _analysis(session, semantic, spec, target)
     labels = skill_repo.skill_labels(session, [i.skill_id for i in analysis.items])
     order = sorted(analysis.items, key=lambda g: (-g.weight * g.remaining, labels.get(g.skill_id, "")))
@@ -342,18 +345,19 @@ def recommend(
     learner: LearnerSpec | None = None,
     learner_id: str | None = None,
     accept_languages: Sequence[str] = (),
+    caller: Caller = ANONYMOUS,
 ) -> views.RecommendationResponse:
     """The next credential and an ordered pathway closing the most weighted gap within the constraints.
 
-    The learner is given inline (``learner``) or stored (``learner_id``): exactly one of them.
-    ``accept_languages`` (the request's ``Accept-Language``) decides the languages when neither the
-    constraints nor the learner name any.
+    The learner is given inline (``learner``) or stored (``learner_id``, which needs a ``caller`` with
+    ``learners:read`` who may see that learner): exactly one of them. ``accept_languages`` (the request's
+    ``Accept-Language``) decides the languages when neither the constraints nor the learner name any.
 
     Raises:
         InvalidInputError: as for :func:`analyse_gaps`, or constraints that allow nothing.
         NotFoundError: as for :func:`analyse_gaps`.
     """
-    spec = resolve_learner(session, learner, learner_id)
+    spec = resolve_learner(session, caller, learner, learner_id)
     budget = _budget(constraints)
     analysis, echo, held_credentials = _analysis(session, semantic, spec, target)
     gaps = analysis.open_gaps

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from credpath.ml.encoder import Encoder
+from credpath.ml.index import VectorIndex
 from credpath.skills.linking import TextLinker
 
 __all__ = [
@@ -301,8 +302,11 @@ def _top(
     thousands of tags than one (approximate) search per text.
     """
     out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] = []
+    index = linker.index
+    # Alignment runs offline on the in-process index; another backend answers through its own search.
+    search = index.search_exact if isinstance(index, VectorIndex) else index.search
     for start in range(0, len(vectors), 256):
-        found = linker.index.search_exact(np.stack(vectors[start : start + 256]), k)
+        found = search(np.stack(vectors[start : start + 256]), k)
         out += [
             (np.asarray(p, dtype=np.int64), np.asarray(s, dtype=np.float32))
             for p, s in zip(found.positions, found.scores, strict=True)

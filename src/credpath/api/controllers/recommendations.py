@@ -7,8 +7,11 @@ from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
+from credpath.api.openapi import problems
 from credpath.api.schemas import ConstraintsBody, GapsRequest, LearnerBody, RecommendationRequest, TargetBody
 from credpath.services import recommendations as recommendation_service
+from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
@@ -54,27 +57,47 @@ def _learner(body: LearnerBody | None) -> LearnerSpec | None:
 
 
 class PlanningController(Controller):
-    """Gap analysis and pathways."""
+    """Gap analysis and pathways: public for an inline learner; a stored one needs ``learners:read``."""
 
     tags = ("planning",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
-    @post("/gaps", status_code=200, sync_to_thread=True, summary="Gap analysis of a learner against a target")
+    @post(
+        "/gaps",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Gap analysis of a learner against a target",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+    )
     def gaps(
         self,
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
+        caller: NamedDependency[Caller],
         data: JSONBody[GapsRequest],
     ) -> GapResponse:
         """Each required skill with weight, coverage and status, and the weighted readiness."""
         return recommendation_service.analyse_gaps(
-            session, semantic, _target(data.target), learner=_learner(data.learner), learner_id=data.learner_id
+            session,
+            semantic,
+            _target(data.target),
+            learner=_learner(data.learner),
+            learner_id=data.learner_id,
+            caller=caller,
         )
 
-    @post("/recommendations", status_code=200, sync_to_thread=True, summary="Next credential and pathway")
+    @post(
+        "/recommendations",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Next credential and pathway",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+    )
     def recommendations(
         self,
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
+        caller: NamedDependency[Caller],
         data: JSONBody[RecommendationRequest],
         accept_language: Annotated[
             str | None, HeaderParameter(name="Accept-Language", required=False, max_length=500)
@@ -89,4 +112,5 @@ class PlanningController(Controller):
             learner=_learner(data.learner),
             learner_id=data.learner_id,
             accept_languages=recommendation_service.parse_accept_language(accept_language),
+            caller=caller,
         )

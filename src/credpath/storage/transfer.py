@@ -1,0 +1,77 @@
+"""Copy a whole credpath database into another one (e.g. a built SQLite file into PostgreSQL).
+
+How a single-process deployment moves to several replicas over PostgreSQL without re-running the
+build: ``credpath copy-database --to postgresql://…`` (README "Running several replicas"). Rows go
+table by table in foreign-key order through PostgreSQL's ``COPY``, in one transaction.
+"""
+
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import types as sa_types
+
+__all__ = ["copy_database"]
+
+log = logging.getLogger(__name__)
+
+
+def _convert(value: Any, *, boolean: bool, document: bool) -> Any:
+    if value is None:
+        return None
+    if boolean:
+        return bool(value)
+    if document:
+        return json.dumps(value)
+    return value
+
+
+def copy_database(source: Engine, target: Engine) -> dict[str, int]:
+    """Copy every table of ``source`` into the (migrated, empty) PostgreSQL database ``target``.
+
+    Args:
+        source: any credpath database at the same schema revision.
+        target: a migrated PostgreSQL database whose tables are empty.
+
+    Returns:
+        Rows copied per table.
+    """
+    if target.dialect.name != "postgresql":
+        raise ValueError("the target of a database copy must be PostgreSQL")
+    target_tables = MetaData()
+    target_tables.reflect(target)
+    source_tables = MetaData()
+    source_tables.reflect(source)
+    copied: dict[str, int] = {}
+    raw = target.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for table in target_tables.sorted_tables:
+            if table.name == "alembic_version" or table.name not in source_tables.tables:
+                continue
+            columns = [column.name for column in table.columns]
+            # SQLite stores booleans as integers and JSON as text read back into lists; COPY wants real booleans
+            # and JSON documents.
+            booleans = [column.type.python_type is bool for column in table.columns]
+            documents = [isinstance(column.type, sa_types.JSON) for column in table.columns]
+            origin = source_tables.tables[table.name]
+            names = ", ".join(f'"{name}"' for name in columns)
+            count = 0
+            with source.connect() as connection:
+                rows = connection.execute(select(*(origin.c[name] for name in columns))).yield_per(10_000)
+                with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(
+                            [
+                                _convert(value, boolean=flag, document=document)
+                                for flag, document, value in zip(booleans, documents, row, strict=True)
+                            ]
+                        )
+                        count += 1
+            copied[table.name] = count
+        raw.commit()
+    finally:
+        raw.close()
+    log.info("copied %d rows in %d tables", sum(copied.values()), len(copied))
+    return copied
