@@ -99,6 +99,11 @@ def _fill_postgres(sqlite_url: str, pg_url: str) -> None:
     target.dispose()
 
 
+# Stored learners need a key (issue 11): the server ensures this admin key; no rate limit in the way of the load.
+BENCH_KEY = "load-benchmark-admin-key-" + "0" * 32
+AUTH = {"Authorization": f"Bearer {BENCH_KEY}"}
+
+
 class Server:
     """``credpath serve`` in its own process group."""
 
@@ -111,6 +116,9 @@ class Server:
             "CREDPATH_MODELS_DIR": str(models_dir),
             "CREDPATH_LOG_LEVEL": "WARNING",
             "CREDPATH_INDEX_CHECK_SECONDS": "5",
+            "CREDPATH_BOOTSTRAP_ADMIN_KEY": BENCH_KEY,
+            "CREDPATH_ADMIN_KEY_FILE": str(log.with_suffix(".admin.key")),
+            "CREDPATH_RATE_LIMIT_PER_MINUTE": "100000000",
             "HF_HUB_OFFLINE": "1",
         }
         self._log = log.open("wb")
@@ -191,7 +199,7 @@ async def _run_level(url: str, mix: Mix, concurrency: int, duration: float, max_
     deadline = time.perf_counter() + duration
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60, headers=AUTH) as client:
 
         async def worker() -> None:
             nonlocal sent
@@ -242,7 +250,7 @@ def _prepare(url: str, seed: int) -> tuple[list[str], list[str]]:
         skills += [item["id"] for item in page["items"]]
     learners = []
     for _ in range(40):
-        response = httpx.post(f"{url}/v1/learners", json={"skills": rnd.sample(skills, 3)}, timeout=30)
+        response = httpx.post(f"{url}/v1/learners", json={"skills": rnd.sample(skills, 3)}, headers=AUTH, timeout=30)
         response.raise_for_status()
         learners.append(response.json()["id"])
     return skills, learners

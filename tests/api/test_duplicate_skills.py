@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from credpath.api import create_app
 from credpath.config import Settings
 from credpath.pipeline.ingest import IngestReport
+from tests.conftest import ADMIN_KEY
 
 SQL_UUID = "598de5b0-5b58-4ea7-8058-a4bc4d18c742"
 SQL_URI = f"http://data.europa.eu/esco/skill/{SQL_UUID}"
@@ -21,10 +22,16 @@ TEXT = "I write SQL queries every day"
 
 
 @pytest.fixture
-def backend_client(loaded: tuple[Engine, list[IngestReport]], models_dir: Path) -> Iterator[TestClient]:  # type: ignore[type-arg]
+def backend_client(loaded: tuple[Engine, list[IngestReport]], models_dir: Path, tmp_path: Path) -> Iterator[TestClient]:  # type: ignore[type-arg]
     engine, _reports = loaded
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False), models_dir=models_dir)
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        models_dir=models_dir,
+        bootstrap_admin_key=ADMIN_KEY,
+        admin_key_file=tmp_path / "admin.key",
+    )
     with TestClient(create_app(settings)) as client:
+        client.headers["Authorization"] = f"Bearer {ADMIN_KEY}"
         yield client
 
 

@@ -23,8 +23,11 @@ from credpath.pipeline.build import build_all
 from credpath.pipeline.ingest import ingest_catalog
 from credpath.services.resources import copy_to
 from credpath.storage.db import create_db_engine
+from tests.conftest import ADMIN_KEY
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# Both replicas ensure the same admin key at start (they race for it on a fresh database); tests send it.
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 # Files a build replaces by rename are hard-linked (cheap); everything else is copied.
 _LINKED = {"vectors.npy", "hnsw.bin"}
 
@@ -55,6 +58,8 @@ class Replica:
             "CREDPATH_MODELS_DIR": str(models_dir),
             "CREDPATH_INDEX_CHECK_SECONDS": "0.5",
             "CREDPATH_LOG_LEVEL": "INFO",
+            "CREDPATH_BOOTSTRAP_ADMIN_KEY": ADMIN_KEY,
+            "CREDPATH_ADMIN_KEY_FILE": str(log.with_suffix(".admin.key")),
         }
         self.log = log
         self.process = subprocess.Popen(
@@ -65,10 +70,10 @@ class Replica:
         )
 
     def get(self, path: str, **kwargs: object) -> httpx.Response:
-        return httpx.get(self.url + path, timeout=60, **kwargs)  # type: ignore[arg-type]
+        return httpx.get(self.url + path, timeout=60, headers=ADMIN, **kwargs)  # type: ignore[arg-type]
 
     def post(self, path: str, body: object) -> httpx.Response:
-        return httpx.post(self.url + path, json=body, timeout=60)
+        return httpx.post(self.url + path, json=body, headers=ADMIN, timeout=60)
 
     def wait(self, path: str, status: int, timeout: float = 180) -> httpx.Response:
         deadline = time.monotonic() + timeout

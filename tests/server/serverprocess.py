@@ -12,6 +12,11 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import ADMIN_KEY
+
+# What a test sends to act as the server's admin (the server ensures the key: CREDPATH_BOOTSTRAP_ADMIN_KEY).
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
 
 def free_port() -> int:
     """A port nobody listens on right now."""
@@ -32,17 +37,21 @@ def serve(
 ) -> Iterator[str]:
     """Run ``credpath serve`` over ``database_url`` and yield its base URL; stop it afterwards.
 
-    The server's log goes to ``log_path`` (a temporary file when omitted).
+    The server's log goes to ``log_path`` (a temporary file when omitted). It ensures the test admin key
+    (send :data:`ADMIN`) and does not rate-limit: these tests send many requests with one key.
     """
     port = free_port()
+    log_path = log_path or Path(tempfile.mkstemp(prefix="credpath-server-", suffix=".log")[1])
     env = {
         **os.environ,
         "CREDPATH_DATABASE_URL": database_url,
         "CREDPATH_MODELS_DIR": str(models_dir),
         "CREDPATH_LOG_LEVEL": log_level,
+        "CREDPATH_BOOTSTRAP_ADMIN_KEY": ADMIN_KEY,
+        "CREDPATH_ADMIN_KEY_FILE": str(log_path.with_suffix(".admin.key")),
+        "CREDPATH_RATE_LIMIT_PER_MINUTE": "1000000",
         "HF_HUB_OFFLINE": "1",
     }
-    log_path = log_path or Path(tempfile.mkstemp(prefix="credpath-server-", suffix=".log")[1])
     log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "credpath.cli", "serve", "--port", str(port)],

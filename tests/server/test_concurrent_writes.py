@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import Engine, text
 
 from credpath.pipeline.ingest import IngestReport
-from tests.server.serverprocess import serve
+from tests.server.serverprocess import ADMIN, serve
 
 WRITERS = 24
 SQL_SKILL = "598de5b0-5b58-4ea7-8058-a4bc4d18c742"
@@ -32,7 +32,7 @@ def test_concurrent_writers_all_succeed_and_nothing_is_lost(
     tag = f"concurrent-{uuid.uuid4().hex[:8]}"
     skills = _skill_ids(engine, WRITERS)
     with serve(engine.url.render_as_string(hide_password=False), models_dir) as base:
-        target = httpx.post(f"{base}/v1/learners", json={"name": f"{tag}-target"}, timeout=60)
+        target = httpx.post(f"{base}/v1/learners", json={"name": f"{tag}-target"}, headers=ADMIN, timeout=60)
         assert target.status_code == 201, target.text
         learner_id = target.json()["id"]
 
@@ -41,12 +41,12 @@ def test_concurrent_writers_all_succeed_and_nothing_is_lost(
         health: list[int] = []
 
         def create(_: int) -> int:
-            with httpx.Client(base_url=base, timeout=120) as client:
+            with httpx.Client(base_url=base, headers=ADMIN, timeout=120) as client:
                 start.wait()
                 return client.post("/v1/learners", json={"name": tag, "skills": [SQL_SKILL]}).status_code
 
         def add(skill_id: str) -> int:
-            with httpx.Client(base_url=base, timeout=120) as client:
+            with httpx.Client(base_url=base, headers=ADMIN, timeout=120) as client:
                 start.wait()
                 return client.post(f"/v1/learners/{learner_id}/skills", json={"skills": [skill_id]}).status_code
 
@@ -67,7 +67,7 @@ def test_concurrent_writers_all_succeed_and_nothing_is_lost(
         assert statuses == [201] * WRITERS + [200] * WRITERS
         assert health, "health was never answered while the writers ran"
         assert set(health) == {200}
-        stored = httpx.get(f"{base}/v1/learners/{learner_id}/skills", timeout=60).json()
+        stored = httpx.get(f"{base}/v1/learners/{learner_id}/skills", headers=ADMIN, timeout=60).json()
         assert sorted(skill["skill_id"].rsplit("/", 1)[-1] for skill in stored) == sorted(
             s.rsplit("/", 1)[-1] for s in skills
         )

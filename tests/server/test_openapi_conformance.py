@@ -3,7 +3,8 @@
 Every operation gets a bounded number of generated requests (stateless), and learner operations are
 chained through the document's links (stateful: create -> read -> patch -> add skills -> delete). The
 server must never answer 5xx, and every answer must be documented: its status, its content type and its
-body's schema. ``CREDPATH_SCHEMATHESIS_EXAMPLES`` raises the number of cases for a longer local run.
+body's schema. Every request carries the server's admin key, so learner and admin operations are exercised
+rather than refused with 401. ``CREDPATH_SCHEMATHESIS_EXAMPLES`` raises the number of cases for a longer local run.
 """
 
 import os
@@ -21,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.server.serverprocess import serve
+from tests.server.serverprocess import ADMIN, serve
 
 EXAMPLES = int(os.environ.get("CREDPATH_SCHEMATHESIS_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -59,7 +60,7 @@ def test_every_operation_conforms(api_schema: schemathesis.BaseSchema) -> None:
         @SETTINGS
         def conforms(case: schemathesis.Case) -> None:
             called[case.operation.label] += 1
-            case.call_and_validate(checks=CHECKS)
+            case.call_and_validate(headers=ADMIN, checks=CHECKS)
 
         try:
             conforms()
@@ -73,6 +74,9 @@ def test_learner_workflows_conform(api_schema: schemathesis.BaseSchema) -> None:
     workflow = api_schema.as_state_machine()
 
     class LearnerWorkflow(workflow):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+            return {"headers": ADMIN}
+
         def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
             case.validate_response(response, checks=CHECKS)
 

@@ -3,7 +3,6 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import anyio
 from litestar import Litestar, Router
@@ -12,7 +11,6 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusController
-from sqlalchemy import Engine
 
 from credpath import __version__
 from credpath.api.auth import auth_middleware, provide_caller, rate_limit_config
@@ -37,7 +35,7 @@ from credpath.api.openapi import complete_document
 from credpath.config import Settings
 from credpath.services import access
 from credpath.services.live import LiveSemantic
-from credpath.services.resources import open_engine, unit_of_work
+from credpath.services.resources import open_engine
 from credpath.services.semantic import SemanticService
 from credpath.services.transactions import write_gate_for
 
@@ -82,7 +80,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Writes queue here, on the event loop, rather than for the database lock in worker threads.
         app.state.write_gate = write_gate_for(engine)
         # --- access (issue 11): make sure an admin key exists; say where, never what -----------------
-        written = await anyio.to_thread.run_sync(_ensure_admin_key, engine, settings)
+        written = await anyio.to_thread.run_sync(
+            lambda: access.bootstrap_admin_key(
+                engine, value=settings.bootstrap_admin_key, key_file=settings.admin_key_file
+            )
+        )
         if written is not None:
             log.warning("no API key existed: an admin key was created and written to %s (mode 0600)", written)
         # --- end access ------------------------------------------------------------------------------
@@ -163,11 +165,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
-
-
-def _ensure_admin_key(engine: Engine, settings: Settings) -> Path | None:
-    with unit_of_work(engine) as session:
-        return access.ensure_admin_key(session, value=settings.bootstrap_admin_key, key_file=settings.admin_key_file)
 
 
 async def _watch_indexes(live: LiveSemantic, every: float) -> None:

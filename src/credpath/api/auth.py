@@ -1,7 +1,8 @@
 """Authentication (``Authorization: Bearer <key>``), scope guards and the per-key rate limit.
 
 Built on Litestar's own pieces: :class:`AbstractAuthenticationMiddleware` puts the caller on the
-connection (anonymous when no header is sent; a bad, revoked or expired key is a 401 at once), route
+connection (anonymous when no header is sent; a bad, revoked or expired key is a 401 at once; the key is
+looked up read-only, and ``last_used_at`` refreshed through the write gate when due), route
 guards check scopes, and :class:`RateLimitConfig` counts requests per key (per client address for
 anonymous callers). Which records a caller may see is not decided here: the services pass the caller's
 tenant scope to the repositories.
@@ -21,6 +22,7 @@ from credpath.errors import AuthenticationError
 from credpath.services import access
 from credpath.services.access import ANONYMOUS, Caller
 from credpath.services.resources import unit_of_work
+from credpath.services.transactions import request_unit_of_work
 from credpath.vocabulary import Scope
 
 __all__ = [
@@ -38,9 +40,9 @@ __all__ = [
 RATE_LIMIT_EXEMPT = ("/schema", "/v1/health", "/metrics")
 
 
-def _authenticate(engine: Engine, key: str) -> Caller:
+def _identify(engine: Engine, key: str) -> tuple[Caller, bool]:
     with unit_of_work(engine) as session:
-        return access.authenticate(session, key)
+        return access.identify(session, key)
 
 
 class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):
@@ -59,7 +61,13 @@ class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         key = key.strip()
         if scheme.lower() != "bearer" or not key or len(key) > 512:
             raise AuthenticationError("expected Authorization: Bearer <key>")
-        caller = await anyio.to_thread.run_sync(_authenticate, connection.app.state.engine, key)
+        state = connection.app.state
+        caller, due = await anyio.to_thread.run_sync(_identify, state.engine, key)
+        if due:
+            # A write like any other (at most once a minute per key): through the write gate, so a burst of
+            # requests with a fresh key queues on the event loop instead of for SQLite's lock.
+            async with request_unit_of_work(state.engine, state.write_gate) as session:
+                await anyio.to_thread.run_sync(access.record_use, session, caller.actor)
         return AuthenticationResult(user=caller, auth=caller.actor)
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from credpath.errors import (
@@ -28,6 +30,7 @@ from credpath.errors import (
     PermissionDeniedError,
 )
 from credpath.services import views
+from credpath.services.resources import unit_of_work
 from credpath.storage.repositories import access as access_repo
 from credpath.storage.tables import ApiKey, AuditEvent, Organisation
 from credpath.storage.tenancy import TenantScope
@@ -41,14 +44,17 @@ __all__ = [
     "audit",
     "audit_page",
     "authenticate",
+    "bootstrap_admin_key",
     "create_key",
     "create_key_for_org",
     "create_organisation",
     "ensure_admin_key",
     "hash_key",
+    "identify",
     "list_keys",
     "list_organisations",
     "record",
+    "record_use",
     "revoke_key",
 ]
 
@@ -153,8 +159,8 @@ def record(session: Session, caller: Caller, action: AuditAction, entity: AuditE
     )
 
 
-def authenticate(session: Session, key: str) -> Caller:
-    """The caller a presented key stands for; records ``last_used_at``.
+def identify(session: Session, key: str) -> tuple[Caller, bool]:
+    """The caller a presented key stands for, and whether its ``last_used_at`` is due a refresh (writes nothing).
 
     Raises:
         AuthenticationError: unknown, revoked or expired key (one message for all: nothing to probe).
@@ -167,10 +173,28 @@ def authenticate(session: Session, key: str) -> Caller:
     if row.revoked_at is not None or (expires is not None and expires <= now):
         raise AuthenticationError("API key revoked or expired")
     last = _aware(row.last_used_at)
-    if last is None or now - last >= LAST_USED_RESOLUTION:
-        row.last_used_at = now
+    due = last is None or now - last >= LAST_USED_RESOLUTION
+    return Caller(actor=row.prefix, org_id=row.org_id, scopes=frozenset(row.scopes)), due
+
+
+def record_use(session: Session, prefix: str) -> None:
+    """Set a key's ``last_used_at`` to now."""
+    row = access_repo.api_key(session, prefix)
+    if row is not None:
+        row.last_used_at = _now()
         session.flush()
-    return Caller(actor=row.prefix, org_id=row.org_id, scopes=frozenset(row.scopes))
+
+
+def authenticate(session: Session, key: str) -> Caller:
+    """The caller a presented key stands for; records ``last_used_at`` (at most once a minute per key).
+
+    Raises:
+        AuthenticationError: unknown, revoked or expired key (one message for all: nothing to probe).
+    """
+    caller, due = identify(session, key)
+    if due:
+        record_use(session, caller.actor)
+    return caller
 
 
 def _org_view(org: Organisation) -> views.OrganisationView:
@@ -358,3 +382,17 @@ def ensure_admin_key(session: Session, *, value: str | None, key_file: Path) -> 
     _store_key(session, CLI, _operator_org(session), [Scope.ADMIN], None, key)
     _write_private(key_file, key)
     return key_file
+
+
+def bootstrap_admin_key(engine: Engine, *, value: str | None, key_file: Path) -> Path | None:
+    """:func:`ensure_admin_key` in its own transaction, as a server does at start.
+
+    Several replicas starting at once on one database race to store the same key (or the operator
+    organisation); the loser's insert fails on the unique constraint, and it looks again and finds it.
+    """
+    try:
+        with unit_of_work(engine) as session:
+            return ensure_admin_key(session, value=value, key_file=key_file)
+    except IntegrityError:
+        with unit_of_work(engine) as session:
+            return ensure_admin_key(session, value=value, key_file=key_file)
