@@ -9,7 +9,7 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import Engine, MetaData, Table, select
 from sqlalchemy import types as sa_types
 
 __all__ = ["copy_database"]
@@ -25,6 +25,24 @@ def _convert(value: Any, *, boolean: bool, document: bool) -> Any:
     if document:
         return json.dumps(value)
     return value
+
+
+def _advance_sequences(cursor: Any, table: Table) -> None:
+    """Move each id sequence past the copied ids.
+
+    COPY writes the ids but leaves the sequence at 1, so the first insert afterwards (an audit event, a
+    key) would collide with a copied row.
+    """
+    for column in table.primary_key.columns:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", (table.name, column.name))
+        found = cursor.fetchone()
+        if found is None or found[0] is None:
+            continue
+        cursor.execute(
+            # Names come from the reflected schema, never from a request.
+            f'SELECT setval(%s, COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, false)',  # noqa: S608
+            (found[0],),
+        )
 
 
 def copy_database(source: Engine, target: Engine) -> dict[str, int]:
@@ -70,6 +88,7 @@ def copy_database(source: Engine, target: Engine) -> dict[str, int]:
                         )
                         count += 1
             copied[table.name] = count
+            _advance_sequences(cursor, table)
         raw.commit()
     finally:
         raw.close()
