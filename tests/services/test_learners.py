@@ -76,6 +76,7 @@ def test_lifecycle(session: Session, semantic: SemanticService, ids: dict[str, s
     learner = learners.create_learner(
         session,
         semantic,
+        PORTAL,
         name="Cy",
         opted_in=False,
         skills=[ids["sql"], ids["spreadsheets"]],

@@ -224,7 +224,9 @@ def test_inferred_alignments_offers_and_retirement(empty_engine: Engine) -> None
         pending = credential_repo.credentials_to_align(session, everything=False)
         before = credential_repo.offers_version(session)
     assert [row.id for row in pending] == ["c0", "c1", "c2"]
-    assert pending[0] == AlignmentInput(id="c0", title="Course 0", skill_tags=[], description=None, content_hash="h0")
+    assert pending[0] == AlignmentInput(
+        id="c0", title="Course 0", skill_tags=[], description=None, content_hash="h0", hours=10.0
+    )
     alignments = {
         "c0": [InferredSkill(_skill("sql"), 0.9, "title"), InferredSkill(_skill("excel"), 0.5, "tag")],
         "c1": [InferredSkill(_skill("sql"), 0.8, "title")],
