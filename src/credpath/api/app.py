@@ -41,6 +41,13 @@ from credpath.services.transactions import write_gate_for
 
 __all__ = ["create_app"]
 
+
+class MetricsController(PrometheusController):
+    """``/metrics`` in Prometheus' text format: for scrapers, so it stays out of the JSON API's OpenAPI document."""
+
+    include_in_schema = False
+
+
 log = logging.getLogger(__name__)
 
 
@@ -127,7 +134,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
     )
     return Litestar(
-        route_handlers=[v1, PrometheusController],
+        route_handlers=[v1, MetricsController],
         # Request ids and metrics first, so refusals (401, 429) are logged and counted too. Then (issue 11,
         # Litestar's own middleware) authentication, so the rate limiter can count per API key
         # (anonymous: per address).
