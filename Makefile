@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run serve ingest tune index test lint format bench eval clean
+.PHONY: install run serve ingest tune index test lint format bench bench-load eval clean
 
 install: $(VENV)/.installed
 
@@ -60,8 +60,14 @@ bench: install ingest index
 	$(BIN)/python benchmarks/semantic_bench.py
 	$(BIN)/python benchmarks/planning_bench.py
 
-eval: install ingest tune
+# Mixed read/write load on SQLite and PostgreSQL (its own server processes; about 10 minutes).
+bench-load: install ingest index
+	$(BIN)/python benchmarks/load_bench.py
+	$(BIN)/python benchmarks/pgvector_bench.py
+
+eval: install ingest tune index
 	$(BIN)/credpath eval --output benchmarks/results/eval.json
+	$(BIN)/python benchmarks/personas.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -110,6 +110,9 @@ def _search(models_dir: Path) -> dict[str, object]:
     return out
 
 
+BENCH_KEY = "benchmark-admin-key-" + "0" * 32
+
+
 def _serve(database_url: str, models_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
     env = {
         **os.environ,
@@ -117,6 +120,10 @@ def _serve(database_url: str, models_dir: Path, port: int) -> tuple[subprocess.P
         "CREDPATH_MODELS_DIR": str(models_dir),
         "CREDPATH_PORT": str(port),
         "CREDPATH_LOG_LEVEL": "WARNING",
+        # A known admin key for the stored-learner requests, and no rate limit in the way of the load.
+        "CREDPATH_BOOTSTRAP_ADMIN_KEY": BENCH_KEY,
+        "CREDPATH_ADMIN_KEY_FILE": str(models_dir / "bench-admin.key"),
+        "CREDPATH_RATE_LIMIT_PER_MINUTE": "1000000",
     }
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "credpath.cli", "serve"], env=env)
@@ -171,14 +178,18 @@ def _http(database_url: str, models_dir: Path) -> dict[str, object]:
             # A stored learner with a few data skills asks for a pathway to ESCO "data analyst".
             analyst = client.get("/v1/occupations", params={"q": "data analyst", "taxonomy": "esco"}).json()["items"][0]
             sql = client.get("/v1/skills", params={"q": "SQL"}).json()["items"][0]["id"]
-            learner = client.post("/v1/learners", json={"skills": [sql], "text": "statistics and Excel"}).json()["id"]
+            # Matching is a public read; the stored learner needs a key (one authenticated lookup per request).
+            auth = {"Authorization": f"Bearer {BENCH_KEY}"}
+            learner = client.post(
+                "/v1/learners", json={"skills": [sql], "text": "statistics and Excel"}, headers=auth
+            ).json()["id"]
             body = {"learner_id": learner, "target": {"occupation_id": analyst["id"]}}
             for _ in range(5):
-                client.post("/v1/recommendations", json=body).raise_for_status()
+                client.post("/v1/recommendations", json=body, headers=auth).raise_for_status()
             latencies = []
             for _ in range(200):
                 started = time.perf_counter()
-                client.post("/v1/recommendations", json=body).raise_for_status()
+                client.post("/v1/recommendations", json=body, headers=auth).raise_for_status()
                 latencies.append((time.perf_counter() - started) * 1000)
             out["recommendations_stored_learner_ms"] = {
                 "p50": _pct(latencies, 50),

@@ -18,6 +18,8 @@ from credpath.pipeline.ingest import IngestReport, ingest_default
 from credpath.storage.db import create_db_engine, migrate
 
 BACKENDS = ["sqlite", "postgresql"]
+# The admin key every API test client sends (the server ensures it via CREDPATH_BOOTSTRAP_ADMIN_KEY).
+ADMIN_KEY = "test-admin-key-" + "0123456789abcdef" * 2
 # The tuning recipe of the session's models directory: the shipped one, cut to a few small steps.
 TEST_RECIPE = TuningRecipe(steps=3, batch_size=16)
 
@@ -110,12 +112,19 @@ def models_dir(loaded_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture(scope="session")
 def api_settings(loaded_sqlite_url: str, models_dir: Path) -> Settings:
-    """Settings pointing at the loaded database and the built models directory."""
-    return Settings(database_url=loaded_sqlite_url, models_dir=models_dir)
+    """Settings pointing at the loaded database and the built models directory, with a known admin key."""
+    return Settings(
+        database_url=loaded_sqlite_url,
+        models_dir=models_dir,
+        bootstrap_admin_key=ADMIN_KEY,
+        admin_key_file=models_dir / "unused-admin.key",
+        rate_limit_per_minute=100_000,
+    )
 
 
 @pytest.fixture(scope="session")
 def client(api_settings: Settings) -> Iterator[TestClient]:  # type: ignore[type-arg]
-    """An HTTP client against ``create_app`` over the loaded database."""
+    """An HTTP client against ``create_app`` over the loaded database, sending the admin key."""
     with TestClient(create_app(api_settings)) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {ADMIN_KEY}"
         yield test_client

@@ -91,3 +91,40 @@ def test_tune_trains_once_then_reports_the_model_current(
     assert second.exit_code == 0, second.output
     assert "is current" in caplog.text
     assert json.loads((tmp_path / "encoder" / "tuned" / "tuning.json").read_text()) == record
+
+
+def test_keys_create_list_revoke(env: dict[str, str]) -> None:
+    from credpath.errors import AuthenticationError
+    from credpath.services import access
+
+    runner = CliRunner()
+    args = ["keys", "create", "--org", "Example Portal", "--kind", "portal"]
+    created = runner.invoke(main, [*args, "--scope", "learners:read", "--scope", "learners:write"], env=env)
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip()
+    assert key.startswith("cp_")
+    assert "store it now" in created.stderr
+    prefix = key.split("_")[1]
+    listed = runner.invoke(main, ["keys", "list"], env=env)
+    assert prefix in listed.stdout
+    assert "Example Portal" in listed.stdout
+    assert "learners:read,learners:write" in listed.stdout
+    assert key not in listed.output
+    # The same organisation may not change kind; an unknown scope is refused by the parser.
+    assert (
+        runner.invoke(
+            main, ["keys", "create", "--org", "Example Portal", "--kind", "employer", "--scope", "admin"], env=env
+        ).exit_code
+        == 1
+    )
+    assert runner.invoke(main, [*args, "--scope", "everything"], env=env).exit_code == 2
+    engine = create_db_engine(env["CREDPATH_DATABASE_URL"])
+    with Session(engine) as session:
+        assert access.authenticate(session, key).org_id is not None
+    revoked = runner.invoke(main, ["keys", "revoke", prefix], env=env)
+    assert revoked.exit_code == 0, revoked.output
+    assert "revoked" in runner.invoke(main, ["keys", "list"], env=env).stdout
+    assert runner.invoke(main, ["keys", "revoke", "nosuchpx"], env=env).exit_code == 1
+    with Session(engine) as session, pytest.raises(AuthenticationError):
+        access.authenticate(session, key)
+    assert [(e.action, e.entity, e.actor) for e in access.audit(Session(engine))][:1] == [("revoke", "key", "cli")]

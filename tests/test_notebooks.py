@@ -19,6 +19,9 @@ def test_notebook_executes(path: Path, api_settings: Settings, monkeypatch: pyte
     monkeypatch.setenv("CREDPATH_DATABASE_URL", api_settings.database_url)
     monkeypatch.setenv("CREDPATH_MODELS_DIR", str(api_settings.models_dir))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # The walkthrough uses the key automation would set (a reader's first start writes data/admin.key instead).
+    monkeypatch.setenv("CREDPATH_BOOTSTRAP_ADMIN_KEY", api_settings.bootstrap_admin_key or "")
+    monkeypatch.setenv("CREDPATH_ADMIN_KEY_FILE", str(api_settings.admin_key_file))
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()

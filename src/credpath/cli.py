@@ -1,4 +1,4 @@
-"""The ``credpath`` command: the offline pipeline (ingest, tune, build-index, eval), migrate, and serve."""
+"""The ``credpath`` command: the offline pipeline (ingest, tune, build-index, eval), migrate, serve, and keys."""
 
 import logging
 import os
@@ -204,11 +204,25 @@ def tune_cmd(force: bool, steps: int | None, progress: bool | None) -> None:
 )
 def eval_cmd(sample: int, output: Path | None) -> None:
     """Measure linking quality on the dev sets (baseline vs credpath) and print the table."""
+    from credpath.pipeline.alignment_eval import alignment_quality
     from credpath.pipeline.build import evaluate
 
     settings = _settings()
-    report = evaluate(_engine(settings), settings.models_dir, sample=sample, output=output)
+    engine = _engine(settings)
+    report = evaluate(engine, settings.models_dir, sample=sample, output=output)
     click.echo(report.table())
+    quality = alignment_quality(engine, settings.models_dir)
+    click.echo(f"alignments served: {quality['served_pairs']}; judged half B, what is served now:")
+    rows = {"all of B": quality.get("served_b"), "uniform (eligible)": quality.get("served_b_uniform")}
+    rows |= {f"  {k}": v for k, v in (quality.get("served_b_by_stratum") or {}).items()}
+    click.echo(f"{'pairs':24} {'judged':>6} {'served':>6} {'precision':>9} {'95% CI':>13} {'lenient':>7} {'recall':>6}")
+    for name, row in rows.items():
+        if row:
+            ci = "-".join(f"{v:.2f}" for v in row["precision_95ci"])
+            click.echo(
+                f"{name:24} {row['judged']:>6} {row['served']:>6} {row['precision'] or 0:>9.3f} {ci:>13} "
+                f"{row['precision_lenient'] or 0:>7.3f} {row['recall'] or 0:>6.3f}"
+            )
 
 
 @main.command("migrate")
@@ -216,6 +230,16 @@ def migrate_cmd() -> None:
     """Bring the database schema up to date."""
     _engine(_settings())
     click.echo("schema is up to date")
+
+
+@main.command("copy-database")
+@click.option("--to", "target", required=True, help="URL of an empty PostgreSQL database.")
+def copy_database_cmd(target: str) -> None:
+    """Copy the configured database (data, alignments, learners) into PostgreSQL, for several replicas."""
+    from credpath.services.resources import copy_to
+
+    copied = copy_to(_settings(), target)
+    click.echo(f"copied {sum(copied.values()):,} rows in {len(copied)} tables")
 
 
 @main.command("serve")
@@ -229,7 +253,10 @@ def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
         os.environ.setdefault(variable, "1")
     import uvicorn
 
+    from credpath.api.observability import install_request_id_records, json_log_config
+
     settings = _settings()
+    install_request_id_records()
     uvicorn.run(
         "credpath.api.app:create_app",
         factory=True,
@@ -237,7 +264,86 @@ def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
         port=port or settings.port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        # JSON lines with the request id; credpath writes its own access line (route template, no query).
+        log_config=json_log_config(settings.log_level),
+        access_log=False,
+        server_header=False,  # no "Server: uvicorn" banner
     )
+
+
+# --- access (issue 11) ------------------------------------------------------------------------------------
+
+
+@main.group()
+def keys() -> None:
+    """API keys: create (printed once), list, revoke. Runs as the operator (admin)."""
+
+
+@keys.command("create")
+@click.option("--org", "org_name", required=True, help="Organisation name (registered on first use).")
+@click.option(
+    "--kind", type=click.Choice(["portal", "employer", "issuer"]), default="portal", show_default=True, help="Its kind."
+)
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(["admin", "learners:read", "learners:write", "postings:read", "postings:write", "catalog:write"]),
+    help="A scope (repeat for several).",
+)
+@click.option("--expires-in-days", type=click.IntRange(min=1), default=None, help="Expire after this many days.")
+def keys_create(org_name: str, kind: str, scopes: tuple[str, ...], expires_in_days: int | None) -> None:
+    """Create a key and print it once: only its hash is stored, it cannot be shown again."""
+    from credpath.services import access
+    from credpath.services.resources import unit_of_work
+    from credpath.vocabulary import OrgKind
+
+    try:
+        with unit_of_work(_engine(_settings())) as session:
+            created = access.create_key_for_org(
+                session,
+                access.CLI,
+                org_name=org_name,
+                kind=OrgKind(kind),
+                scopes=scopes,
+                expires_in_days=expires_in_days,
+            )
+    except CredpathError as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(1)
+    click.echo(f"created key {created.prefix} for {org_name} ({', '.join(created.scopes)}); store it now:", err=True)
+    click.echo(created.key)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """Every key's prefix, organisation, scopes and state (never the key)."""
+    from credpath.services import access
+    from credpath.services.resources import unit_of_work
+
+    with unit_of_work(_engine(_settings())) as session:
+        rows = access.list_keys(session)
+    for key in rows:
+        state = "revoked" if key.revoked_at else f"expires {key.expires_at:%Y-%m-%d}" if key.expires_at else "active"
+        used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
+        click.echo(f"{key.prefix}  {key.org_name}  {','.join(key.scopes)}  {state}  last used {used}")
+
+
+@keys.command("revoke")
+@click.argument("prefix")
+def keys_revoke(prefix: str) -> None:
+    """Revoke the key with this prefix (it stops working at once)."""
+    from credpath.services import access
+    from credpath.services.resources import unit_of_work
+
+    try:
+        with unit_of_work(_engine(_settings())) as session:
+            access.revoke_key(session, access.CLI, prefix)
+    except CredpathError as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(1)
+    click.echo(f"revoked {prefix}")
 
 
 if __name__ == "__main__":

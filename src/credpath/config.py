@@ -5,7 +5,14 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "repository_root"]
+from credpath.vocabulary import VectorBackend
+
+__all__ = ["MAX_BODY_BYTES", "Settings", "repository_root"]
+
+# Larger bodies are refused (413) before they are read: the largest legal body (match: 64,000 characters in
+# all, JSON-escaped at worst 6 bytes each) fits well within it. The per-request work budgets (characters,
+# texts to encode) bound what a body may ask for; this only bounds what the server reads.
+MAX_BODY_BYTES = 1_000_000
 
 
 def repository_root() -> Path:
@@ -41,5 +48,23 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    # --- access (issue 11): keys, public reads, limits -------------------------------------------------
+    # Taxonomy, catalogue and matching reads need no key unless this is false (then any valid key).
+    public_reads: bool = True
+    # Automation: the server ensures an admin key with exactly this value (at least 32 characters).
+    bootstrap_admin_key: str | None = Field(default=None, repr=False)
+    # Where the first start writes the admin key it creates when no key exists (mode 0600).
+    admin_key_file: Path = Field(default_factory=lambda: repository_root() / "data" / "admin.key")
+    # Requests per minute per API key (anonymous callers: per client address).
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Largest accepted request body; larger ones get 413 before they are read (issue 10: 1 MB).
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
+    # Origins allowed by CORS (a JSON list in the environment); none by default.
+    cors_origins: list[str] = Field(default_factory=list)
     # SQL echo is an operator's debugging switch; never on by default (it logs every statement).
     echo_sql: bool = False
+    # -- replicas (README "Running several replicas") ---------------------------------------------------
+    # How often a replica checks models/ for a new index build and loads it (0 turns the check off).
+    index_check_seconds: float = 5.0
+    # Where nearest-neighbour search runs: in process (memory-mapped files) or in PostgreSQL (pgvector).
+    vector_backend: VectorBackend = VectorBackend.MEMORY

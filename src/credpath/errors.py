@@ -1,12 +1,16 @@
 """Domain errors. They carry no HTTP status: ``credpath.api.errors`` maps them to problem details."""
 
 __all__ = [
+    "AbandonedError",
     "ArtifactError",
+    "AuthenticationError",
     "ConflictError",
     "CredpathError",
     "IngestError",
     "InvalidInputError",
+    "LimitExceededError",
     "NotFoundError",
+    "PermissionDeniedError",
 ]
 
 
@@ -38,6 +42,18 @@ class InvalidInputError(CredpathError):
     title = "Invalid input"
 
 
+class LimitExceededError(CredpathError):
+    """The request asks for more work than one request may (too many characters, phrases or sentences)."""
+
+    title = "Request too large"
+
+
+class AbandonedError(CredpathError):
+    """The client went away, so the work for it was stopped before the end."""
+
+    title = "Request abandoned"
+
+
 class ArtifactError(CredpathError):
     """A built artifact (index, manifest) is missing or stale."""
 
@@ -54,3 +70,15 @@ class IngestError(CredpathError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
+
+
+class AuthenticationError(CredpathError):
+    """No API key, or one that is unknown, revoked or expired."""
+
+    title = "Unauthorized"
+
+
+class PermissionDeniedError(CredpathError):
+    """A valid API key that lacks the scope the request needs."""
+
+    title = "Forbidden"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from credpath.ml.encoder import ENCODING_VERSION
 from credpath.ml.export import encoder_weights
 from credpath.ml.index import VectorIndex
 from credpath.skills.representations import REPRESENTATION_VERSION, WEIGHTS
@@ -36,7 +37,13 @@ def index_dir(models_dir: Path, name: str) -> Path:
 def source_fingerprint(session: Session, name: str, models_dir: Path) -> str:
     """Hash of everything an index is derived from: data versions, representation, weights and model."""
     hashes = dataset_repo.dataset_hashes(session)
-    parts = [name, REPRESENTATION_VERSION, repr(sorted(WEIGHTS.items())), encoder_weights(models_dir)[1]]
+    parts = [
+        name,
+        REPRESENTATION_VERSION,
+        ENCODING_VERSION,
+        repr(sorted(WEIGHTS.items())),
+        encoder_weights(models_dir)[1],
+    ]
     if name == "skills":
         # O*NET too: its technology examples become product names of skills.
         parts += [hashes.get("esco", ""), hashes.get("onet", "")]

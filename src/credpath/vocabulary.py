@@ -17,13 +17,18 @@ __all__ = [
     "ESCO_OCCUPATION_PREFIX",
     "ESCO_SKILL_PREFIX",
     "ESCO_URI_PREFIX",
+    "AuditAction",
+    "AuditEntity",
     "Evidence",
     "GapStatus",
     "IndexStatus",
     "MatchKind",
+    "OrgKind",
     "RelationType",
+    "Scope",
     "TargetKind",
     "Taxonomy",
+    "VectorBackend",
     "expand_esco_id",
     "is_esco_id",
 ]
@@ -74,6 +79,13 @@ class IndexStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+class VectorBackend(StrEnum):
+    """Where nearest-neighbour search runs (``CREDPATH_VECTOR_BACKEND``)."""
+
+    MEMORY = "memory"  # memory-mapped files under models/, HNSW in process
+    PGVECTOR = "pgvector"  # PostgreSQL tables with pgvector HNSW indexes
+
+
 class Taxonomy(StrEnum):
     """Where an occupation comes from."""
 
@@ -88,6 +100,44 @@ class TargetKind(StrEnum):
     TITLE = "title"
     POSTING = "posting"
     SKILLS = "skills"
+
+
+class OrgKind(StrEnum):
+    """What an organisation holding API keys is; ``operator`` is the built-in owner of the bootstrap admin key."""
+
+    PORTAL = "portal"
+    EMPLOYER = "employer"
+    ISSUER = "issuer"
+    OPERATOR = "operator"
+
+
+class Scope(StrEnum):
+    """What an API key may do; ``admin`` implies every other scope and sees every organisation's records."""
+
+    ADMIN = "admin"
+    LEARNERS_READ = "learners:read"
+    LEARNERS_WRITE = "learners:write"
+    POSTINGS_READ = "postings:read"
+    POSTINGS_WRITE = "postings:write"
+    CATALOG_WRITE = "catalog:write"
+
+
+class AuditEntity(StrEnum):
+    """What kind of record an audited write touched."""
+
+    LEARNER = "learner"
+    POSTING = "posting"
+    KEY = "key"
+    ORGANISATION = "organisation"
+
+
+class AuditAction(StrEnum):
+    """What an audited write did."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    REVOKE = "revoke"
 
 
 def is_esco_id(item_id: str) -> bool:

@@ -35,11 +35,12 @@ def test_detail_shows_published_fields(client: TestClient) -> None:
     # This row's published description belongs to another course (SOURCE.md); ingest dropped it.
     assert body["description"] is None
     # Inferred ESCO skills, each with a confidence and the evidence it came from.
+    # The title names data analytics; a catalogue tag alone ("SQL") proposes a skill but never serves it.
     aligned = {s["label"]: s for s in body["skills"]}
-    assert "SQL" in aligned
-    assert aligned["SQL"]["source"] == "inferred"
-    assert aligned["SQL"]["confidence"] > 0.9
-    assert "tag 'SQL'" in aligned["SQL"]["evidence"]
+    assert "data analytics" in aligned
+    assert aligned["data analytics"]["source"] == "inferred"
+    assert "title" in aligned["data analytics"]["evidence"]
+    assert "SQL" not in aligned
     assert all(0 < s["confidence"] <= 1 for s in body["skills"])
 
 

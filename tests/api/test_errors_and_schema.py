@@ -81,7 +81,13 @@ def test_health_on_an_empty_database_is_degraded(tmp_path) -> None:  # type: ign
     from credpath.api import create_app
     from credpath.config import Settings
 
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", models_dir=tmp_path))
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'empty.db'}",
+            models_dir=tmp_path,
+            admin_key_file=tmp_path / "admin.key",
+        )
+    )
     with TestClient(app) as fresh:
         body = fresh.get("/v1/health").json()
         assert (body["status"], body["data_loaded"]) == ("degraded", False)

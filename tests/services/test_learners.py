@@ -5,10 +5,15 @@ from sqlmodel import Session
 
 from credpath.errors import NotFoundError
 from credpath.services import learners
+from credpath.services.access import Caller
 from credpath.services.semantic import SemanticService
 from credpath.services.views import LearnerView
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.vocabulary import Evidence
+from credpath.vocabulary import Scope as _Scope
+
+# A portal key with the learner scopes: the use cases see only its own learners.
+PORTAL = Caller(actor="testkey1", org_id="o-test", scopes=frozenset({_Scope.LEARNERS_READ, _Scope.LEARNERS_WRITE}))
 
 
 def _evidence(view: LearnerView) -> dict[str, Evidence]:
@@ -22,7 +27,9 @@ def test_a_skill_given_twice_is_stored_once_with_its_strongest_evidence(
     text = "Good knowledge of statistics and Excel."
     inferred = [m.skill_id for m in semantic.extract_skills(text).mentions]
     assert inferred
-    created = learners.create_learner(session, semantic, name="Ada", opted_in=False, skills=inferred[:1], text=text)
+    created = learners.create_learner(
+        session, semantic, PORTAL, name="Ada", opted_in=False, skills=inferred[:1], text=text
+    )
     stored = [s.skill_id for s in created.skills]
     assert sorted(stored) == sorted(set(inferred))
     assert _evidence(created)[inferred[0]] == Evidence.DECLARED
@@ -36,7 +43,7 @@ def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
     declared = next(iter(offer.teaches))
     # Declared and held in one request: the credential's verified evidence wins for the declared skill too.
     held = learners.create_learner(
-        session, semantic, name=None, opted_in=True, skills=[declared], credentials=[offer.id]
+        session, semantic, PORTAL, name=None, opted_in=True, skills=[declared], credentials=[offer.id]
     )
     assert held.credentials == [offer.id]
     by_id = {s.skill_id: s for s in held.skills}
@@ -47,7 +54,7 @@ def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
         # The credential that vouches for a skill is recorded, except for a skill declared in the same request.
         assert by_id[skill].source_credential_id == (None if skill == declared else offer.id)
     # Declaring a verified skill again does not weaken it.
-    again = learners.add_skills(session, semantic, held.id, skills=[declared], proficiency={declared: 0.1})
+    again = learners.add_skills(session, semantic, PORTAL, held.id, skills=[declared], proficiency={declared: 0.1})
     assert {s.skill_id: (s.evidence, s.proficiency) for s in again.skills}[declared] == (
         Evidence.VERIFIED,
         pytest.approx(offer.teaches[declared]),
@@ -55,35 +62,36 @@ def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
 
 
 def test_a_bad_id_changes_nothing(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
-    learner = learners.create_learner(session, semantic, name="Bo", opted_in=False, skills=[ids["sql"]])
+    learner = learners.create_learner(session, semantic, PORTAL, name="Bo", opted_in=False, skills=[ids["sql"]])
     with pytest.raises(NotFoundError):
         learners.add_skills(
-            session, semantic, learner.id, skills=[ids["statistics"], "http://data.europa.eu/esco/skill/nope"]
+            session, semantic, PORTAL, learner.id, skills=[ids["statistics"], "http://data.europa.eu/esco/skill/nope"]
         )
     with pytest.raises(NotFoundError):
-        learners.add_skills(session, semantic, learner.id, credentials=["no:such"])
-    assert learners.get_learner(session, learner.id) == learner
+        learners.add_skills(session, semantic, PORTAL, learner.id, credentials=["no:such"])
+    assert learners.get_learner(session, PORTAL, learner.id) == learner
 
 
 def test_lifecycle(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
     learner = learners.create_learner(
         session,
         semantic,
+        PORTAL,
         name="Cy",
         opted_in=False,
         skills=[ids["sql"], ids["spreadsheets"]],
         proficiency={ids["spreadsheets"]: 0.5},
     )
     assert {s.skill_id: s.proficiency for s in learner.skills}[ids["spreadsheets"]] == 0.5
-    updated = learners.update_learner(session, learner.id, opted_in=True)
+    updated = learners.update_learner(session, PORTAL, learner.id, opted_in=True)
     assert (updated.name, updated.opted_in) == ("Cy", True)
     # A skill is removed by its URI or by the UUID at its end.
-    removed = learners.remove_skill(session, learner.id, ids["sql"].rsplit("/", 1)[-1])
+    removed = learners.remove_skill(session, PORTAL, learner.id, ids["sql"].rsplit("/", 1)[-1])
     assert ids["sql"] not in _evidence(removed)
     with pytest.raises(NotFoundError):
-        learners.remove_skill(session, learner.id, ids["sql"])
-    learners.delete_learner(session, learner.id)
+        learners.remove_skill(session, PORTAL, learner.id, ids["sql"])
+    learners.delete_learner(session, PORTAL, learner.id)
     with pytest.raises(NotFoundError):
-        learners.get_learner(session, learner.id)
+        learners.get_learner(session, PORTAL, learner.id)
     with pytest.raises(NotFoundError):
-        learners.update_learner(session, "unknown", name="x")
+        learners.update_learner(session, PORTAL, "unknown", name="x")

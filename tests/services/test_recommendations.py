@@ -6,10 +6,15 @@ from sqlmodel import Session
 from credpath.errors import InvalidInputError, NotFoundError
 from credpath.planning.gaps import requirement_weight
 from credpath.services import learners, recommendations, taxonomy
+from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
 from credpath.vocabulary import GapStatus, RelationType, TargetKind, Taxonomy
+from credpath.vocabulary import Scope as _Scope
+
+# A portal key with the learner scopes: the use cases see only its own learners.
+PORTAL = Caller(actor="testkey1", org_id="o-test", scopes=frozenset({_Scope.LEARNERS_READ, _Scope.LEARNERS_WRITE}))
 
 
 def test_gaps_for_an_inline_learner(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
@@ -33,9 +38,9 @@ def test_gaps_for_an_inline_learner(session: Session, semantic: SemanticService,
 def test_a_stored_learner_is_analysed_like_the_same_learner_inline(
     session: Session, semantic: SemanticService, ids: dict[str, str]
 ) -> None:
-    stored = learners.create_learner(session, semantic, name="Ada", opted_in=False, skills=[ids["sql"]])
+    stored = learners.create_learner(session, semantic, PORTAL, name="Ada", opted_in=False, skills=[ids["sql"]])
     target = TargetSpec(occupation_id=ids["analyst"])
-    by_id = recommendations.analyse_gaps(session, semantic, target, learner_id=stored.id)
+    by_id = recommendations.analyse_gaps(session, semantic, target, learner_id=stored.id, caller=PORTAL)
     inline = recommendations.analyse_gaps(session, semantic, target, learner=LearnerSpec(skills=(ids["sql"],)))
     assert by_id == inline
 
@@ -60,16 +65,23 @@ def test_the_learner_must_be_exactly_one_known_learner(
 ) -> None:
     target = TargetSpec(occupation_id=ids["analyst"])
     with pytest.raises(error):
-        recommendations.analyse_gaps(session, semantic, target, learner=learner, learner_id=learner_id)
+        recommendations.analyse_gaps(session, semantic, target, learner=learner, learner_id=learner_id, caller=PORTAL)
     with pytest.raises(error):
-        recommendations.recommend(session, semantic, target, ConstraintSpec(), learner=learner, learner_id=learner_id)
+        recommendations.recommend(
+            session, semantic, target, ConstraintSpec(), learner=learner, learner_id=learner_id, caller=PORTAL
+        )
 
 
 def test_the_learner_is_resolved_before_the_constraints(session: Session, semantic: SemanticService) -> None:
     # As when the controller resolved it: an unknown stored learner is a 404 even with unusable constraints.
     with pytest.raises(NotFoundError):
         recommendations.recommend(
-            session, semantic, TargetSpec(occupation_id="15-2041.00"), ConstraintSpec(kinds=()), learner_id="nobody"
+            session,
+            semantic,
+            TargetSpec(occupation_id="15-2041.00"),
+            ConstraintSpec(kinds=()),
+            learner_id="nobody",
+            caller=PORTAL,
         )
 
 

@@ -29,9 +29,14 @@ from credpath.storage.tables import (
     Skill,
     SkillRelation,
 )
+from credpath.storage.tenancy import TenantScope
 from credpath.vocabulary import ESCO_OCCUPATION_PREFIX, is_esco_id
 
 Loaded = tuple[Engine, list[IngestReport]]
+
+OWNER = TenantScope(org_id="o1")
+OTHER = TenantScope(org_id="o2")
+ADMIN = TenantScope(org_id=None, sees_all=True)
 
 
 # --- reads on the whole default bundle -------------------------------------------------------------------
@@ -219,7 +224,9 @@ def test_inferred_alignments_offers_and_retirement(empty_engine: Engine) -> None
         pending = credential_repo.credentials_to_align(session, everything=False)
         before = credential_repo.offers_version(session)
     assert [row.id for row in pending] == ["c0", "c1", "c2"]
-    assert pending[0] == AlignmentInput(id="c0", title="Course 0", skill_tags=[], description=None, content_hash="h0")
+    assert pending[0] == AlignmentInput(
+        id="c0", title="Course 0", skill_tags=[], description=None, content_hash="h0", hours=10.0
+    )
     alignments = {
         "c0": [InferredSkill(_skill("sql"), 0.9, "title"), InferredSkill(_skill("excel"), 0.5, "tag")],
         "c1": [InferredSkill(_skill("sql"), 0.8, "title")],
@@ -270,34 +277,58 @@ def test_inferred_alignments_offers_and_retirement(empty_engine: Engine) -> None
 def test_learner_profiles(empty_engine: Engine) -> None:
     _seed(empty_engine)
     with session_scope(empty_engine) as session:
-        learner_repo.add_learner(session, Learner(id="l1", name="Ada"))
+        learner_repo.add_learner(session, OWNER, Learner(id="l1", name="Ada"))
         learner_repo.put_learner_skills(
             session,
+            OWNER,
             "l1",
             [LearnerSkillRow(_skill("sql"), "declared", 0.5), LearnerSkillRow(_skill("excel"), "inferred")],
         )
-        learner_repo.add_learner_credentials(session, "l1", ["c0", "c1"])
-        learner_repo.add_learner_credentials(session, "l1", ["c0"])
+        learner_repo.add_learner_credentials(session, OWNER, "l1", ["c0", "c1"])
+        learner_repo.add_learner_credentials(session, OWNER, "l1", ["c0"])
     with session_scope(empty_engine) as session:
         # Overwrites what it is given (the evidence rule is the caller's), leaves the rest.
-        learner_repo.put_learner_skills(session, "l1", [LearnerSkillRow(_skill("sql"), "verified", 0.9, "c0")])
-        stored = {row.skill_id: row for row, _ in learner_repo.learner_skills(session, "l1")}
-        labels = [label for _, label in learner_repo.learner_skills(session, "l1")]
-        assert sorted(learner_repo.learner_credentials(session, "l1")) == ["c0", "c1"]
-        assert learner_repo.delete_learner_skill(session, "l1", _skill("excel"))
-        assert not learner_repo.delete_learner_skill(session, "l1", _skill("excel"))
+        learner_repo.put_learner_skills(session, OWNER, "l1", [LearnerSkillRow(_skill("sql"), "verified", 0.9, "c0")])
+        stored = {row.skill_id: row for row, _ in learner_repo.learner_skills(session, OWNER, "l1")}
+        labels = [label for _, label in learner_repo.learner_skills(session, OWNER, "l1")]
+        assert sorted(learner_repo.learner_credentials(session, OWNER, "l1")) == ["c0", "c1"]
+        assert learner_repo.delete_learner_skill(session, OWNER, "l1", _skill("excel"))
+        assert not learner_repo.delete_learner_skill(session, OWNER, "l1", _skill("excel"))
     sql = stored[_skill("sql")]
     assert (sql.evidence, sql.proficiency, sql.source_credential_id) == ("verified", 0.9, "c0")
     assert stored[_skill("excel")].evidence == "inferred"
     assert labels == ["excel", "sql"]
     with session_scope(empty_engine) as session:
-        learner = learner_repo.get_learner(session, "l1")
-        assert learner is not None
-        learner_repo.delete_learner(session, learner)
+        assert learner_repo.delete_learner(session, OWNER, "l1")
     with Session(empty_engine) as session:
-        assert learner_repo.get_learner(session, "l1") is None
-        assert learner_repo.learner_skills(session, "l1") == []
+        assert learner_repo.get_learner(session, ADMIN, "l1") is None
+        assert learner_repo.learner_skills(session, ADMIN, "l1") == []
         assert session.scalar(select(LearnerCredential)) is None
+
+
+def test_learners_are_invisible_to_another_tenant(empty_engine: Engine) -> None:
+    _seed(empty_engine)
+    with session_scope(empty_engine) as session:
+        learner_repo.add_learner(session, OWNER, Learner(id="l1", name="Ada"))
+        learner_repo.put_learner_skills(session, OWNER, "l1", [LearnerSkillRow(_skill("sql"), "declared")])
+        learner_repo.add_learner_credentials(session, OWNER, "l1", ["c0"])
+        session.add(Learner(id="legacy", name="no owner"))  # a row from before tenancy: admin only
+    with session_scope(empty_engine) as session:
+        assert learner_repo.get_learner(session, OTHER, "l1") is None
+        assert learner_repo.learner_skills(session, OTHER, "l1") == []
+        assert learner_repo.learner_credentials(session, OTHER, "l1") == []
+        assert not learner_repo.delete_learner_skill(session, OTHER, "l1", _skill("sql"))
+        assert not learner_repo.delete_learner(session, OTHER, "l1")
+        with pytest.raises(LookupError):
+            learner_repo.put_learner_skills(session, OTHER, "l1", [LearnerSkillRow(_skill("excel"), "declared")])
+        assert learner_repo.get_learner(session, OWNER, "legacy") is None
+        assert learner_repo.get_learner(session, TenantScope(org_id=None), "l1") is None
+    with Session(empty_engine) as session:
+        admin_view = learner_repo.get_learner(session, ADMIN, "l1")
+        assert admin_view is not None
+        assert admin_view.org_id == "o1"
+        assert learner_repo.get_learner(session, ADMIN, "legacy") is not None
+        assert [row.skill_id for row, _ in learner_repo.learner_skills(session, OWNER, "l1")] == [_skill("sql")]
 
 
 def test_posting_skills(empty_engine: Engine) -> None:

@@ -8,7 +8,17 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from credpath.errors import ArtifactError, ConflictError, CredpathError, InvalidInputError, NotFoundError
+from credpath.errors import (
+    AbandonedError,
+    ArtifactError,
+    AuthenticationError,
+    ConflictError,
+    CredpathError,
+    InvalidInputError,
+    LimitExceededError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 
 __all__ = ["EXCEPTION_HANDLERS", "problem"]
 
@@ -17,10 +27,15 @@ log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 
 STATUS_BY_ERROR: dict[type[CredpathError], int] = {
+    AuthenticationError: 401,
+    PermissionDeniedError: 403,
     NotFoundError: 404,
     ConflictError: 409,
     InvalidInputError: 422,
+    LimitExceededError: 413,
     ArtifactError: 503,
+    # Nobody reads this answer (the client has gone); 499 is the customary code in access logs.
+    AbandonedError: 499,
 }
 
 
@@ -41,7 +56,13 @@ def problem(
 
 def _domain(request: Request[Any, Any, Any], exc: CredpathError) -> Response[dict[str, Any]]:
     status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500)
-    return problem(request, status, exc.title, exc.detail)
+    if isinstance(exc, AbandonedError):
+        log.info("%s %s: %s", request.method, request.url.path, exc.detail)
+    response = problem(request, status, exc.title, exc.detail)
+    if status == 401:
+        # RFC 6750: say which scheme would be accepted.
+        response.headers["WWW-Authenticate"] = 'Bearer realm="credpath"'
+    return response
 
 
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
@@ -52,10 +73,24 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     extra = exc.extra if isinstance(exc.extra, dict) else {}
-    title = {404: "Not found", 405: "Method not allowed", 413: "Payload too large"}.get(exc.status_code, "HTTP error")
+    title = {
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Payload too large",
+        415: "Unsupported media type",
+        429: "Too many requests",
+    }.get(exc.status_code, "HTTP error")
     response = problem(request, exc.status_code, title, exc.detail, **extra)
     if exc.headers:
         response.headers.update(exc.headers)
+    if exc.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="credpath"'
+    if exc.status_code == 429 and "Retry-After" not in response.headers:
+        # Litestar's rate limiter sends RateLimit-Reset (seconds); clients and proxies read Retry-After.
+        reset = exc.headers.get("RateLimit-Reset", "") if exc.headers else ""
+        response.headers["Retry-After"] = str(max(1, int(reset))) if reset.lstrip("-").isdigit() else "60"
     return response
 
 

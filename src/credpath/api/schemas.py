@@ -1,5 +1,6 @@
 """Request bodies (msgspec): the limits here are enforced before any handler runs (400 on violation)."""
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -7,11 +8,13 @@ import msgspec
 __all__ = [
     "ConstraintsBody",
     "GapsRequest",
+    "KeyCreate",
     "LearnerBody",
     "LearnerCreate",
     "LearnerPatch",
     "LearnerSkillsAdd",
     "OccupationMatchRequest",
+    "OrganisationCreate",
     "RecommendationRequest",
     "SkillExtractRequest",
     "SkillMatchRequest",
@@ -53,6 +56,9 @@ CredentialIds = Annotated[
 ]
 Proficiency = dict[SkillId, Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Language = Annotated[str, msgspec.Meta(pattern="^[a-z]{2}$", description="ISO 639-1 code, e.g. en, es")]
+Languages = Annotated[list[Language], msgspec.Meta(min_length=1, max_length=10)]
+Level = Literal["beginner", "intermediate", "advanced"]
 Names = Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]], msgspec.Meta(max_length=50)]
 
 
@@ -63,6 +69,8 @@ class LearnerBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     text: Text | None = None
     credentials: CredentialIds = msgspec.field(default_factory=list)
     proficiency: Proficiency = msgspec.field(default_factory=dict)
+    languages: Languages | None = None
+    level: Level | None = None
 
 
 class TargetBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -84,6 +92,7 @@ class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     providers: Names | None = None
     levels: Names | None = None
     exclude: CredentialIds = msgspec.field(default_factory=list)
+    languages: Languages | None = None
 
 
 class GapsRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -115,7 +124,29 @@ class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     name: Name | None = None
     opted_in: bool | None = None
+    languages: Languages | None = None
+    level: Level | None = None
 
 
 class LearnerSkillsAdd(LearnerBody, forbid_unknown_fields=True, kw_only=True):
     """Skills to add to a stored learner: ESCO ids, free text, or held credentials."""
+
+
+# --- access (issue 11) ------------------------------------------------------------------------------------
+
+
+class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A portal, employer or issuer to register."""
+
+    name: Name
+    kind: Literal["portal", "employer", "issuer"]
+
+
+class KeyCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A new key's scopes and optional expiry (ISO 8601 with a time zone)."""
+
+    scopes: Annotated[
+        list[Literal["admin", "learners:read", "learners:write", "postings:read", "postings:write", "catalog:write"]],
+        msgspec.Meta(min_length=1, max_length=6),
+    ]
+    expires_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None

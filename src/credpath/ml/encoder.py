@@ -8,6 +8,7 @@ memory small; torch is imported lazily and only when the ONNX artifact is unavai
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from threading import Lock
@@ -17,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "ENCODING_VERSION",
     "MODEL_NAME",
     "CachedEncoder",
     "Encoder",
@@ -25,6 +27,10 @@ __all__ = [
     "bundled_model_dir",
     "model_fingerprint",
 ]
+
+# Bump when the same weights start producing different vectors (v2: int8 encodes every text alone), so
+# indexes are rebuilt and no old vector is reused beside new ones.
+ENCODING_VERSION = "2"
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +96,18 @@ class OnnxEncoder:
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.no_padding()
         self._tokenizer = tokenizer
+        # Dynamic int8 quantisation scales each activation tensor by its own range, and a batch is one
+        # tensor: a text's vector would depend on the other texts beside it (cosine ~0.992 between
+        # encode([a]) and encode([a, longer])), so the same request could rank differently run to run.
+        # Each text therefore runs alone (no padding either); fp32 keeps batching. Alone, short texts lose
+        # the batching speed-up, so batch jobs (threads > 1) run single texts on several threads instead
+        # of one text on several intra-op threads.
+        self._alone = backend.endswith("int8")
+        self._workers = threads if self._alone else 1
         options = onnxruntime.SessionOptions()
         # One intra-op thread per session: on 2 cores, spinning ORT pools fighting numpy/BLAS pools cost
         # 10-20x latency under load. Batch jobs pass threads=2.
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1 if self._alone else threads
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -101,12 +115,17 @@ class OnnxEncoder:
         self._inputs = {item.name for item in self._session.get_inputs()}
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
-        """Encode texts; batches are formed from length-sorted texts so padding stays small."""
+        """Encode texts; batches are formed from length-sorted texts so padding stays small.
+
+        With the int8 model every text runs alone, so its vector never depends on the rest of the batch.
+        """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         encodings = self._tokenizer.encode_batch(list(texts))
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if self._alone:
+            return self._encode_alone(encodings)
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
             width = max(len(encodings[i].ids) for i in rows)
@@ -124,6 +143,24 @@ class OnnxEncoder:
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             out[rows] = _normalise(pooled)
         return out
+
+    def _run_one(self, tokens: Sequence[int]) -> npt.NDArray[np.float32]:
+        ids = np.asarray([tokens], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feed)[0]
+        pooled: npt.NDArray[np.float32] = hidden[0].mean(axis=0, keepdims=True)
+        return pooled
+
+    def _encode_alone(self, encodings: Sequence[Any]) -> Matrix:
+        """Each text in its own run (ONNX Runtime releases the GIL, so worker threads use every core)."""
+        if self._workers > 1 and len(encodings) > 1:
+            with ThreadPoolExecutor(self._workers) as pool:
+                pooled = list(pool.map(lambda e: self._run_one(e.ids), encodings))
+        else:
+            pooled = [self._run_one(e.ids) for e in encodings]
+        return _normalise(np.concatenate(pooled))
 
 
 class TorchEncoder:

@@ -13,12 +13,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["IndexManifest", "SearchResult", "VectorIndex", "subset", "text_hashes"]
+__all__ = ["IndexManifest", "ItemIndex", "SearchResult", "VectorIndex", "subset", "text_hashes"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,29 @@ class SearchResult:
     positions: list[npt.NDArray[np.int64]]
     ids: list[list[str]]
     scores: list[npt.NDArray[np.float32]]
+
+
+class ItemIndex(Protocol):
+    """What a search backend honours: the in-process :class:`VectorIndex`, or one served by a database."""
+
+    item_ids: list[str]
+    manifest: "IndexManifest | None"
+
+    def __len__(self) -> int: ...
+
+    def position(self, item_id: str) -> int | None:
+        """Position of an item id, or None."""
+
+    def search(
+        self, queries: npt.NDArray[np.float32], k: int, allowed: npt.NDArray[np.bool_] | None = None
+    ) -> SearchResult:
+        """Top-``k`` items per query (see :meth:`VectorIndex.search`)."""
+
+    def score_items(self, queries: npt.NDArray[np.float32], items: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """Exact ``(n_queries, len(items))`` scores for chosen items."""
+
+    def canonical_vectors(self, positions: list[int | None]) -> npt.NDArray[np.float32]:
+        """Each item's first (canonical) vector; zeros where the position is None."""
 
 
 class VectorIndex:
@@ -117,6 +140,14 @@ class VectorIndex:
         """Position of an item id, or None."""
         return self._positions.get(item_id)
 
+    def canonical_vectors(self, positions: list[int | None]) -> npt.NDArray[np.float32]:
+        """Each item's first (canonical) vector; zeros where the position is None."""
+        out = np.zeros((len(positions), self.vectors.shape[1]), dtype=np.float32)
+        for row, position in enumerate(positions):
+            if position is not None:
+                out[row] = self.vectors[self.starts[position]]
+        return out
+
     def item_scores(self, queries: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Exact ``(n_queries, n_items)`` scores: best weighted cosine over each item's vectors."""
         out = np.empty((len(queries), len(self.item_ids)), dtype=np.float32)
@@ -157,6 +188,16 @@ class VectorIndex:
         """
         if self._ann is not None:
             return self._search_ann(queries, k, allowed)
+        return self.search_exact(queries, k, allowed)
+
+    def search_exact(
+        self, queries: npt.NDArray[np.float32], k: int, allowed: npt.NDArray[np.bool_] | None = None
+    ) -> SearchResult:
+        """Top-``k`` items per query by exact scoring, bypassing any ANN front.
+
+        For batch jobs: thousands of queries at once are one matrix product per block, much faster
+        than the ANN's one-query-at-a-time search.
+        """
         return self._rank(self.item_scores(queries), k, allowed)
 
     def _rank(self, scores: npt.NDArray[np.float32], k: int, allowed: npt.NDArray[np.bool_] | None) -> SearchResult:
@@ -237,18 +278,30 @@ class VectorIndex:
         if self.manifest is None:
             raise ValueError("an index needs a manifest to be saved")
         directory.mkdir(parents=True, exist_ok=True)
+        # Every file is written under a temporary name and renamed into place: a running replica has the
+        # old files memory-mapped, and a rename leaves their pages intact where an in-place rewrite would
+        # truncate them under it. The manifest goes first and comes back last, so a reader never loads a
+        # half-written generation (it sees "absent" meanwhile and keeps serving the one it has).
         (directory / "manifest.json").unlink(missing_ok=True)
-        np.save(directory / "vectors.npy", np.ascontiguousarray(self.vectors), allow_pickle=False)
-        np.savez(directory / "meta.npz", owners=self.owners, weights=self.weights, hashes=self.hashes)
-        (directory / "ids.json").write_text(json.dumps(self.item_ids), encoding="utf-8")
+        staged = directory / ".staging"
+        staged.mkdir(exist_ok=True)
+        np.save(staged / "vectors.npy", np.ascontiguousarray(self.vectors), allow_pickle=False)
+        np.savez(staged / "meta.npz", owners=self.owners, weights=self.weights, hashes=self.hashes)
+        (staged / "ids.json").write_text(json.dumps(self.item_ids), encoding="utf-8")
+        files = ["vectors.npy", "meta.npz", "ids.json"]
         if self._ann is not None:
-            self._ann.save_index(str(directory / "hnsw.bin"))
+            self._ann.save_index(str(staged / "hnsw.bin"))
+            files.append("hnsw.bin")
         else:
             (directory / "hnsw.bin").unlink(missing_ok=True)
+        for name in files:
+            (staged / name).replace(directory / name)
+        staged.rmdir()
         # The manifest says whether a graph was saved, whatever the index was created with.
         manifest = replace(self.manifest, ann="hnsw" if self._ann is not None else None)
         self.manifest = manifest
-        (directory / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
+        (staged.parent / ".manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
+        (staged.parent / ".manifest.json").replace(directory / "manifest.json")
 
     @staticmethod
     def read_manifest(directory: Path) -> IndexManifest | None:

@@ -1,45 +1,67 @@
 """Inferred links: credentials → the ESCO skills they teach, and O*NET occupations → ESCO profiles.
 
-Credential skills come from three kinds of evidence, strongest first: a published skill tag that
-matches an ESCO skill label, the title, and skill mentions in the description. Confidence is the
-precision measured for that kind of evidence at that score (``credpath eval``): for short texts,
-the top-1 precision of alternative labels of skills held out of the encoder's fine-tuning (``short-text
-calibration`` in ``credpath eval``, ~2,000 queries: 0.943 at score >= 0.80, 0.960 at >= 0.85, 0.977 at
->= 0.90, 0.985 at >= 0.95); for description mentions, the extraction precision at 0.75 on the
-hand-labelled ad sentences (0.71).
+Credential skills: every credential's tags, title, title phrases and description *propose* skills
+(:mod:`credpath.skills.alignment`); a logistic scorer fitted on the hand-judged pairs
+(``data/eval/alignment_judgments.jsonl``) decides which it teaches and how sure that is
+(:mod:`credpath.skills.alignment_model`). Only proposals that the credential's own title or description
+names are served, at or above the threshold chosen on the judged half A; the confidence is the
+probability, calibrated on half B, that an adviser reading the credential says it teaches the skill.
+The model is refitted on every build (it is cheap, deterministic and depends on the encoder) and saved
+beside the indexes with its fit report (``models/alignment/model.json``); when it changes, every
+credential is re-aligned, otherwise only credentials whose content changed.
 """
 
+import json
 import logging
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from credpath.config import repository_root
+from credpath.errors import ArtifactError
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex
+from credpath.skills.alignment import (
+    CANDIDATE_RECIPE,
+    FEATURE_NAMES,
+    AlignmentCandidate,
+    CredentialText,
+    SkillFacts,
+    featurize,
+    supported,
+)
+from credpath.skills.alignment_model import AlignmentModel, FitReport, JudgedPair, fit_alignment_model
 from credpath.skills.linking import TextLinker
 from credpath.storage.bulk import sync_rows
 from credpath.storage.db import session_scope
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import occupations as occupation_repo
+from credpath.storage.repositories import skills as skill_repo
 from credpath.storage.repositories.credentials import AlignmentInput, InferredSkill
 from credpath.storage.tables import OccupationLink
 from credpath.vocabulary import is_esco_id
 
-__all__ = ["AlignmentReport", "align_credentials", "link_onet_occupations"]
+__all__ = [
+    "JUDGMENTS_FILE",
+    "AlignmentReport",
+    "align_credentials",
+    "alignment_dir",
+    "link_onet_occupations",
+    "read_judgments",
+]
 
 log = logging.getLogger(__name__)
 
-TAG_THRESHOLD = 0.80
-TITLE_THRESHOLD = 0.85
-DESCRIPTION_THRESHOLD = 0.75
-DESCRIPTION_CONFIDENCE = 0.71
-_SCORES = (0.80, 0.85, 0.90, 0.95, 1.00)
-_PRECISION = (0.943, 0.960, 0.977, 0.985, 0.99)
+JUDGMENTS_FILE = repository_root() / "data" / "eval" / "alignment_judgments.jsonl"
+# The start of an ESCO description says what the skill is; the rest lengthens the text to encode.
+MEANING_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,79 +74,153 @@ class AlignmentReport:
     seconds: float
 
 
-def _confidence(score: float) -> float:
-    return round(float(np.interp(score, _SCORES, _PRECISION)), 3)
+def alignment_dir(models_dir: Path) -> Path:
+    """Where the fitted alignment model and its report live."""
+    return models_dir / "alignment"
 
 
-def _infer(linker: TextLinker, rows: list[AlignmentInput]) -> dict[str, list[InferredSkill]]:
-    """Skill alignments per credential: best evidence per skill, all evidence listed."""
-    tags = sorted({tag for row in rows for tag in row.skill_tags})
-    tag_hits: dict[str, list[tuple[int, float]]] = {}
-    for start in range(0, len(tags), 512):
-        batch = tags[start : start + 512]
-        for tag, (positions, scores) in zip(batch, linker.rank(batch, 2, use_phrases=False), strict=True):
-            # The runner-up counts only when it ties the best: a tag names one concept.
-            tag_hits[tag] = [
-                (int(p), float(s))
-                for p, s in zip(positions, scores, strict=True)
-                if s >= TAG_THRESHOLD and s >= scores[0] - 0.01
-            ]
-    titles = [row.title for row in rows]
-    # Titles are names, not sentences: matched whole (phrase candidates only add noise and time here).
-    title_hits = linker.rank(titles, 3, use_phrases=False) if titles else []
-    out: dict[str, list[InferredSkill]] = {}
-    for row, (title_positions, title_scores) in zip(rows, title_hits, strict=True):
-        found: dict[int, tuple[float, float, list[str]]] = {}
+def read_judgments(path: Path = JUDGMENTS_FILE) -> list[dict[str, Any]]:
+    """The hand-judged credential → skill pairs.
 
-        def add(item: int, score: float, confidence: float, evidence: str, found: dict[int, Any] = found) -> None:
-            current = found.get(item)
-            if current is None:
-                found[item] = (score, confidence, [evidence])
-            else:
-                found[item] = (max(current[0], score), max(current[1], confidence), [*current[2], evidence])
+    Raises:
+        ArtifactError: the file is missing (alignments cannot be scored without it).
+    """
+    if not path.is_file():
+        raise ArtifactError(f"alignment judgements not found at {path}; they ship in data/eval/")
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
-        for tag in row.skill_tags:
-            for item, score in tag_hits.get(tag, []):
-                add(item, score, _confidence(score), f"tag '{tag}' ({score:.2f})")
-        for item, score in zip(title_positions, title_scores, strict=True):
-            if score >= TITLE_THRESHOLD:
-                add(int(item), float(score), _confidence(float(score)), f"title ({score:.2f})")
-        if row.description:
-            for mention in linker.extract(row.description, DESCRIPTION_THRESHOLD):
-                phrase = mention.phrase.text[:80]
-                add(
-                    mention.item, mention.score, DESCRIPTION_CONFIDENCE, f"description '{phrase}' ({mention.score:.2f})"
+
+def _facts(session: Session, skills: VectorIndex) -> SkillFacts:
+    profiles = skill_repo.skill_profiles(session)
+    frequency, total = credential_repo.tag_frequencies(session)
+    rows = [profiles.get(item) for item in skills.item_ids]
+    return SkillFacts(
+        occupations=np.array([p.occupations if p else 0 for p in rows], dtype=np.float64),
+        transversal=np.array([bool(p and p.reuse_level and "transversal" in p.reuse_level) for p in rows]),
+        knowledge=np.array([bool(p and p.skill_type and "knowledge" in p.skill_type) for p in rows]),
+        labels=[p.label if p else "" for p in rows],
+        meanings=[f"{p.label}: {p.description[:MEANING_CHARS]}" if p else "" for p in rows],
+        tag_frequency=frequency,
+        credentials=max(total, 1),
+    )
+
+
+def _text(row: AlignmentInput) -> CredentialText:
+    return CredentialText(
+        id=row.id, title=row.title, tags=tuple(row.skill_tags), description=row.description, hours=row.hours
+    )
+
+
+def _fit(
+    judged: Sequence[Mapping[str, Any]], candidates: Sequence[AlignmentCandidate], skills: VectorIndex
+) -> tuple[AlignmentModel, FitReport]:
+    features = {(c.credential_id, skills.item_ids[c.item]): c.features for c in candidates}
+    pairs = [
+        JudgedPair(
+            credential_id=j["credential_id"],
+            skill_id=j["skill_id"],
+            verdict=j["verdict"],
+            split=j["split"],
+            weight=j["stratum_size"] / j["stratum_sampled"],
+            stratum=j["stratum"],
+            group=j["canonical_key"],
+            features=features[(j["credential_id"], j["skill_id"])],
+            eligible=bool(supported(features[(j["credential_id"], j["skill_id"])][None, :])[0]),
+        )
+        for j in judged
+        if (j["credential_id"], j["skill_id"]) in features
+    ]
+    if len(pairs) < len(judged):
+        log.warning("%d judged pairs name a credential or skill no longer loaded", len(judged) - len(pairs))
+    return fit_alignment_model(pairs, FEATURE_NAMES)
+
+
+def _served(
+    candidates: Sequence[AlignmentCandidate], model: AlignmentModel, skills: VectorIndex
+) -> dict[str, list[InferredSkill]]:
+    out: dict[str, list[InferredSkill]] = defaultdict(list)
+    if not candidates:
+        return out
+    matrix = np.stack([c.features for c in candidates])
+    confidence = model.confidence(matrix)
+    keep = supported(matrix) & (confidence >= model.threshold)
+    for candidate, sure, kept in zip(candidates, confidence, keep, strict=True):
+        if kept:
+            out[candidate.credential_id].append(
+                InferredSkill(
+                    skill_id=skills.item_ids[candidate.item],
+                    confidence=round(float(sure), 3),
+                    evidence="; ".join(candidate.evidence)[:500],
                 )
-        out[row.id] = [
-            InferredSkill(
-                skill_id=linker.index.item_ids[item], confidence=confidence, evidence="; ".join(evidence)[:500]
             )
-            for item, (_score, confidence, evidence) in sorted(found.items(), key=lambda kv: -kv[1][1])
-        ]
+    for found in out.values():
+        found.sort(key=lambda skill: -skill.confidence)
     return out
 
 
 def align_credentials(
-    engine: Engine, skills: VectorIndex, encoder: Encoder, *, everything: bool = False
+    engine: Engine,
+    skills: VectorIndex,
+    encoder: Encoder,
+    models_dir: Path,
+    *,
+    everything: bool = False,
+    judgments: Path = JUDGMENTS_FILE,
 ) -> AlignmentReport:
-    """Infer ESCO skills for credentials whose content changed since their last alignment (or all).
+    """Fit the scorer on the judged pairs, then infer ESCO skills for credentials that changed (or all).
 
     Args:
         engine: database.
         skills: the skills index.
         encoder: the encoder the index was built with.
+        models_dir: where the fitted model is saved (``alignment/model.json``).
         everything: re-align every credential (the skills index changed).
+        judgments: the hand-judged pairs.
     """
     started = time.perf_counter()
+    judged = read_judgments(judgments)
+    linker = TextLinker(encoder, skills)
+    judged_skills: dict[str, list[int]] = defaultdict(list)
+    for pair in judged:
+        position = skills.position(pair["skill_id"])
+        if position is not None:
+            judged_skills[pair["credential_id"]].append(position)
+    with Session(engine) as session:
+        facts = _facts(session, skills)
+        judged_rows = credential_repo.credentials_by_id(session, list(judged_skills))
+    fitted = featurize(linker, [_text(r) for r in judged_rows], facts, extra=judged_skills)
+    model, fit = _fit(judged, fitted, skills)
+    directory = alignment_dir(models_dir)
+    saved = directory / "model.json"
+    identity = f"{model.fingerprint}:{CANDIDATE_RECIPE}"
+    previous = json.loads(saved.read_text(encoding="utf-8")).get("identity") if saved.is_file() else None
+    everything = everything or previous != identity
     with Session(engine) as session:
         rows = credential_repo.credentials_to_align(session, everything)
-    if not rows:
-        return AlignmentReport(0, 0, 0, time.perf_counter() - started)
-    alignments = _infer(TextLinker(encoder, skills), rows)
+    log.info(
+        "alignment model %s: threshold %.3f, held-out judged precision %.3f (recall %.3f); aligning %d credentials",
+        model.fingerprint,
+        model.threshold,
+        fit.precision_b,
+        fit.recall_b,
+        len(rows),
+    )
+    alignments: dict[str, list[InferredSkill]] = {}
+    for start in range(0, len(rows), 1000):
+        batch = rows[start : start + 1000]
+        served = _served(featurize(linker, [_text(r) for r in batch], facts), model, skills)
+        alignments.update({row.id: served.get(row.id, []) for row in batch})
+        log.info("aligned %d/%d credentials", min(start + 1000, len(rows)), len(rows))
     with session_scope(engine) as session:
         written = credential_repo.replace_inferred_skills(
             session, alignments, {row.id: row.content_hash for row in rows}
         )
+    directory.mkdir(parents=True, exist_ok=True)
+    saved.write_text(
+        json.dumps({"identity": identity, "model": model.to_json(), "fit": asdict(fit)}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     report = AlignmentReport(len(rows), written, 0, time.perf_counter() - started)
     log.info("aligned %d credentials to %d ESCO skills in %.1fs", report.credentials, written, report.seconds)
     return report

@@ -13,6 +13,7 @@ from credpath.ml.encoder import CachedEncoder, OnnxEncoder, TorchEncoder, bundle
 from credpath.ml.export import encoder_weights, ensure_onnx
 from credpath.ml.index import VectorIndex
 from credpath.pipeline.alignment import align_credentials, link_onet_occupations
+from credpath.pipeline.alignment_eval import alignment_quality
 from credpath.pipeline.evaluation import EvalReport, run_evaluation
 from credpath.pipeline.indexing import IndexBuildReport, build_index
 
@@ -44,9 +45,9 @@ def build_all(
     ]
     built = {report.name: report for report in reports}
     if "skills" in built:
-        skills = VectorIndex.load(index_dir(models_dir, "skills"))
+        skills = VectorIndex.load(index_dir(models_dir, "skills"), mmap=False)
         # A rebuilt skills index may change every alignment; otherwise only edited credentials are redone.
-        align_credentials(engine, skills, encoder, everything=built["skills"].status == "built")
+        align_credentials(engine, skills, encoder, models_dir, everything=built["skills"].status == "built")
     if "occupations" in built:
         link_onet_occupations(engine, VectorIndex.load(index_dir(models_dir, "occupations")), encoder)
     log.info("build-index done in %.1fs", time.perf_counter() - started)
@@ -72,6 +73,7 @@ def evaluate(engine: Engine, models_dir: Path, *, sample: int = 2000, output: Pa
             "results": report.results,
             "extraction": report.extraction,
             "calibration": report.calibration,
+            "alignments": alignment_quality(engine, models_dir),
             "seconds": round(report.seconds, 1),
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }

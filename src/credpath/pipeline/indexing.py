@@ -18,7 +18,7 @@ from sqlmodel import Session
 from tqdm import tqdm
 
 from credpath.indexes import index_dir, source_fingerprint
-from credpath.ml.encoder import Encoder
+from credpath.ml.encoder import ENCODING_VERSION, Encoder
 from credpath.ml.export import encoder_weights
 from credpath.ml.index import IndexManifest, VectorIndex, text_hashes
 from credpath.skills.products import link_products
@@ -82,7 +82,12 @@ def index_texts(session: Session, name: str, encoder: Encoder) -> list[ItemText]
 def _previous_vectors(directory: Path, backend: str, encoder_id: str) -> dict[int, np.ndarray]:
     """Vectors of the index already on disk, by text hash, when they came from the same model and backend."""
     manifest = VectorIndex.read_manifest(directory)
-    if manifest is None or manifest.encoder != encoder_id or manifest.backend != backend:
+    if (
+        manifest is None
+        or manifest.encoder != encoder_id
+        or manifest.backend != backend
+        or manifest.extra.get("encoding") != ENCODING_VERSION
+    ):
         return {}
     old = VectorIndex.load(directory, mmap=True, with_ann=False)
     return {int(h): old.vectors[row] for row, h in enumerate(old.hashes)}
@@ -173,7 +178,11 @@ def build_index(
         texts_hash=hashlib.sha256(hashes.tobytes() + weights.tobytes()).hexdigest(),
         ann="hnsw" if use_ann else None,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        extra={"representation": REPRESENTATION_VERSION, "kinds": sorted({t.kind for t in texts})},
+        extra={
+            "representation": REPRESENTATION_VERSION,
+            "encoding": ENCODING_VERSION,
+            "kinds": sorted({t.kind for t in texts}),
+        },
     )
     index = VectorIndex(item_ids, vectors, owners, weights, hashes, manifest)
     if use_ann:

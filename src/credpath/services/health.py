@@ -7,12 +7,13 @@ from sqlmodel import Session
 
 from credpath.indexes import INDEX_NAMES, index_state
 from credpath.services import views
+from credpath.services.live import LiveSemantic, manifest_signature
 from credpath.storage.db import ping
 from credpath.storage.repositories import datasets as dataset_repo
 from credpath.storage.tables import Credential, Occupation, Skill
 from credpath.vocabulary import IndexStatus
 
-__all__ = ["health"]
+__all__ = ["health", "readiness"]
 
 
 def _index_state(session: Session, models_dir: Path, encoder: str | None) -> views.IndexState:
@@ -59,4 +60,37 @@ def health(engine: Engine, models_dir: Path, encoder: str | None = None) -> view
         counts=counts,
         datasets=datasets,
         index=index,
+    )
+
+
+def readiness(engine: Engine, models_dir: Path, live: LiveSemantic) -> views.Readiness:
+    """Ready when the database answers and every index is loaded, matches the data and is the newest build.
+
+    Args:
+        engine: the database.
+        models_dir: where the indexes live.
+        live: the semantic service this replica serves.
+
+    Returns:
+        The readiness verdict; the API answers 503 when ``ready`` is false.
+    """
+    if not ping(engine):
+        return views.Readiness(ready=False, database=False, indexes={}, loaded=False, detail="database unreachable")
+    with Session(engine) as session:
+        states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
+    served = live.current
+    loaded = all(name in served.indexes for name in INDEX_NAMES)
+    newest = live.loaded_signature() == manifest_signature(models_dir)
+    fresh = all(state == IndexStatus.READY for state in states.values())
+    problems = [f"{name} index is {state}" for name, state in sorted(states.items()) if state != IndexStatus.READY]
+    if not newest:
+        problems.append("a newer index build is on disk and not loaded yet")
+    elif not loaded:
+        problems.append("not every index is loaded")
+    return views.Readiness(
+        ready=fresh and loaded and newest,
+        database=True,
+        indexes=states,
+        loaded=loaded and newest,
+        detail="; ".join(problems) or "ok",
     )

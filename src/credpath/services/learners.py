@@ -14,13 +14,15 @@ from sqlmodel import Session
 from credpath.errors import InvalidInputError, NotFoundError
 from credpath.planning.gaps import HeldSkill, skills_to_record
 from credpath.services import views
+from credpath.services.access import Caller, record
 from credpath.services.semantic import SemanticService
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import learners as learner_repo
 from credpath.storage.repositories import skills as skill_repo
 from credpath.storage.repositories.learners import LearnerSkillRow
 from credpath.storage.tables import Learner
-from credpath.vocabulary import ESCO_SKILL_PREFIX, Evidence, expand_esco_id
+from credpath.storage.tenancy import TenantScope
+from credpath.vocabulary import ESCO_SKILL_PREFIX, AuditAction, AuditEntity, Evidence, Scope, expand_esco_id
 
 __all__ = [
     "LearnerSpec",
@@ -44,30 +46,41 @@ class LearnerSpec:
     credentials: tuple[str, ...] = ()
     proficiency: Mapping[str, float] = field(default_factory=dict)
     held: tuple[HeldSkill, ...] = ()
+    languages: tuple[str, ...] = ()
+    level: str | None = None
 
 
-def _stored_learner(session: Session, learner_id: str) -> LearnerSpec:
+def _stored_learner(session: Session, tenant: TenantScope, learner_id: str) -> LearnerSpec:
     """A stored learner's skills (with their recorded evidence) and credentials."""
-    if learner_repo.get_learner(session, learner_id) is None:
-        raise NotFoundError(f"no learner with id {learner_id!r}")
+    stored = _require(session, tenant, learner_id)
     held = tuple(
         HeldSkill(row.skill_id, row.evidence, row.proficiency)
-        for row, _label in learner_repo.learner_skills(session, learner_id)
+        for row, _label in learner_repo.learner_skills(session, tenant, learner_id)
     )
-    return LearnerSpec(credentials=tuple(learner_repo.learner_credentials(session, learner_id)), held=held)
+    return LearnerSpec(
+        credentials=tuple(learner_repo.learner_credentials(session, tenant, learner_id)),
+        held=held,
+        languages=tuple(stored.languages or ()),
+        level=stored.level,
+    )
 
 
-def resolve_learner(session: Session, learner: LearnerSpec | None, learner_id: str | None) -> LearnerSpec:
-    """The learner a request is about: given inline, or stored under ``learner_id``.
+def resolve_learner(
+    session: Session, caller: Caller, learner: LearnerSpec | None, learner_id: str | None
+) -> LearnerSpec:
+    """The learner a request is about: given inline (a public read), or stored under ``learner_id``.
 
     Raises:
         InvalidInputError: both or neither were given.
-        NotFoundError: no learner is stored under ``learner_id``.
+        AuthenticationError: a stored learner asked for without a key.
+        PermissionDeniedError: a stored learner asked for by a key without ``learners:read``.
+        NotFoundError: no learner the caller may see is stored under ``learner_id``.
     """
     if (learner is None) == (learner_id is None):
         raise InvalidInputError("give exactly one of learner (inline) or learner_id (stored)")
     if learner_id is not None:
-        return _stored_learner(session, learner_id)
+        caller.require(Scope.LEARNERS_READ)
+        return _stored_learner(session, caller.tenant, learner_id)
     assert learner is not None  # noqa: S101 - exactly one is set, checked above
     return learner
 
@@ -93,7 +106,7 @@ def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSp
     return held, set(credentials)
 
 
-def _view(session: Session, learner: Learner) -> views.LearnerView:
+def _view(session: Session, tenant: TenantScope, learner: Learner) -> views.LearnerView:
     skills = [
         views.LearnerSkillView(
             skill_id=row.skill_id,
@@ -102,21 +115,25 @@ def _view(session: Session, learner: Learner) -> views.LearnerView:
             proficiency=row.proficiency,
             source_credential_id=row.source_credential_id,
         )
-        for row, label in learner_repo.learner_skills(session, learner.id)
+        for row, label in learner_repo.learner_skills(session, tenant, learner.id)
     ]
     return views.LearnerView(
         id=learner.id,
         name=learner.name,
         opted_in=learner.opted_in,
+        languages=list(learner.languages or ()),
+        level=learner.level,
         skills=skills,
-        credentials=sorted(learner_repo.learner_credentials(session, learner.id)),
+        credentials=sorted(learner_repo.learner_credentials(session, tenant, learner.id)),
         created_at=learner.created_at,
         updated_at=learner.updated_at,
     )
 
 
-def _require(session: Session, learner_id: str) -> Learner:
-    learner = learner_repo.get_learner(session, learner_id)
+def _require(session: Session, tenant: TenantScope, learner_id: str, *, lock: bool = False) -> Learner:
+    # Another organisation's learner is "not found", exactly like a missing one: ids cannot be probed.
+    # Writers lock the learner first, so concurrent changes to one learner apply one after the other.
+    learner = learner_repo.get_learner(session, tenant, learner_id, for_update=lock)
     if learner is None:
         raise NotFoundError(f"no learner with id {learner_id!r}")
     return learner
@@ -125,6 +142,7 @@ def _require(session: Session, learner_id: str) -> Learner:
 def add_skills(
     session: Session,
     semantic: SemanticService,
+    caller: Caller,
     learner_id: str,
     *,
     skills: Sequence[str] = (),
@@ -137,13 +155,14 @@ def add_skills(
     Everything is validated before anything is written, so a bad id changes nothing. Stronger evidence
     is never overwritten by weaker (``planning.gaps.evidence_replaces``).
     """
-    learner = _require(session, learner_id)
+    tenant = caller.tenant
+    learner = _require(session, tenant, learner_id, lock=True)
     spec = LearnerSpec(
         skills=tuple(skills), text=text, credentials=tuple(credentials), proficiency=dict(proficiency or {})
     )
     held, held_credentials = resolve_held(session, semantic, spec)
     declared = {expand_esco_id(s, ESCO_SKILL_PREFIX) for s in skills}
-    stored = {row.skill_id: row.evidence for row, _label in learner_repo.learner_skills(session, learner.id)}
+    stored = {row.skill_id: row.evidence for row, _label in learner_repo.learner_skills(session, tenant, learner.id)}
     rows = [
         LearnerSkillRow(
             skill_id=h.skill_id,
@@ -156,15 +175,17 @@ def add_skills(
         )
         for h in skills_to_record(stored, held)
     ]
-    learner_repo.put_learner_skills(session, learner.id, rows)
-    learner_repo.add_learner_credentials(session, learner.id, sorted(held_credentials))
+    learner_repo.put_learner_skills(session, tenant, learner.id, rows)
+    learner_repo.add_learner_credentials(session, tenant, learner.id, sorted(held_credentials))
     learner.updated_at = datetime.now(UTC)
-    return _view(session, learner)
+    record(session, caller, AuditAction.UPDATE, AuditEntity.LEARNER, learner.id)
+    return _view(session, tenant, learner)
 
 
 def create_learner(
     session: Session,
     semantic: SemanticService,
+    caller: Caller,
     *,
     name: str | None,
     opted_in: bool,
@@ -172,42 +193,71 @@ def create_learner(
     text: str | None = None,
     credentials: Sequence[str] = (),
     proficiency: Mapping[str, float] | None = None,
+    languages: Sequence[str] = (),
+    level: str | None = None,
 ) -> views.LearnerView:
-    """Create a learner, optionally with skills; the whole request fails atomically on a bad id."""
-    learner = Learner(id=uuid.uuid4().hex, name=name, opted_in=opted_in)
-    learner_repo.add_learner(session, learner)
+    """Create a learner owned by the caller's organisation; the whole request fails atomically on a bad id."""
+    learner = Learner(
+        id=uuid.uuid4().hex, name=name, opted_in=opted_in, languages=list(dict.fromkeys(languages)), level=level
+    )
+    learner_repo.add_learner(session, caller.tenant, learner)
+    record(session, caller, AuditAction.CREATE, AuditEntity.LEARNER, learner.id)
     return add_skills(
-        session, semantic, learner.id, skills=skills, text=text, credentials=credentials, proficiency=proficiency
+        session,
+        semantic,
+        caller,
+        learner.id,
+        skills=skills,
+        text=text,
+        credentials=credentials,
+        proficiency=proficiency,
     )
 
 
-def get_learner(session: Session, learner_id: str) -> views.LearnerView:
-    """One learner."""
-    return _view(session, _require(session, learner_id))
+def get_learner(session: Session, caller: Caller, learner_id: str) -> views.LearnerView:
+    """One learner the caller may see."""
+    return _view(session, caller.tenant, _require(session, caller.tenant, learner_id))
 
 
 def update_learner(
-    session: Session, learner_id: str, *, name: str | None = None, opted_in: bool | None = None
+    session: Session,
+    caller: Caller,
+    learner_id: str,
+    *,
+    name: str | None = None,
+    opted_in: bool | None = None,
+    languages: Sequence[str] | None = None,
+    level: str | None = None,
 ) -> views.LearnerView:
-    """Change name or opt-in."""
-    learner = _require(session, learner_id)
+    """Change name, opt-in, the languages the learner studies in, or their level."""
+    learner = _require(session, caller.tenant, learner_id, lock=True)
     if name is not None:
         learner.name = name
     if opted_in is not None:
         learner.opted_in = opted_in
+    if languages is not None:
+        learner.languages = list(dict.fromkeys(languages))
+    if level is not None:
+        learner.level = level
     learner.updated_at = datetime.now(UTC)
     session.flush()
-    return _view(session, learner)
+    record(session, caller, AuditAction.UPDATE, AuditEntity.LEARNER, learner.id)
+    return _view(session, caller.tenant, learner)
 
 
-def remove_skill(session: Session, learner_id: str, skill_id: str) -> views.LearnerView:
+def remove_skill(session: Session, caller: Caller, learner_id: str, skill_id: str) -> views.LearnerView:
     """Remove one skill from a learner."""
-    learner = _require(session, learner_id)
-    if not learner_repo.delete_learner_skill(session, learner.id, expand_esco_id(skill_id, ESCO_SKILL_PREFIX)):
+    tenant = caller.tenant
+    learner = _require(session, tenant, learner_id, lock=True)
+    if not learner_repo.delete_learner_skill(session, tenant, learner.id, expand_esco_id(skill_id, ESCO_SKILL_PREFIX)):
         raise NotFoundError(f"learner {learner_id!r} does not hold skill {skill_id!r}")
-    return _view(session, learner)
+    record(session, caller, AuditAction.UPDATE, AuditEntity.LEARNER, learner.id)
+    return _view(session, tenant, learner)
 
 
-def delete_learner(session: Session, learner_id: str) -> None:
+def delete_learner(session: Session, caller: Caller, learner_id: str) -> None:
     """Delete a learner and everything stored about them."""
-    learner_repo.delete_learner(session, _require(session, learner_id))
+    _require(session, caller.tenant, learner_id, lock=True)
+    if not learner_repo.delete_learner(session, caller.tenant, learner_id):
+        raise NotFoundError(f"no learner with id {learner_id!r}")
+    record(session, caller, AuditAction.DELETE, AuditEntity.LEARNER, learner_id)

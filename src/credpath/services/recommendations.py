@@ -4,8 +4,9 @@ The service reads (the learner, the target's requirements, the aligned catalogue
 pure planning code (``planning.gaps``, ``planning.offers``), and turns the result into the response.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from threading import Lock
 from typing import Any
 
@@ -16,6 +17,7 @@ from credpath.planning.gaps import GapAnalysis, Requirement, compute_gaps
 from credpath.planning.offers import OfferCatalogue, OfferFilters, PlannedStep, recommend_pathway, select_candidates
 from credpath.planning.pathways import PATHWAY_ALGORITHM, Budget
 from credpath.services import views
+from credpath.services.access import ANONYMOUS, Caller
 from credpath.services.learners import LearnerSpec, resolve_held, resolve_learner
 from credpath.services.semantic import SemanticService
 from credpath.services.taxonomy import esco_profile
@@ -33,11 +35,14 @@ from credpath.vocabulary import (
     expand_esco_id,
 )
 
-__all__ = ["ConstraintSpec", "TargetSpec", "analyse_gaps", "recommend"]
+__all__ = ["ConstraintSpec", "TargetSpec", "analyse_gaps", "parse_accept_language", "recommend"]
 
 LEVELS = frozenset({"beginner", "intermediate", "advanced", "mixed"})
 # A pathway is short by default: a learner asked what to do next, not for a degree.
 DEFAULT_MAX_CREDENTIALS = 5
+# Without a stated level, a learner this far from the role is treated as a beginner in it.
+BEGINNER_BELOW_READINESS = 0.3
+_LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2})(?:-[a-zA-Z0-9]+)*$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +66,7 @@ class ConstraintSpec:
     providers: tuple[str, ...] | None = None
     levels: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
+    languages: tuple[str, ...] | None = None
 
 
 _CATALOGUES: dict[str, tuple[tuple[Any, ...], OfferCatalogue]] = {}
@@ -178,16 +184,18 @@ def analyse_gaps(
     *,
     learner: LearnerSpec | None = None,
     learner_id: str | None = None,
+    caller: Caller = ANONYMOUS,
 ) -> views.GapResponse:
     """Every requirement of the target with its weight, coverage and status, and the readiness.
 
-    The learner is given inline (``learner``) or stored (``learner_id``): exactly one of them.
+    The learner is given inline (``learner``) or stored (``learner_id``, which needs a ``caller`` with
+    ``learners:read`` who may see that learner): exactly one of them.
 
     Raises:
         InvalidInputError: both or neither learner given; a target that is not exactly one thing.
         NotFoundError: an unknown learner, occupation, posting, skill or credential.
     """
-    spec = resolve_learner(session, learner, learner_id)
+    spec = resolve_learner(session, caller, learner, learner_id)
     analysis, echo, _ = _analysis(session, semantic, spec, target)
     labels = skill_repo.skill_labels(session, [i.skill_id for i in analysis.items])
     order = sorted(analysis.items, key=lambda g: (-g.weight * g.remaining, labels.get(g.skill_id, "")))
@@ -215,6 +223,17 @@ def analyse_gaps(
     )
 
 
+def _target_text(session: Session, echo: views.TargetEcho) -> str | None:
+    """What the target role is about, for credential relevance: its label and the lead of its description."""
+    if echo.occupation_id is None:
+        return None
+    occupation = occupation_repo.get_occupation(session, echo.occupation_id)
+    if occupation is None:
+        return None
+    description = (occupation.description or "")[:300]
+    return f"{occupation.preferred_label}. {description}" if description else occupation.preferred_label
+
+
 def _budget(constraints: ConstraintSpec) -> Budget:
     for name in ("kinds", "providers", "levels"):
         value = getattr(constraints, name)
@@ -229,6 +248,66 @@ def _budget(constraints: ConstraintSpec) -> Budget:
         max_hours=constraints.max_hours,
         max_cost=constraints.max_cost,
     )
+
+
+def parse_accept_language(header: str | None) -> tuple[str, ...]:
+    """ISO 639-1 codes from an ``Accept-Language`` header, most preferred first (``*`` and junk ignored).
+
+    Example:
+        >>> parse_accept_language("es-ES,es;q=0.9,en;q=0.8,*;q=0.1")
+        ('es', 'en')
+    """
+    if not header:
+        return ()
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        match = _LANGUAGE_TAG.match(tag.strip())
+        if not match:
+            continue
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if quality > 0:
+            ranked.append((-quality, position, match.group(1).lower()))
+    return tuple(dict.fromkeys(code for _, _, code in sorted(ranked)))
+
+
+def _languages(constraints: ConstraintSpec, learner: LearnerSpec, accept: Sequence[str]) -> tuple[list[str], str]:
+    """Which languages to recommend in, and why: asked for > the learner's > the request's > English."""
+    if constraints.languages:
+        return list(dict.fromkeys(constraints.languages)), "constraints"
+    if learner.languages:
+        return list(learner.languages), "learner"
+    if accept:
+        return list(accept), "accept-language"
+    return ["en"], "default"
+
+
+def _level(learner: LearnerSpec, analysis: GapAnalysis) -> tuple[str | None, str]:
+    if learner.level:
+        return learner.level, "learner"
+    if analysis.readiness < BEGINNER_BELOW_READINESS:
+        return "beginner", "readiness"
+    return None, "unknown"
+
+
+def _message(
+    plan_steps: int, uncovered: Sequence[tuple[str, float]], essential: set[str], labels: Mapping[str, str]
+) -> str | None:
+    missing = [labels.get(s, s) for s, _ in uncovered if s in essential]
+    if not missing:
+        return None
+    named = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+    if plan_steps == 0:
+        return (
+            f"No credential in the catalogue that fits you teaches the essential skills you lack ({named}); "
+            "credpath recommends nothing rather than something beside the point."
+        )
+    return f"No credential in the catalogue that fits you teaches {len(missing)} essential skill(s): {named}."
 
 
 def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> views.PathwayStep:
@@ -250,6 +329,7 @@ def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> 
         hours=offer.hours,
         cost=offer.cost,
         url=offer.url,
+        language=offer.language,
         covers=[views.StepSkill(skill_id=s, label=labels.get(s, ""), gain=round(g, 4)) for s, g in step.covers],
         gain=round(step.gain, 4),
         reason=reason,
@@ -264,26 +344,41 @@ def recommend(
     *,
     learner: LearnerSpec | None = None,
     learner_id: str | None = None,
+    accept_languages: Sequence[str] = (),
+    caller: Caller = ANONYMOUS,
 ) -> views.RecommendationResponse:
     """The next credential and an ordered pathway closing the most weighted gap within the constraints.
 
-    The learner is given inline (``learner``) or stored (``learner_id``): exactly one of them.
+    The learner is given inline (``learner``) or stored (``learner_id``, which needs a ``caller`` with
+    ``learners:read`` who may see that learner): exactly one of them. ``accept_languages`` (the request's
+    ``Accept-Language``) decides the languages when neither the constraints nor the learner name any.
 
     Raises:
         InvalidInputError: as for :func:`analyse_gaps`, or constraints that allow nothing.
         NotFoundError: as for :func:`analyse_gaps`.
     """
-    spec = resolve_learner(session, learner, learner_id)
+    spec = resolve_learner(session, caller, learner, learner_id)
     budget = _budget(constraints)
     analysis, echo, held_credentials = _analysis(session, semantic, spec, target)
     gaps = analysis.open_gaps
+    languages, languages_from = _languages(constraints, spec, accept_languages)
+    level, level_from = _level(spec, analysis)
     filters = OfferFilters(
         kinds=constraints.kinds or (),
         providers=constraints.providers or (),
         levels=constraints.levels or (),
         exclude=set(constraints.exclude) | held_credentials,
+        languages=languages,
+        learner_level=level,
+        parents=semantic.skill_parents,
     )
-    candidates = select_candidates(_catalogue(session).teaching(gaps), gaps, budget, filters)
+    # Offers teaching a narrower skill of a gap skill close it too (planning.offers.NARROWER_CREDIT).
+    wanted = [*gaps, *(child for skill in gaps for child in semantic.skill_children.get(skill, ()))]
+    offers = _catalogue(session).teaching(wanted)
+    about = _target_text(session, echo)
+    if about is not None:
+        filters = replace(filters, relevance=semantic.credential_relevance(about, [o.id for o in offers]))
+    candidates = select_candidates(offers, gaps, budget, filters)
     plan = recommend_pathway(
         analysis, candidates, budget, prerequisites=skill_repo.skill_prerequisites(session, list(gaps))
     )
@@ -299,6 +394,8 @@ def recommend(
         uncovered=[
             views.UncoveredSkill(skill_id=s, label=labels.get(s, ""), weight=weight) for s, weight in plan.uncovered
         ],
+        uncovered_essential=sum(1 for s, _ in plan.uncovered if s in essential),
+        message=_message(len(steps), plan.uncovered, essential, labels),
     )
     return views.RecommendationResponse(
         target=echo,
@@ -307,5 +404,6 @@ def recommend(
             alternatives=[_step(step, labels, essential) for step in plan.alternatives],
         ),
         pathway=pathway,
+        fit=views.LearnerFit(languages=languages, languages_from=languages_from, level=level, level_from=level_from),
         algorithm=PATHWAY_ALGORITHM,
     )

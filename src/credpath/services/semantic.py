@@ -16,23 +16,36 @@ import numpy.typing as npt
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credpath.errors import ArtifactError, InvalidInputError
+from credpath.errors import ArtifactError, InvalidInputError, LimitExceededError
 from credpath.indexes import INDEX_NAMES, index_dir, index_state
 from credpath.ml.encoder import CachedEncoder, Encoder
 from credpath.ml.export import load_serving_encoder
-from credpath.ml.index import VectorIndex
+from credpath.ml.index import ItemIndex, VectorIndex
 from credpath.services import views
-from credpath.skills.linking import TextLinker
+from credpath.skills.linking import StopCheck, TextLinker
 from credpath.storage.repositories import index_rows
 from credpath.storage.repositories import skills as skill_repo
-from credpath.vocabulary import IndexStatus, Taxonomy, is_esco_id
+from credpath.vocabulary import IndexStatus, Taxonomy, VectorBackend, is_esco_id
 
-__all__ = ["EXTRACTION_THRESHOLD", "MAX_TEXTS", "MAX_TEXT_CHARS", "SemanticService"]
+__all__ = [
+    "EXTRACTION_THRESHOLD",
+    "MAX_ENCODED_TEXTS",
+    "MAX_REQUEST_CHARS",
+    "MAX_TEXTS",
+    "MAX_TEXT_CHARS",
+    "SemanticService",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_TEXTS = 256
 MAX_TEXT_CHARS = 20_000
+# The work one request may ask for (issue 10): characters across all its texts, and texts to encode (the
+# texts themselves plus the sentences and phrases cut from them). Beyond either: 413, before any encoding.
+# Each encoded text is also searched against the whole skills index, so 1,000 of them cost a few CPU
+# seconds (benchmarks/results/robustness.json); a long job posting or CV cuts into a few hundred.
+MAX_REQUEST_CHARS = 64_000
+MAX_ENCODED_TEXTS = 1_000
 # Minimum score for an extracted mention, from the sweep on the hand-labelled job-ad sentences with the
 # fine-tuned encoder (``credpath eval``; README): F1 peaks at 0.60 (0.462, precision 0.462, 3/20
 # boilerplate sentences with output); 0.625 keeps precision 0.511 and recall 0.393 with 2/20 — abstaining
@@ -60,7 +73,7 @@ class SemanticService:
     def __init__(
         self,
         encoder: Encoder,
-        indexes: dict[str, VectorIndex],
+        indexes: dict[str, ItemIndex],
         labels: _Labels,
         states: dict[str, IndexStatus],
         skill_parents: dict[str, frozenset[str]] | None = None,
@@ -69,6 +82,12 @@ class SemanticService:
         # The skill hierarchy changes only with a new ESCO load (which also forces a rebuild and restart),
         # so gap analysis reads it from memory instead of the database on every request.
         self.skill_parents = skill_parents or {}
+        children: dict[str, set[str]] = {}
+        for child, parents in self.skill_parents.items():
+            for parent in parents:
+                children.setdefault(parent, set()).add(child)
+        # The other direction, for finding credentials that teach a narrower skill of a gap skill.
+        self.skill_children: dict[str, frozenset[str]] = {p: frozenset(c) for p, c in children.items()}
         self.indexes = indexes
         self.labels = labels
         self.states = states
@@ -81,8 +100,19 @@ class SemanticService:
             self._taxonomy_masks.update({"esco": esco, "onet": ~esco})
 
     @classmethod
-    def load(cls, engine: Engine, models_dir: Path, *, encoder: Encoder | None = None) -> "SemanticService":
-        """Load every ready index; stale or absent ones are recorded and refused at query time."""
+    def load(
+        cls,
+        engine: Engine,
+        models_dir: Path,
+        *,
+        encoder: Encoder | None = None,
+        backend: VectorBackend = VectorBackend.MEMORY,
+    ) -> "SemanticService":
+        """Load every ready index; stale or absent ones are recorded and refused at query time.
+
+        With ``backend=pgvector`` the vectors stay in PostgreSQL (published there on first load) and only
+        ids, owners and weights are held in memory.
+        """
         started = time.perf_counter()
         with Session(engine) as session:
             states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
@@ -94,8 +124,8 @@ class SemanticService:
                     for row in index_rows.occupation_text_rows(session)
                 },
             )
-        indexes = {
-            name: VectorIndex.load(index_dir(models_dir, name))
+        indexes: dict[str, ItemIndex] = {
+            name: _open_index(engine, models_dir, name, backend)
             for name, state in states.items()
             if state == IndexStatus.READY
         }
@@ -109,7 +139,7 @@ class SemanticService:
         )
         return cls(encoder, indexes, labels, states, parents)
 
-    def _require(self, name: str) -> VectorIndex:
+    def _require(self, name: str) -> ItemIndex:
         index = self.indexes.get(name)
         if index is None:
             state = self.states.get(name, IndexStatus.ABSENT)
@@ -122,6 +152,11 @@ class SemanticService:
             raise InvalidInputError(f"{field} must hold at least one text")
         if len(texts) > MAX_TEXTS:
             raise InvalidInputError(f"{field} holds {len(texts)} texts; at most {MAX_TEXTS} per request")
+        total = sum(len(text) for text in texts)
+        if total > MAX_REQUEST_CHARS:
+            raise LimitExceededError(
+                f"{field} hold {total:,} characters in all; at most {MAX_REQUEST_CHARS:,} per request"
+            )
         cleaned = []
         for position, text in enumerate(texts):
             if len(text) > MAX_TEXT_CHARS:
@@ -132,11 +167,19 @@ class SemanticService:
             cleaned.append(stripped)
         return cleaned
 
-    def match_skills(self, texts: Sequence[str], top_k: int) -> views.SkillMatchResponse:
-        """Rank all ESCO skills for each text (a label, a phrase or a whole sentence)."""
+    def match_skills(
+        self, texts: Sequence[str], top_k: int, should_stop: StopCheck | None = None
+    ) -> views.SkillMatchResponse:
+        """Rank all ESCO skills for each text (a label, a phrase or a whole sentence).
+
+        ``should_stop`` is asked between chunks of encoding; when it answers true the work ends with
+        :class:`~credpath.errors.AbandonedError`.
+        """
         index = self._require("skills")
         assert self._skill_linker is not None  # noqa: S101 - set whenever the index is loaded
-        ranking = self._skill_linker.rank(self._clean(texts, "texts"), top_k)
+        ranking = self._skill_linker.rank(
+            self._clean(texts, "texts"), top_k, max_texts=MAX_ENCODED_TEXTS, should_stop=should_stop
+        )
         return views.SkillMatchResponse(
             results=[
                 views.SkillMatchResult(
@@ -153,7 +196,9 @@ class SemanticService:
             ]
         )
 
-    def extract_skills(self, text: str, threshold: float | None = None) -> views.ExtractionResponse:
+    def extract_skills(
+        self, text: str, threshold: float | None = None, should_stop: StopCheck | None = None
+    ) -> views.ExtractionResponse:
         """Skill mentions in a longer text (posting, CV, description), abstaining below the threshold."""
         index = self._require("skills")
         assert self._skill_linker is not None  # noqa: S101
@@ -162,7 +207,7 @@ class SemanticService:
             raise InvalidInputError("text is blank")
         # Offsets refer to the text as sent, so extraction runs on it, not on the whitespace-collapsed copy.
         limit = EXTRACTION_THRESHOLD if threshold is None else threshold
-        mentions = self._skill_linker.extract(text, limit)
+        mentions = self._skill_linker.extract(text, limit, max_texts=MAX_ENCODED_TEXTS, should_stop=should_stop)
         return views.ExtractionResponse(
             mentions=[
                 views.SkillMention(
@@ -184,17 +229,44 @@ class SemanticService:
         index = self.indexes.get("skills")
         if index is None or not required or not held:
             return [[0.0] * len(held) for _ in required]
-        matrix = _canonical_vectors(index, required) @ _canonical_vectors(index, held).T
+        matrix = (
+            index.canonical_vectors([index.position(s) for s in required])
+            @ index.canonical_vectors([index.position(s) for s in held]).T
+        )
         return matrix.tolist()  # type: ignore[no-any-return]
 
-    def match_occupations(self, titles: Sequence[str], top_k: int, taxonomy: str) -> views.OccupationMatchResponse:
+    def credential_relevance(self, target_text: str, credential_ids: Sequence[str]) -> dict[str, float]:
+        """How much each credential, as a whole ("title — tags"), is about the target (cosine).
+
+        A credential can teach a skill a role lists and still be beside the point for that role ("Solid Waste
+        Management" for a restaurant manager, "Active Listening" for a nurse): the planner uses this to keep
+        such credentials out (``planning.offers.MIN_RELEVANCE``). Empty when the credentials index is not loaded.
+        """
+        index = self.indexes.get("credentials")
+        if index is None or not credential_ids or not target_text.strip():
+            return {}
+        positions = [(c, index.position(c)) for c in credential_ids]
+        known = [(c, p) for c, p in positions if p is not None]
+        if not known:
+            return {}
+        query = self.encoder.encode([target_text])
+        scores = index.score_items(query, np.array([p for _, p in known], dtype=np.int64))[0]
+        return {c: round(float(s), 4) for (c, _), s in zip(known, scores, strict=True)}
+
+    def match_occupations(
+        self, titles: Sequence[str], top_k: int, taxonomy: str, should_stop: StopCheck | None = None
+    ) -> views.OccupationMatchResponse:
         """Rank occupations for each job title (title normalisation), within one or both taxonomies."""
         index = self._require("occupations")
         assert self._occupation_linker is not None  # noqa: S101
         if taxonomy not in self._taxonomy_masks:
             raise InvalidInputError(f"taxonomy must be esco, onet or all, not {taxonomy!r}")
         ranking = self._occupation_linker.rank(
-            self._clean(titles, "titles"), top_k, allowed=self._taxonomy_masks[taxonomy]
+            self._clean(titles, "titles"),
+            top_k,
+            allowed=self._taxonomy_masks[taxonomy],
+            max_texts=MAX_ENCODED_TEXTS,
+            should_stop=should_stop,
         )
         results = []
         for positions, scores in ranking:
@@ -214,12 +286,12 @@ def _taxonomy_of(item_id: str) -> Taxonomy:
     return Taxonomy.ESCO if is_esco_id(item_id) else Taxonomy.ONET
 
 
-def _canonical_vectors(index: VectorIndex, item_ids: Sequence[str]) -> npt.NDArray[np.float32]:
-    rows = []
-    for item in item_ids:
-        position = index.position(item)
-        rows.append(index.vectors[index.starts[position]] if position is not None else np.zeros(index.vectors.shape[1]))
-    return np.asarray(rows, dtype=np.float32).reshape(len(item_ids), index.vectors.shape[1])
+def _open_index(engine: Engine, models_dir: Path, name: str, backend: VectorBackend) -> ItemIndex:
+    if backend == VectorBackend.PGVECTOR:
+        from credpath.services.pgvector_index import PgVectorIndex
+
+        return PgVectorIndex.open(engine, name, index_dir(models_dir, name))
+    return VectorIndex.load(index_dir(models_dir, name))
 
 
 class _NoEncoder:

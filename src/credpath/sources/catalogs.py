@@ -18,9 +18,10 @@ from typing import Any
 from credpath.errors import IngestError
 from credpath.sources import catalog_rules as rules
 from credpath.sources.csvfiles import file_digest, is_null, read_csv
-from credpath.sources.edx_repairs import restore_edx_institution, split_edx_programs
+from credpath.sources.edx_repairs import repair_run_together_title, restore_edx_institution, split_edx_programs
 from credpath.sources.labels import search_text, slugify
 from credpath.sources.language import looks_non_english
+from credpath.sources.languages import detect_language
 from credpath.sources.misalignment import misaligned_descriptions
 
 __all__ = ["CATALOG_FORMATS", "CatalogData", "credential_id", "read_catalog"]
@@ -129,6 +130,7 @@ def _credential(
         "cost": cost,
         "currency": currency,
         "language": language,
+        "language_source": None,
         "url": url,
         "description": description,
         "subjects": subjects or [],
@@ -157,11 +159,6 @@ def _clean(value: str) -> str:
     return "" if is_null(text) else text
 
 
-def _language_of(title: str) -> str | None:
-    # The Coursera scrapes carry no language column; English unless the title itself says otherwise.
-    return None if looks_non_english(title) else "en"
-
-
 def _coursera_products(line: int, row: dict[str, str], source: str) -> Row:
     return _credential(
         source,
@@ -172,7 +169,7 @@ def _coursera_products(line: int, row: dict[str, str], source: str) -> Row:
         level=rules.normalise_level(row["Level"]),
         duration_text=_clean(row["Duration"]) or None,
         duration_hours=rules.parse_duration_hours(row["Duration"]),
-        language=_language_of(row["Title"]),
+        language=None,
         subjects=[_clean(row["Subject"])] if _clean(row["Subject"]) else [],
         skill_tags=rules.split_tags(row["Gained Skills"]),
         rating=rules.parse_rating(row["Rate"]),
@@ -194,7 +191,7 @@ def _coursera_certtypes(line: int, row: dict[str, str], source: str) -> Row:
         level=rules.normalise_level(row["level"]),
         duration_text=_clean(row["duration"]) or None,
         duration_hours=rules.parse_duration_hours(row["duration"]),
-        language=_language_of(row["course"]),
+        language=None,
         skill_tags=rules.split_tags(row["skills"]),
         rating=rules.parse_rating(row["rating"]),
         review_count=rules.parse_count(row["reviewcount"]),
@@ -212,7 +209,7 @@ def _coursera_azrai99(line: int, row: dict[str, str], source: str) -> Row:
         level=rules.normalise_level(row["Difficulty"]),
         duration_text=_clean(row["Duration"]) or None,
         duration_hours=rules.parse_duration_hours(row["Duration"]),
-        language=_language_of(row["Title"]),
+        language=None,
         url=_clean(row["course_url"]) or None,
         description=_clean(row["course_description"]) or None,
         skill_tags=rules.split_tags(row["Skills"]),
@@ -234,7 +231,7 @@ def _edx(line: int, row: dict[str, str], source: str) -> Row:
         level=rules.normalise_level(row["level"]),
         duration_text=None,
         duration_hours=None,
-        language="en" if language.casefold() == "english" else (language or None),
+        language=language or None,
         url=_clean(row["link"]) or None,
         subjects=[_clean(row["subject"])] if _clean(row["subject"]) else [],
         skill_tags=rules.split_tags(row["associatedskills"]),
@@ -403,8 +400,10 @@ def read_catalog(path: Path, fmt: str, *, source: str | None = None) -> CatalogD
 
     if fmt == "edx":
         _restore_institutions(parsed, notes)
+        _repair_titles(parsed, notes)
     if fmt == "coursera" and layout_name == "azrai99":
         _drop_bad_descriptions(parsed, notes)
+    _decide_languages(parsed, notes)
 
     by_id: dict[str, Row] = {}
     for _line, row, _raw in parsed:
@@ -440,6 +439,31 @@ def _restore_institutions(parsed: list[tuple[int, Row, dict[str, str]]], notes: 
             _rekey(row, provider=restored)
         else:
             notes["unfixed_truncated_institution"] += 1
+
+
+def _repair_titles(parsed: list[tuple[int, Row, dict[str, str]]], notes: Counter[str]) -> None:
+    """EdX titles lose spaces at line breaks ("Developingan"); put them back from the URL's slug.
+
+    The id and the canonical key stay those of the published title, so ids never change with a repair.
+    """
+    for _line, row, raw in parsed:
+        if "_reject" in row or not row.get("title"):
+            continue
+        repaired = repair_run_together_title(row["title"], raw.get("link", ""))
+        if repaired != row["title"]:
+            notes["fixed_run_together_title"] += 1
+            row["title"] = repaired
+            row["search_text"] = search_text([repaired, row["provider"], *row["skill_tags"]])
+
+
+def _decide_languages(parsed: list[tuple[int, Row, dict[str, str]]], notes: Counter[str]) -> None:
+    """Every credential's language as an ISO 639-1 code, and the rule that decided it (sources.languages)."""
+    for _line, row, _raw in parsed:
+        if "_reject" in row or not row.get("title"):
+            continue
+        guess = detect_language(row["title"], row.get("description"), row.get("language"))
+        row["language"], row["language_source"] = guess.code, guess.source
+        notes[f"language_{guess.source}"] += 1
 
 
 def _rekey(row: Row, *, provider: str) -> None:

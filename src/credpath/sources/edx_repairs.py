@@ -3,7 +3,9 @@
 EdX cuts about 10% of institution names ("Massachusetts Institute of Techn…"); they are restored from
 other rows' full names or from the course URL's slug. Its ``associatedprograms`` column runs program
 names together ("MicroMasters®PrograminBusiness Leadership..."); they are split back into
-"Type in Name" strings. Pure and deterministic.
+"Type in Name" strings. Its titles lose the space at line breaks ("Designing and Developingan Online Course",
+"Arduino para niños ¡vamosal espacio!"); the course URL's slug still has every word, so the spaces are put
+back where the slug has a word boundary. Pure and deterministic.
 """
 
 import re
@@ -12,7 +14,7 @@ from collections.abc import Iterable
 
 from credpath.sources.csvfiles import is_null
 
-__all__ = ["restore_edx_institution", "split_edx_programs"]
+__all__ = ["repair_run_together_title", "restore_edx_institution", "split_edx_programs"]
 
 _ELLIPSIS_RE = re.compile(r"(\u2026|\.\.\.)\s*$")
 # Words that stay lower-case when a slug word is capitalised for display.
@@ -177,3 +179,48 @@ def split_edx_programs(text: str) -> list[str]:
         if part not in out:
             out.append(part)
     return out
+
+
+def repair_run_together_title(title: str, link: str) -> str:
+    """Put back spaces the scrape lost, where the course URL's slug has a word boundary.
+
+    The slug ends with the title's words (after the institution's); the title's letters are aligned to
+    them, and a space goes wherever two letters adjacent in the title belong to different slug words.
+    A title that cannot be aligned is returned unchanged.
+
+    Example:
+        >>> repair_run_together_title("Designing and Developingan Online Course",
+        ...     "https://www.edx.org/learn/education/x-university-designing-and-developing-an-online-course")
+        'Designing and Developing an Online Course'
+        >>> repair_run_together_title("Python Basics for DataScience", "https://www.edx.org/learn/python/ibm-other")
+        'Python Basics for DataScience'
+    """
+    tokens = _slug_tokens(link)
+    folded = _fold(title)
+    if not folded or not tokens:
+        return title
+    joined = "".join(tokens)
+    start = joined.rfind(folded)
+    if start < 0:
+        return title
+    # Slug word boundaries, as offsets into the joined slug.
+    boundaries: set[int] = set()
+    offset = 0
+    for token in tokens:
+        offset += len(token)
+        boundaries.add(offset)
+    out: list[str] = []
+    position = start
+    previous_alnum = False
+    for ch in title:
+        f = _fold(ch)
+        if not f:
+            out.append(ch)
+            previous_alnum = False
+            continue
+        if previous_alnum and position in boundaries:
+            out.append(" ")
+        out.append(ch)
+        position += len(f)
+        previous_alnum = True
+    return "".join(out)

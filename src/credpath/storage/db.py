@@ -8,16 +8,18 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-__all__ = ["create_db_engine", "migrate", "ping", "session_scope"]
+__all__ = ["create_db_engine", "for_writes", "migrate", "ping", "session_scope"]
 
 log = logging.getLogger(__name__)
 
 _MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Execution option marking a connection whose transactions write (see ``for_writes``).
+_WRITES = "credpath_writes"
 
 
 def _normalise_url(url: str) -> str:
@@ -37,6 +39,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # A writer holding the lock (ingest) should delay readers briefly, not fail them.
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # pysqlite begins a transaction only before the first INSERT/UPDATE/DELETE, and a deferred one at that:
+    # a writer that has read first then queues for the write lock (or fails at once in WAL when another
+    # writer committed meanwhile). A write transaction takes the lock when it begins instead.
+    if connection.get_execution_options().get(_WRITES):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def for_writes(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions take the database's write lock when they begin.
+
+    On SQLite that is ``BEGIN IMMEDIATE``, so a write transaction never upgrades a read lock halfway; on
+    PostgreSQL it changes nothing (writers lock the rows they change).
+
+    Example:
+        >>> from sqlalchemy import text
+        >>> engine = for_writes(create_db_engine("sqlite://"))
+        >>> with engine.begin() as connection:
+        ...     connection.execute(text("SELECT 1")).scalar_one()
+        1
+    """
+    return engine.execution_options(**{_WRITES: True})
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
@@ -62,11 +88,22 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One connection per use: SQLite connections are cheap and this sidesteps cross-thread sharing.
         engine = create_engine(
-            url, echo=echo, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            hide_parameters=not echo,
+            poolclass=NullPool,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # Statement parameters carry learner text: they stay out of error messages and logs unless echo is on.
+    # As many connections as the worker threads that run sync handlers (anyio's default limit is 40): with
+    # 5 + 5, requests at 32 concurrent clients queued for a connection until the 30 s pool timeout and
+    # failed (QueuePool limit reached; benchmarks/load_bench.py). 10 stay open, up to 40 per process.
+    return create_engine(
+        url, echo=echo, hide_parameters=not echo, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=30
+    )
 
 
 @contextmanager

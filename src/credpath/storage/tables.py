@@ -12,6 +12,8 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
 __all__ = [
+    "ApiKey",
+    "AuditEvent",
     "Credential",
     "CredentialSkill",
     "Crosswalk",
@@ -29,6 +31,7 @@ __all__ = [
     "OnetElement",
     "OnetOccupationElement",
     "OnetTechnologySkill",
+    "Organisation",
     "PostingSkill",
     "Skill",
     "SkillBroader",
@@ -261,6 +264,8 @@ class Credential(SQLModel, table=True):
     cost: float | None = None
     currency: str | None = None
     language: str | None = None
+    # How the language was decided: marker, catalogue, detected or default (sources.languages).
+    language_source: str | None = None
     url: str | None = None
     description: str | None = None
     subjects: list[str] = Field(default_factory=list, sa_type=JSON)
@@ -294,12 +299,54 @@ class CredentialSkill(SQLModel, table=True):
 # --- learners and employers ------------------------------------------------------------------------------
 
 
-class Learner(SQLModel, table=True):
-    """A learner profile; ``opted_in`` allows employers to find it."""
+class Organisation(SQLModel, table=True):
+    """A portal, employer or issuer (or the operator) that owns API keys and the records its keys create."""
 
     id: str = Field(primary_key=True)
+    name: str = Field(unique=True)
+    kind: str
+    created_at: datetime = Field(default_factory=_now)
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key, stored only as the SHA-256 of the key; ``prefix`` is its public, unique lookup handle."""
+
+    __tablename__ = "api_key"
+
+    prefix: str = Field(primary_key=True)
+    org_id: str = _fk("organisation.id", index=True)
+    key_hash: str
+    scopes: list[str] = Field(default_factory=list, sa_type=JSON)
+    created_at: datetime = Field(default_factory=_now)
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """One write to learners, postings, keys or organisations: who (key prefix, or ``cli``) and when."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=_now, index=True)
+    actor: str
+    org_id: str | None = None
+    action: str
+    entity: str
+    entity_id: str
+
+
+class Learner(SQLModel, table=True):
+    """A learner profile; ``opted_in`` allows employers to find it; ``org_id`` owns it (None: admin only)."""
+
+    id: str = Field(primary_key=True)
+    org_id: str | None = Field(default=None, index=True)
     name: str | None = None
     opted_in: bool = False
+    # ISO 639-1 codes the learner studies in (empty: the request decides) and their level, if they said.
+    languages: list[str] = Field(default_factory=list, sa_type=JSON)
+    level: str | None = None
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 
@@ -341,6 +388,7 @@ class JobPosting(SQLModel, table=True):
 
     id: str = Field(primary_key=True)
     employer_id: str = _fk("employer.id", index=True)
+    org_id: str | None = Field(default=None, index=True)
     title: str
     text: str = ""
     occupation_id: str | None = None

@@ -6,9 +6,11 @@ import pytest
 
 from credpath.planning.gaps import HeldSkill, Requirement, compute_gaps
 from credpath.planning.offers import (
+    MICRO_CREDENTIAL_HOURS,
     CredentialOffer,
     OfferCatalogue,
     OfferFilters,
+    offering_key,
     recommend_pathway,
     select_candidates,
 )
@@ -54,7 +56,10 @@ def test_candidates_respect_the_filters_and_teach_only_gap_skills() -> None:
     filters = OfferFilters(kinds=["course"], providers=["UNI"], levels=["beginner"], exclude=["e"])
     found = select_candidates(offers, GAPS, Budget(), filters)
     assert [(o.id, dict(o.teaches)) for o in found] == [("a", {"sql": 0.9})]
-    assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["a", "b", "c", "d", "e"]
+    # A degree is not a next micro-credential unless the request's kinds ask for it.
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["a", "c", "d", "e"]
+    asked = select_candidates(offers, GAPS, Budget(), OfferFilters(kinds=["degree", "course"]))
+    assert [o.id for o in asked] == ["a", "b", "c", "d", "e"]
 
 
 def test_one_listing_per_offering_and_known_sizes_under_a_budget() -> None:
@@ -86,21 +91,20 @@ def test_recommendation_figures() -> None:
         _offer("sql-4", {"sql": 0.4}, hours=30.0, cost=5.0),
     ]
     plan = recommend_pathway(analysis, offers, Budget(max_credentials=2))
-    assert [s.offer.id for s in plan.steps] == ["sheets", "sql-course"]
-    # Covers are ranked by gain; a step's gain is its weighted share of the gap closed.
-    assert [skill for skill, _ in plan.steps[0].covers] == ["excel", "sql"]
-    assert plan.steps[0].gain == pytest.approx(0.3 + 0.4 * 0.8, abs=1e-4)
-    # Alternatives: the best single offers not chosen, valued alone.
+    # "sheets" would add only 0.1 of sql beside "sql-course" (and the optional excel): a crumb, left out.
+    assert [s.offer.id for s in plan.steps] == ["sql-course"]
+    assert plan.steps[0].covers == [("sql", pytest.approx(0.9))]
+    assert plan.steps[0].gain == pytest.approx(0.9, abs=1e-4)
+    # Alternatives to the first step: the best single eligible offers not chosen, valued alone.
     assert [(s.offer.id, round(s.gain, 4)) for s in plan.alternatives] == [
         ("sql-2", 0.7),
+        ("sheets", round(0.3 + 0.4 * 0.8, 4)),
         ("sql-3", 0.5),
-        ("sql-4", 0.4),
     ]
     assert plan.readiness_before == pytest.approx(1.0 / 3.4, abs=1e-4)
-    closed = 0.4 * 0.8 + 1.0 * min(1.0, 0.3 + 0.9)
-    assert plan.readiness_after == round(plan.readiness_before + closed / 3.4, 4)
-    assert plan.total_hours == 25.0
-    assert plan.total_cost is None  # one step has no published price
+    assert plan.readiness_after == round(plan.readiness_before + 0.9 / 3.4, 4)
+    assert plan.total_hours == 20.0
+    assert plan.total_cost == 10.0
     assert plan.uncovered == [("welding", 1.0)]
     assert recommend_pathway(analysis, offers, Budget(max_credentials=2), alternatives=1).alternatives[0].offer.id == (
         "sql-2"
@@ -113,3 +117,81 @@ def test_nothing_to_recommend() -> None:
     assert (plan.steps, plan.alternatives, plan.total_hours, plan.total_cost) == ([], [], 0.0, 0)
     assert plan.readiness_after == plan.readiness_before == 0.0
     assert plan.uncovered == [("sql", 1.0)]
+
+
+def test_only_languages_the_learner_studies_in() -> None:
+    offers = [
+        _offer("english", {"sql": 0.9}, language="en"),
+        _offer("spanish", {"sql": 0.9}, language="es", canonical_key="es"),
+        _offer("unknown", {"excel": 0.9}, language=None),
+    ]
+    english = select_candidates(offers, GAPS, Budget(), OfferFilters(languages=["en"]))
+    assert [o.id for o in english] == ["english", "unknown"]  # unknown means the catalogue's default, English
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters(languages=["es"]))] == ["spanish"]
+    assert len(select_candidates(offers, GAPS, Budget(), OfferFilters())) == 3
+
+
+def test_programme_length_credentials_are_left_out_unless_asked() -> None:
+    offers = [
+        _offer("msc", {"sql": 0.9}, kind="course", hours=MICRO_CREDENTIAL_HOURS + 1),
+        _offer("cert", {"sql": 0.9}, kind="professional_certificate", hours=195.0),
+        _offer("track", {"sql": 0.9}, kind="mastertrack", hours=None),
+    ]
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["cert"]
+    allowed = OfferFilters(kinds=["course", "mastertrack", "professional_certificate"])
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), allowed)] == ["msc", "cert", "track"]
+
+
+def test_a_narrower_skill_closes_the_broader_requirement_in_part() -> None:
+    offers = [_offer("postgres", {"postgresql": 0.8})]
+    found = select_candidates(
+        offers,
+        {"query languages": (1.0, 1.0)},
+        Budget(),
+        OfferFilters(parents={"postgresql": frozenset({"query languages"})}),
+    )
+    assert dict(found[0].teaches) == {"query languages": pytest.approx(0.6)}
+
+
+def test_a_beginner_is_sent_to_the_beginner_credential_for_the_same_skill() -> None:
+    analysis = compute_gaps([Requirement("sql")], [], parents={})
+    offers = [
+        _offer("advanced", {"sql": 0.9}, level="advanced"),
+        _offer("beginner", {"sql": 0.8}, level="beginner"),
+    ]
+    for level, first in (("beginner", "beginner"), (None, "advanced")):
+        candidates = select_candidates(offers, analysis.open_gaps, Budget(), OfferFilters(learner_level=level))
+        plan = recommend_pathway(analysis, candidates, Budget(max_credentials=1))
+        assert [s.offer.id for s in plan.steps] == [first]
+
+
+def test_one_offering_across_catalogues_languages_and_provider_spellings() -> None:
+    a = _offer(
+        "a", {"sql": 0.9}, title="Accounting Data Analytics", provider="University of Illinois at Urbana-Champaign"
+    )
+    b = replace(a, id="b", provider="University of Illinois Urbana-Champaign", canonical_key="other")
+    c = replace(a, id="c", title="Accounting Data Analytics (DE)", canonical_key="third")
+    assert offering_key(a) == offering_key(b) == offering_key(c)
+    assert [o.id for o in select_candidates([a, b, c], GAPS, Budget(), OfferFilters())] == ["a"]
+
+
+def test_credentials_beside_the_point_are_kept_out_when_relevance_is_measured() -> None:
+    offers = [_offer("waste", {"sql": 0.9}), _offer("sql", {"sql": 0.8})]
+    filters = OfferFilters(relevance={"waste": 0.12, "sql": 0.55})
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), filters)] == ["sql"]
+
+
+def test_optional_skill_crumbs_never_make_a_step_and_abstention_is_honest() -> None:
+    analysis = compute_gaps([Requirement("wiring"), Requirement("excel", "optional")], [], parents={})
+    offers = [_offer("sheets", {"excel": 0.9}), _offer("weak", {"wiring": 0.2})]
+    plan = recommend_pathway(analysis, offers, Budget(max_credentials=3))
+    assert plan.steps == []
+    assert [skill for skill, _ in plan.uncovered] == ["wiring", "excel"]
+
+
+def test_a_step_whose_essential_skill_another_step_closes_is_dropped() -> None:
+    analysis = compute_gaps([Requirement("sql"), Requirement("excel", "optional")], [], parents={})
+    # Taken with "full", "crumb" adds nothing to sql, whatever the order: only its optional excel is left.
+    offers = [_offer("full", {"sql": 1.0}), _offer("crumb", {"sql": 0.35, "excel": 0.9})]
+    plan = recommend_pathway(analysis, offers, Budget(max_credentials=2))
+    assert [s.offer.id for s in plan.steps] == ["full"]

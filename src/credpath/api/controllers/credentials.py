@@ -7,7 +7,9 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
 from credpath.api.controllers.taxonomy import Limit, Offset, Query
+from credpath.api.openapi import problems
 from credpath.services import credentials as credential_service
 from credpath.services.views import CredentialDetail, CredentialPage
 
@@ -25,8 +27,9 @@ class CredentialController(Controller):
 
     path = "/credentials"
     tags = ("credentials",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
-    @get("/", sync_to_thread=True, summary="Search and filter credentials")
+    @get("/", sync_to_thread=True, summary="Search and filter credentials", responses=problems(400))
     def list_credentials(
         self,
         session: NamedDependency[Session],
@@ -52,7 +55,12 @@ class CredentialController(Controller):
             offset=offset,
         )
 
-    @get("/{credential_id:str}", sync_to_thread=True, summary="One credential with its aligned skills")
+    @get(
+        "/{credential_id:str}",
+        sync_to_thread=True,
+        summary="One credential with its aligned skills",
+        responses=problems(400, 404),
+    )
     def get_credential(
         self, session: NamedDependency[Session], credential_id: Annotated[str, PathParameter(max_length=300)]
     ) -> CredentialDetail:

@@ -2,11 +2,16 @@
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import Session
 
+from credpath.api.auth import requires
+from credpath.api.deps import WRITES
+from credpath.api.openapi import problems
 from credpath.api.schemas import (
     LearnerCreate,
     LearnerPatch,
@@ -14,66 +19,144 @@ from credpath.api.schemas import (
 )
 from credpath.services import learners as learner_service
 from credpath.services import recommendations as recommendation_service
+from credpath.services.access import Caller
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
 from credpath.services.views import LearnerSkillView, LearnerView, RecommendationResponse
+from credpath.vocabulary import Scope
 
 __all__ = ["LearnerController"]
 
+LOCATION = ResponseHeader(
+    name="Location", description="The new learner's URL, relative to the server", documentation_only=True
+)
 LearnerId = Annotated[str, PathParameter(min_length=1, max_length=64)]
+READ = [requires(Scope.LEARNERS_READ)]
+WRITE = [requires(Scope.LEARNERS_WRITE)]
 
 
 class LearnerController(Controller):
-    """Stored learner profiles."""
+    """Stored learner profiles: the learner scopes; a learner of another organisation is a 404."""
 
     path = "/learners"
     tags = ("learners",)
 
-    @post("/", sync_to_thread=True, summary="Create a learner")
+    @post(
+        "/",
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Create a learner",
+        operation_id="createLearner",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+        response_headers=[LOCATION],
+    )
     def create(
         self,
         session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         data: JSONBody[LearnerCreate],
-    ) -> LearnerView:
+    ) -> Response[LearnerView]:
         """Skills may be given as ESCO ids, free text, or credentials already held; 201 with the profile."""
-        return learner_service.create_learner(
+        learner = learner_service.create_learner(
             session,
             semantic,
+            caller,
             name=data.name,
             opted_in=data.opted_in,
             skills=data.skills,
             text=data.text,
             credentials=data.credentials,
             proficiency=data.proficiency,
+            languages=data.languages or (),
+            level=data.level,
+        )
+        return Response(learner, status_code=HTTP_201_CREATED, headers={"Location": f"/v1/learners/{learner.id}"})
+
+    @get(
+        "/{learner_id:str}",
+        sync_to_thread=True,
+        guards=READ,
+        summary="One learner",
+        operation_id="readLearner",
+        responses=problems(400, 403, 404),
+    )
+    def read(
+        self, session: NamedDependency[Session], caller: NamedDependency[Caller], learner_id: LearnerId
+    ) -> LearnerView:
+        """The profile with skills and evidence."""
+        return learner_service.get_learner(session, caller, learner_id)
+
+    @patch(
+        "/{learner_id:str}",
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Update a learner",
+        operation_id="updateLearner",
+        responses=problems(400, 403, 404, 413, 415),
+    )
+    def update(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        learner_id: LearnerId,
+        data: JSONBody[LearnerPatch],
+    ) -> LearnerView:
+        """Change the name, the employer opt-in, the languages the learner studies in, or their level."""
+        return learner_service.update_learner(
+            session,
+            caller,
+            learner_id,
+            name=data.name,
+            opted_in=data.opted_in,
+            languages=data.languages,
+            level=data.level,
         )
 
-    @get("/{learner_id:str}", sync_to_thread=True, summary="One learner")
-    def read(self, session: NamedDependency[Session], learner_id: LearnerId) -> LearnerView:
-        """The profile with skills and evidence."""
-        return learner_service.get_learner(session, learner_id)
-
-    @patch("/{learner_id:str}", sync_to_thread=True, summary="Update a learner")
-    def update(
-        self, session: NamedDependency[Session], learner_id: LearnerId, data: JSONBody[LearnerPatch]
-    ) -> LearnerView:
-        """Change the name or the employer opt-in."""
-        return learner_service.update_learner(session, learner_id, name=data.name, opted_in=data.opted_in)
-
-    @delete("/{learner_id:str}", sync_to_thread=True, summary="Delete a learner", status_code=204)
-    def remove(self, session: NamedDependency[Session], learner_id: LearnerId) -> None:
+    @delete(
+        "/{learner_id:str}",
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Delete a learner",
+        operation_id="deleteLearner",
+        responses=problems(400, 403, 404),
+        status_code=204,
+    )
+    def remove(self, session: NamedDependency[Session], caller: NamedDependency[Caller], learner_id: LearnerId) -> None:
         """Delete the learner and everything stored about them."""
-        learner_service.delete_learner(session, learner_id)
+        learner_service.delete_learner(session, caller, learner_id)
 
-    @get("/{learner_id:str}/skills", sync_to_thread=True, summary="A learner's skills")
-    def skills(self, session: NamedDependency[Session], learner_id: LearnerId) -> list[LearnerSkillView]:
+    @get(
+        "/{learner_id:str}/skills",
+        sync_to_thread=True,
+        guards=READ,
+        summary="A learner's skills",
+        operation_id="readLearnerSkills",
+        responses=problems(400, 403, 404),
+    )
+    def skills(
+        self, session: NamedDependency[Session], caller: NamedDependency[Caller], learner_id: LearnerId
+    ) -> list[LearnerSkillView]:
         """Skills with evidence (verified credential > declared > inferred from text) and proficiency."""
-        return learner_service.get_learner(session, learner_id).skills
+        return learner_service.get_learner(session, caller, learner_id).skills
 
-    @post("/{learner_id:str}/skills", status_code=200, sync_to_thread=True, summary="Add skills to a learner")
+    @post(
+        "/{learner_id:str}/skills",
+        status_code=200,
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Add skills to a learner",
+        operation_id="addLearnerSkills",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+    )
     def add_skills(
         self,
         session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         learner_id: LearnerId,
         data: JSONBody[LearnerSkillsAdd],
@@ -82,6 +165,7 @@ class LearnerController(Controller):
         return learner_service.add_skills(
             session,
             semantic,
+            caller,
             learner_id,
             skills=data.skills,
             text=data.text,
@@ -89,26 +173,47 @@ class LearnerController(Controller):
             proficiency=data.proficiency,
         )
 
-    @delete("/{learner_id:str}/skills/{skill_id:path}", sync_to_thread=True, status_code=200, summary="Remove a skill")
+    @delete(
+        "/{learner_id:str}/skills/{skill_id:path}",
+        sync_to_thread=True,
+        status_code=200,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Remove a skill",
+        operation_id="removeLearnerSkill",
+        responses=problems(400, 403, 404),
+    )
     def remove_skill(
         self,
         session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
         learner_id: LearnerId,
         skill_id: Annotated[str, PathParameter(max_length=300)],
     ) -> LearnerView:
         """Remove one skill (ESCO URI, URL-encoded, or its UUID)."""
-        return learner_service.remove_skill(session, learner_id, skill_id)
+        return learner_service.remove_skill(session, caller, learner_id, skill_id)
 
-    @get("/{learner_id:str}/recommendations", sync_to_thread=True, summary="Recommendations for a stored learner")
+    @get(
+        "/{learner_id:str}/recommendations",
+        sync_to_thread=True,
+        guards=READ,
+        summary="Recommendations for a stored learner",
+        operation_id="learnerRecommendations",
+        responses=problems(400, 403, 404, 422, 503),
+    )
     def recommendations(
         self,
         session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         learner_id: LearnerId,
         occupation_id: Annotated[str | None, QueryParameter(max_length=300)] = None,
         title: Annotated[str | None, QueryParameter(max_length=300)] = None,
         max_credentials: Annotated[int | None, QueryParameter(ge=1, le=20)] = None,
         max_hours: Annotated[float | None, QueryParameter(gt=0, le=100_000)] = None,
+        accept_language: Annotated[
+            str | None, HeaderParameter(name="Accept-Language", required=False, max_length=500)
+        ] = None,
     ) -> RecommendationResponse:
         """Same answer as POST /v1/recommendations with ``learner_id`` and an occupation or title target."""
         return recommendation_service.recommend(
@@ -117,4 +222,6 @@ class LearnerController(Controller):
             TargetSpec(occupation_id=occupation_id, title=title),
             ConstraintSpec(max_credentials=max_credentials, max_hours=max_hours),
             learner_id=learner_id,
+            accept_languages=recommendation_service.parse_accept_language(accept_language),
+            caller=caller,
         )

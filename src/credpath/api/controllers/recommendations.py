@@ -1,12 +1,17 @@
 """Gap analysis and recommendations for a learner given inline or stored."""
 
+from typing import Annotated
+
 from litestar import Controller, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import HeaderParameter, JSONBody
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
+from credpath.api.openapi import problems
 from credpath.api.schemas import ConstraintsBody, GapsRequest, LearnerBody, RecommendationRequest, TargetBody
 from credpath.services import recommendations as recommendation_service
+from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
@@ -34,6 +39,7 @@ def _constraints(body: ConstraintsBody) -> ConstraintSpec:
         providers=_optional(body.providers),
         levels=_optional(body.levels),
         exclude=tuple(body.exclude),
+        languages=_optional(body.languages),
     )
 
 
@@ -41,33 +47,61 @@ def _learner(body: LearnerBody | None) -> LearnerSpec | None:
     if body is None:
         return None
     return LearnerSpec(
-        skills=tuple(body.skills), text=body.text, credentials=tuple(body.credentials), proficiency=body.proficiency
+        skills=tuple(body.skills),
+        text=body.text,
+        credentials=tuple(body.credentials),
+        proficiency=body.proficiency,
+        languages=tuple(body.languages or ()),
+        level=body.level,
     )
 
 
 class PlanningController(Controller):
-    """Gap analysis and pathways."""
+    """Gap analysis and pathways: public for an inline learner; a stored one needs ``learners:read``."""
 
     tags = ("planning",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
-    @post("/gaps", status_code=200, sync_to_thread=True, summary="Gap analysis of a learner against a target")
+    @post(
+        "/gaps",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Gap analysis of a learner against a target",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+    )
     def gaps(
         self,
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
+        caller: NamedDependency[Caller],
         data: JSONBody[GapsRequest],
     ) -> GapResponse:
         """Each required skill with weight, coverage and status, and the weighted readiness."""
         return recommendation_service.analyse_gaps(
-            session, semantic, _target(data.target), learner=_learner(data.learner), learner_id=data.learner_id
+            session,
+            semantic,
+            _target(data.target),
+            learner=_learner(data.learner),
+            learner_id=data.learner_id,
+            caller=caller,
         )
 
-    @post("/recommendations", status_code=200, sync_to_thread=True, summary="Next credential and pathway")
+    @post(
+        "/recommendations",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Next credential and pathway",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+    )
     def recommendations(
         self,
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
+        caller: NamedDependency[Caller],
         data: JSONBody[RecommendationRequest],
+        accept_language: Annotated[
+            str | None, HeaderParameter(name="Accept-Language", required=False, max_length=500)
+        ] = None,
     ) -> RecommendationResponse:
         """The single best next credential, alternatives, and an ordered pathway within the constraints."""
         return recommendation_service.recommend(
@@ -77,4 +111,6 @@ class PlanningController(Controller):
             _constraints(data.constraints),
             learner=_learner(data.learner),
             learner_id=data.learner_id,
+            accept_languages=recommendation_service.parse_accept_language(accept_language),
+            caller=caller,
         )

@@ -7,6 +7,8 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlmodel import Session
 
+from credpath.api.auth import public_read
+from credpath.api.openapi import problems
 from credpath.services import taxonomy as taxonomy_service
 from credpath.services.views import OccupationDetail, OccupationPage, SkillDetail, SkillPage
 
@@ -22,15 +24,21 @@ class SkillController(Controller):
 
     path = "/skills"
     tags = ("skills",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
-    @get("/", sync_to_thread=True, summary="Search ESCO skills by label")
+    @get("/", sync_to_thread=True, summary="Search ESCO skills by label", responses=problems(400))
     def list_skills(
         self, session: NamedDependency[Session], q: Query = None, limit: Limit = 20, offset: Offset = 0
     ) -> SkillPage:
         """Lexical search over preferred and alternative labels; exact label matches first."""
         return taxonomy_service.list_skills(session, q, limit, offset)
 
-    @get("/{skill_id:path}", sync_to_thread=True, summary="One ESCO skill with hierarchy and related skills")
+    @get(
+        "/{skill_id:path}",
+        sync_to_thread=True,
+        summary="One ESCO skill with hierarchy and related skills",
+        responses=problems(400, 404),
+    )
     def get_skill(
         self, session: NamedDependency[Session], skill_id: Annotated[str, PathParameter(max_length=300)]
     ) -> SkillDetail:
@@ -43,8 +51,9 @@ class OccupationController(Controller):
 
     path = "/occupations"
     tags = ("occupations",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
 
-    @get("/", sync_to_thread=True, summary="Search occupations by title")
+    @get("/", sync_to_thread=True, summary="Search occupations by title", responses=problems(400))
     def list_occupations(
         self,
         session: NamedDependency[Session],
@@ -58,7 +67,12 @@ class OccupationController(Controller):
         """Lexical search over ESCO labels and O*NET titles and alternate titles."""
         return taxonomy_service.list_occupations(session, q, taxonomy, limit, offset)
 
-    @get("/{occupation_id:path}", sync_to_thread=True, summary="One occupation with its skill profile")
+    @get(
+        "/{occupation_id:path}",
+        sync_to_thread=True,
+        summary="One occupation with its skill profile",
+        responses=problems(400, 404),
+    )
     def get_occupation(
         self, session: NamedDependency[Session], occupation_id: Annotated[str, PathParameter(max_length=300)]
     ) -> OccupationDetail:

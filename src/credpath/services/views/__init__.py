@@ -5,8 +5,16 @@ is keyword-only, so a field can never be filled by position; domain values are `
 enums, which encode as their wire strings.
 """
 
+from credpath.services.views.access import (
+    ApiKeyView,
+    AuditEventView,
+    AuditPage,
+    CreatedKey,
+    OrganisationPage,
+    OrganisationView,
+)
 from credpath.services.views.credentials import CredentialDetail, CredentialPage, CredentialSkillView, CredentialSummary
-from credpath.services.views.health import DatasetState, Health, IndexState
+from credpath.services.views.health import DatasetState, Health, IndexState, Liveness, Readiness
 from credpath.services.views.learners import LearnerSkillView, LearnerView
 from credpath.services.views.matching import (
     ExtractionResponse,
@@ -21,6 +29,7 @@ from credpath.services.views.matching import (
 from credpath.services.views.recommendations import (
     GapItem,
     GapResponse,
+    LearnerFit,
     NextCredential,
     Pathway,
     PathwayStep,
@@ -48,7 +57,11 @@ from credpath.services.views.taxonomy import (
 )
 
 __all__ = [
+    "ApiKeyView",
+    "AuditEventView",
+    "AuditPage",
     "ConceptRef",
+    "CreatedKey",
     "CredentialDetail",
     "CredentialPage",
     "CredentialSkillView",
@@ -61,8 +74,10 @@ __all__ = [
     "GapResponse",
     "Health",
     "IndexState",
+    "LearnerFit",
     "LearnerSkillView",
     "LearnerView",
+    "Liveness",
     "NextCredential",
     "OccupationDetail",
     "OccupationMatch",
@@ -72,10 +87,13 @@ __all__ = [
     "OccupationSkillEntry",
     "OccupationSummary",
     "OnetRating",
+    "OrganisationPage",
+    "OrganisationView",
     "Pathway",
     "PathwayStep",
     "ProfileLink",
     "ProfileSkill",
+    "Readiness",
     "RecommendationResponse",
     "RelatedSkill",
     "SkillDetail",

@@ -6,7 +6,7 @@ import msgspec
 
 from credpath.vocabulary import IndexStatus
 
-__all__ = ["DatasetState", "Health", "IndexState"]
+__all__ = ["DatasetState", "Health", "IndexState", "Liveness", "Readiness"]
 
 
 class DatasetState(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,3 +36,19 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     counts: dict[str, int]
     datasets: list[DatasetState]
     index: IndexState
+
+
+class Liveness(msgspec.Struct, frozen=True, kw_only=True):
+    """The process is up and answering."""
+
+    status: str = "alive"
+
+
+class Readiness(msgspec.Struct, frozen=True, kw_only=True):
+    """Whether this replica should receive traffic: database reachable, every index loaded and fresh."""
+
+    ready: bool
+    database: bool
+    indexes: dict[str, IndexStatus]
+    loaded: bool
+    detail: str

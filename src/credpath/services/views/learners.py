@@ -25,6 +25,8 @@ class LearnerView(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     name: str | None
     opted_in: bool
+    languages: list[str]
+    level: str | None
     skills: list[LearnerSkillView]
     credentials: list[str]
     created_at: datetime

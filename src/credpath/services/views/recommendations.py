@@ -7,6 +7,7 @@ from credpath.vocabulary import GapStatus, MatchKind, RelationType, TargetKind, 
 __all__ = [
     "GapItem",
     "GapResponse",
+    "LearnerFit",
     "NextCredential",
     "Pathway",
     "PathwayStep",
@@ -71,6 +72,7 @@ class PathwayStep(msgspec.Struct, frozen=True, kw_only=True):
     hours: float | None
     cost: float | None
     url: str | None
+    language: str | None
     covers: list[StepSkill]
     gain: float
     reason: str
@@ -93,6 +95,8 @@ class Pathway(msgspec.Struct, frozen=True, kw_only=True):
     total_hours: float
     total_cost: float | None
     uncovered: list[UncoveredSkill]
+    uncovered_essential: int
+    message: str | None
 
 
 class NextCredential(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,10 +106,20 @@ class NextCredential(msgspec.Struct, frozen=True, kw_only=True):
     alternatives: list[PathwayStep]
 
 
+class LearnerFit(msgspec.Struct, frozen=True, kw_only=True):
+    """Whom the pathway was fitted to: languages studied in (and where they came from) and the level assumed."""
+
+    languages: list[str]
+    languages_from: str
+    level: str | None
+    level_from: str
+
+
 class RecommendationResponse(msgspec.Struct, frozen=True, kw_only=True):
     """What to earn next, and the whole pathway."""
 
     target: TargetEcho
     next: NextCredential
     pathway: Pathway
+    fit: LearnerFit
     algorithm: str

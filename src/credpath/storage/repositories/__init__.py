@@ -1,5 +1,6 @@
 """Every query credpath runs, one module per aggregate. Services call these; nothing outside ``storage`` writes SQL.
 
+- ``access``: organisations, API keys (hashes only) and the audit trail;
 - ``datasets``: loaded sources, their hashes and row counts;
 - ``skills``: ESCO skills, their hierarchy and skill–skill relations;
 - ``occupations``: ESCO and O*NET occupations, their skill profiles, the crosswalk and O*NET → ESCO links;
@@ -12,6 +13,7 @@ Rows that leave a module are tables, frozen dataclasses or TypedDicts, never tup
 """
 
 from credpath.storage.repositories import (
+    access,
     credentials,
     datasets,
     index_rows,
@@ -22,4 +24,14 @@ from credpath.storage.repositories import (
     skills,
 )
 
-__all__ = ["credentials", "datasets", "index_rows", "learners", "lexical", "occupations", "postings", "skills"]
+__all__ = [
+    "access",
+    "credentials",
+    "datasets",
+    "index_rows",
+    "learners",
+    "lexical",
+    "occupations",
+    "postings",
+    "skills",
+]

@@ -18,6 +18,7 @@ __all__ = [
     "InferredSkill",
     "credential_offers",
     "credential_skills",
+    "credentials_by_id",
     "credentials_to_align",
     "existing_credential_ids",
     "get_credential",
@@ -25,6 +26,8 @@ __all__ = [
     "replace_inferred_skills",
     "retire_credentials",
     "search_credentials",
+    "served_alignment_keys",
+    "tag_frequencies",
 ]
 
 
@@ -48,6 +51,7 @@ class AlignmentInput:
     skill_tags: list[str]
     description: str | None
     content_hash: str
+    hours: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +149,7 @@ def credential_offers(
             col(Credential.review_count),
             col(Credential.canonical_key),
             col(Credential.url),
+            col(Credential.language),
         )
         .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
         .where(col(Credential.active))
@@ -170,6 +175,7 @@ def credential_offers(
                 reviews=row.review_count,
                 canonical_key=row.canonical_key,
                 url=row.url,
+                language=row.language,
                 teaches=teaches[credential],
             )
         teaches[credential][row.skill_id] = float(row.confidence)
@@ -198,15 +204,56 @@ def credentials_to_align(session: Session, everything: bool) -> list[AlignmentIn
         col(Credential.skill_tags),
         col(Credential.description),
         col(Credential.content_hash),
+        col(Credential.duration_hours),
     ).where(col(Credential.active))
     if not everything:
         query = query.where(
             (col(Credential.aligned_hash).is_(None)) | (col(Credential.aligned_hash) != col(Credential.content_hash))
         )
     return [
-        AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h)
-        for i, t, s, d, h in session.execute(query.order_by(col(Credential.id)))
+        AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h, hours=hours)
+        for i, t, s, d, h, hours in session.execute(query.order_by(col(Credential.id)))
     ]
+
+
+def tag_frequencies(session: Session) -> tuple[dict[str, int], int]:
+    """How many active credentials carry each tag (case-folded), and how many active credentials there are."""
+    counts: dict[str, int] = {}
+    total = 0
+    for (tags,) in session.execute(select(col(Credential.skill_tags)).where(col(Credential.active))):
+        total += 1
+        for tag in {t.casefold() for t in tags or ()}:
+            counts[tag] = counts.get(tag, 0) + 1
+    return counts, total
+
+
+def credentials_by_id(session: Session, credential_ids: Sequence[str]) -> list[AlignmentInput]:
+    """The alignment inputs of the given active credentials (those that exist)."""
+    out: list[AlignmentInput] = []
+    ids = list(dict.fromkeys(credential_ids))
+    for start in range(0, len(ids), 500):
+        query = select(
+            col(Credential.id),
+            col(Credential.title),
+            col(Credential.skill_tags),
+            col(Credential.description),
+            col(Credential.content_hash),
+        ).where(col(Credential.active), col(Credential.id).in_(ids[start : start + 500]))
+        out += [
+            AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h)
+            for i, t, s, d, h in session.execute(query)
+        ]
+    return out
+
+
+def served_alignment_keys(session: Session) -> set[tuple[str, str]]:
+    """(credential, skill) of every inferred alignment of an active credential."""
+    query = (
+        select(col(CredentialSkill.credential_id), col(CredentialSkill.skill_id))
+        .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
+        .where(col(Credential.active), col(CredentialSkill.source) == Evidence.INFERRED)
+    )
+    return {(c, s) for c, s in session.execute(query)}
 
 
 def replace_inferred_skills(

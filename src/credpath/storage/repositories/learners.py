@@ -1,12 +1,19 @@
-"""Stored learner profiles: skills with their evidence, and credentials held."""
+"""Stored learner profiles: skills with their evidence, and credentials held.
+
+Every function takes the caller's :class:`~credpath.storage.tenancy.TenantScope` and every query filters
+on it: a learner of another organisation is not found, whatever the verb. This is the one place tenancy
+is enforced for learners.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, Select, delete, select
 from sqlmodel import Session, col
 
 from credpath.storage.tables import Learner, LearnerCredential, LearnerSkill, Skill
+from credpath.storage.tenancy import TenantScope
 
 __all__ = [
     "LearnerSkillRow",
@@ -31,37 +38,62 @@ class LearnerSkillRow:
     source_credential_id: str | None = None
 
 
-def get_learner(session: Session, learner_id: str) -> Learner | None:
-    """One learner."""
-    return session.get(Learner, learner_id)
+def _visible(tenant: TenantScope, learner_id: str) -> ColumnElement[bool]:
+    return (col(Learner.id) == learner_id) & tenant.owns(col(Learner.org_id))
 
 
-def learner_skills(session: Session, learner_id: str) -> list[tuple[LearnerSkill, str]]:
-    """A learner's skills with labels."""
+def _visible_id(tenant: TenantScope, learner_id: str) -> Select[Any]:
+    """The learner's id if the scope sees it (a subquery for the child tables)."""
+    return select(col(Learner.id)).where(_visible(tenant, learner_id))
+
+
+def get_learner(session: Session, tenant: TenantScope, learner_id: str, *, for_update: bool = False) -> Learner | None:
+    """One learner, if the scope sees it; ``for_update`` locks its row until the transaction ends (PostgreSQL)."""
+    query = select(Learner).where(_visible(tenant, learner_id))
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def learner_skills(session: Session, tenant: TenantScope, learner_id: str) -> list[tuple[LearnerSkill, str]]:
+    """A learner's skills with labels (none for a learner the scope does not see)."""
     rows = session.execute(
         select(LearnerSkill, col(Skill.preferred_label))
         .join(Skill, col(Skill.id) == col(LearnerSkill.skill_id))
-        .where(col(LearnerSkill.learner_id) == learner_id)
+        .where(col(LearnerSkill.learner_id).in_(_visible_id(tenant, learner_id)))
         .order_by(col(Skill.preferred_label))
     )
     return [(row, label) for row, label in rows]
 
 
-def learner_credentials(session: Session, learner_id: str) -> list[str]:
-    """Credential ids a learner holds."""
-    query = select(col(LearnerCredential.credential_id)).where(col(LearnerCredential.learner_id) == learner_id)
+def learner_credentials(session: Session, tenant: TenantScope, learner_id: str) -> list[str]:
+    """Credential ids a learner holds (none for a learner the scope does not see)."""
+    query = select(col(LearnerCredential.credential_id)).where(
+        col(LearnerCredential.learner_id).in_(_visible_id(tenant, learner_id))
+    )
     return list(session.scalars(query))
 
 
-def add_learner(session: Session, learner: Learner) -> None:
-    """Insert a learner (flushed, not committed)."""
+def add_learner(session: Session, tenant: TenantScope, learner: Learner) -> None:
+    """Insert a learner owned by the scope's organisation (flushed, not committed)."""
+    learner.org_id = tenant.org_id
     session.add(learner)
     session.flush()
 
 
-def put_learner_skills(session: Session, learner_id: str, skills: Sequence[LearnerSkillRow]) -> None:
+def _require(session: Session, tenant: TenantScope, learner_id: str) -> Learner:
+    learner = get_learner(session, tenant, learner_id)
+    if learner is None:
+        raise LookupError(f"learner {learner_id!r} is not visible to this scope")
+    return learner
+
+
+def put_learner_skills(
+    session: Session, tenant: TenantScope, learner_id: str, skills: Sequence[LearnerSkillRow]
+) -> None:
     """Insert these skills, or overwrite the stored ones (which evidence may replace which is the caller's rule)."""
-    stored = {row.skill_id: row for row, _label in learner_skills(session, learner_id)}
+    _require(session, tenant, learner_id)
+    stored = {row.skill_id: row for row, _label in learner_skills(session, tenant, learner_id)}
     for skill in skills:
         row = stored.get(skill.skill_id)
         if row is None:
@@ -80,28 +112,37 @@ def put_learner_skills(session: Session, learner_id: str, skills: Sequence[Learn
     session.flush()
 
 
-def add_learner_credentials(session: Session, learner_id: str, credential_ids: Sequence[str]) -> None:
+def add_learner_credentials(
+    session: Session, tenant: TenantScope, learner_id: str, credential_ids: Sequence[str]
+) -> None:
     """Record credentials a learner holds (idempotent)."""
-    held = set(learner_credentials(session, learner_id))
+    _require(session, tenant, learner_id)
+    held = set(learner_credentials(session, tenant, learner_id))
     for credential in credential_ids:
         if credential not in held:
             session.add(LearnerCredential(learner_id=learner_id, credential_id=credential))
     session.flush()
 
 
-def delete_learner_skill(session: Session, learner_id: str, skill_id: str) -> bool:
-    """Remove one skill; return whether it was there."""
-    row = session.get(LearnerSkill, (learner_id, skill_id))
-    if row is None:
-        return False
-    session.delete(row)
+def delete_learner_skill(session: Session, tenant: TenantScope, learner_id: str, skill_id: str) -> bool:
+    """Remove one skill; return whether it was there (False for a learner the scope does not see)."""
+    result = session.execute(
+        delete(LearnerSkill).where(
+            col(LearnerSkill.learner_id).in_(_visible_id(tenant, learner_id)),
+            col(LearnerSkill.skill_id) == skill_id,
+        )
+    )
     session.flush()
-    return True
+    return bool(getattr(result, "rowcount", 0))
 
 
-def delete_learner(session: Session, learner: Learner) -> None:
-    """Delete a learner with their skills and credentials."""
+def delete_learner(session: Session, tenant: TenantScope, learner_id: str) -> bool:
+    """Delete a learner with their skills and credentials; return whether the scope saw them."""
+    learner = get_learner(session, tenant, learner_id)
+    if learner is None:
+        return False
     for model in (LearnerSkill, LearnerCredential):
         session.execute(delete(model).where(col(model.learner_id) == learner.id))
     session.delete(learner)
     session.flush()
+    return True

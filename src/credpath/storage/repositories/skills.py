@@ -13,6 +13,7 @@ from credpath.vocabulary import RelationType
 __all__ = [
     "HierarchyNode",
     "RelatedSkillRow",
+    "SkillProfile",
     "existing_skill_ids",
     "get_skill",
     "search_skills",
@@ -22,11 +23,23 @@ __all__ = [
     "skill_occupation_count",
     "skill_parents",
     "skill_prerequisites",
+    "skill_profiles",
     "skill_relations",
 ]
 
 # ESCO's concept type of skills (skill groups have their own), as published in the hierarchy file.
 _SKILL_CONCEPT = "KnowledgeSkillCompetence"
+
+
+@dataclass(frozen=True, slots=True)
+class SkillProfile:
+    """What alignment needs to know of a skill beside its text: type, reuse level, occupations using it."""
+
+    label: str
+    skill_type: str | None
+    reuse_level: str | None
+    occupations: int
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,3 +171,18 @@ def skill_prerequisites(session: Session, skill_ids: Sequence[str]) -> dict[str,
     for skill, related in session.execute(query):
         found.setdefault(skill, set()).add(related)
     return {skill: frozenset(values) for skill, values in found.items()}
+
+
+def skill_profiles(session: Session) -> dict[str, SkillProfile]:
+    """Every skill's type, reuse level and the number of occupations that list it."""
+    counts = dict(
+        session.execute(
+            select(col(OccupationSkill.skill_id), func.count()).group_by(col(OccupationSkill.skill_id))
+        ).all()
+    )
+    query = select(
+        col(Skill.id), col(Skill.preferred_label), col(Skill.skill_type), col(Skill.reuse_level), col(Skill.description)
+    )
+    return {
+        i: SkillProfile(label, t, r, int(counts.get(i, 0)), d or "") for i, label, t, r, d in session.execute(query)
+    }

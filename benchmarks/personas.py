@@ -1,0 +1,128 @@
+"""Persona benchmark: learners as people describe themselves, each pathway step judged by an adviser.
+
+Every persona in ``data/eval/personas.jsonl`` (a self-description, a target title as they would type it,
+the languages they study in, their level, a budget) goes through ``POST /v1/recommendations`` — the path a
+portal takes. Each recommended step is looked up in ``data/eval/persona_judgments.jsonl`` (relevant /
+weak / wrong, judged blind by reading the credential against the person's real goal) by persona and
+offering; steps nobody has judged yet are counted and listed, never guessed. The persona file also says
+whether an adviser would recommend anything at all (``should_abstain``), so abstentions are scored too.
+
+Writes ``benchmarks/results/personas.json`` (and ``--unjudged FILE``: the steps still to judge).
+
+Run: ``python benchmarks/personas.py`` (uses ``CREDPATH_DATABASE_URL`` / ``CREDPATH_MODELS_DIR``).
+"""
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from litestar.testing import TestClient
+
+from credpath.api import create_app
+from credpath.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / "data" / "eval"
+RESULTS = Path(__file__).resolve().parent / "results" / "personas.json"
+
+
+def _read(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def main() -> None:
+    """Run every persona and score the pathways against the judgements."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--unjudged", type=Path, default=None, help="write steps with no judgement here (JSONL)")
+    args = parser.parse_args()
+    personas = _read(EVAL / "personas.jsonl")
+    judged = {(j["persona"], j["canonical_key"]): j for j in _read(EVAL / "persona_judgments.jsonl")}
+    judged_ids = {(j["persona"], j["credential_id"]): j for j in judged.values()}
+    verdicts: Counter[str] = Counter()
+    abstention: Counter[str] = Counter()
+    rows, unjudged = [], []
+    titles_resolved = 0
+    started = time.perf_counter()
+    with TestClient(create_app(Settings())) as client:
+        for persona in personas:
+            body = {
+                "learner": {"text": persona["text"], "languages": persona["languages"], "level": persona["level"]},
+                # The adviser's occupation, so the benchmark judges recommendations, not title linking
+                # (which it reports on its own: ``title_resolved``).
+                "target": {"occupation_id": persona["esco_uri"]},
+                "constraints": persona["constraints"],
+            }
+            resolved = client.post(
+                "/v1/occupations/match", json={"titles": [persona["target"]["title"]], "top_k": 1, "taxonomy": "esco"}
+            ).json()["results"][0]["matches"][0]["occupation_id"]
+            titles_resolved += resolved == persona["esco_uri"]
+            response = client.post("/v1/recommendations", json=body)
+            response.raise_for_status()
+            data = response.json()
+            steps = data["pathway"]["steps"]
+            keys = {c["id"] for c in persona["good_credentials"]} | {
+                e for c in persona["good_credentials"] for e in c.get("equivalent_ids", [])
+            }
+            step_rows = []
+            for step in steps:
+                found = judged_ids.get((persona["id"], step["credential_id"]))
+                if found is None:
+                    found = next(
+                        (j for (p, _k), j in judged.items() if p == persona["id"] and j["title"] == step["title"]),
+                        None,
+                    )
+                verdict = found["verdict"] if found else "unjudged"
+                verdicts[verdict] += 1
+                if found is None:
+                    unjudged.append(
+                        {"persona": persona["id"], "credential_id": step["credential_id"], "title": step["title"]}
+                    )
+                step_rows.append({"credential_id": step["credential_id"], "title": step["title"], "verdict": verdict})
+            abstained = not steps
+            if persona["should_abstain"]:
+                abstention["right_abstain" if abstained else "should_have_abstained"] += 1
+            else:
+                abstention["wrong_abstain" if abstained else "answered"] += 1
+            rows.append(
+                {
+                    "persona": persona["id"],
+                    # The adviser's occupation, so the benchmark judges recommendations, not title linking
+                    # (which it reports on its own: ``title_resolved``).
+                    "target": {"occupation_id": persona["esco_uri"]},
+                    "resolved": data["target"]["label"],
+                    "steps": step_rows,
+                    "adviser_picks_found": sum(1 for s in steps if s["credential_id"] in keys),
+                    "message": data["pathway"]["message"],
+                }
+            )
+    judged_steps = sum(verdicts[v] for v in ("relevant", "weak", "wrong"))
+    total = max(judged_steps, 1)
+    summary = {
+        "personas": len(personas),
+        "steps": sum(verdicts.values()),
+        "judged_steps": judged_steps,
+        "unjudged_steps": verdicts["unjudged"],
+        "relevant_share": round(verdicts["relevant"] / total, 4),
+        "weak_share": round(verdicts["weak"] / total, 4),
+        "wrong_share": round(verdicts["wrong"] / total, 4),
+        "abstention": dict(abstention),
+        "adviser_picks_found": sum(r["adviser_picks_found"] for r in rows),
+        "title_resolved_to_adviser_occupation": titles_resolved,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({"summary": summary, "personas": rows}, indent=2) + "\n", encoding="utf-8")
+    if args.unjudged is not None:
+        args.unjudged.write_text("".join(json.dumps(u) + "\n" for u in unjudged), encoding="utf-8")
+    print(json.dumps(summary, indent=2))
+    if verdicts["unjudged"]:
+        print(f"{verdicts['unjudged']} step(s) have no judgement yet", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

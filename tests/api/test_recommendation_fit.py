@@ -1,0 +1,125 @@
+"""The cases an adviser rejected (issue 9), through the API a portal uses: they answer sensibly or abstain."""
+
+from urllib.parse import quote
+
+import pytest
+from litestar.testing import TestClient
+
+from credpath.planning.offers import MICRO_CREDENTIAL_HOURS, PROGRAMME_KINDS
+
+WAREHOUSE = (
+    "I've worked nights in a warehouse for six years: picking, packing, reach truck licence, stock counts. "
+    "I reset the conveyor when it trips. I want to retrain as an electrician."
+)
+
+
+def _credential(client: TestClient, title: str) -> dict:  # type: ignore[type-arg]
+    items = client.get("/v1/credentials", params={"q": title, "limit": 50}).json()["items"]
+    found = next(item for item in items if item["title"] == title)
+    detail: dict = client.get(f"/v1/credentials/{quote(found['id'], safe='')}").json()  # type: ignore[type-arg]
+    return detail
+
+
+def _recommend(client: TestClient, body: dict, **headers: str) -> dict:  # type: ignore[type-arg]
+    response = client.post("/v1/recommendations", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    data: dict = response.json()  # type: ignore[type-arg]
+    return data
+
+
+def test_warehouse_operative_to_electrician_gets_no_foreign_or_childrens_course(client: TestClient) -> None:
+    body = _recommend(
+        client,
+        {"learner": {"text": WAREHOUSE}, "target": {"title": "Electrician"}, "constraints": {"max_credentials": 3}},
+    )
+    pathway = body["pathway"]
+    titles = [s["title"] for s in pathway["steps"]] + [a["title"] for a in body["next"]["alternatives"]]
+    assert not any("Arduino" in t or "niños" in t for t in titles)
+    assert all(s["language"] == "en" for s in pathway["steps"])
+    assert body["fit"] == {
+        "languages": ["en"],
+        "languages_from": "default",
+        "level": "beginner",
+        "level_from": "readiness",
+    }
+    # Whatever the catalogue lacks is said plainly, with the essential skills nobody teaches.
+    assert pathway["uncovered_essential"] > 0
+    assert pathway["message"]
+    assert "essential" in pathway["message"]
+    if not pathway["steps"]:
+        assert body["next"]["credential"] is None
+        assert "recommends nothing" in pathway["message"]
+
+
+def test_the_learners_languages_decide_and_the_request_can_default_them(client: TestClient) -> None:
+    target = {"title": "Data analyst"}
+    spanish = _recommend(client, {"learner": {"text": "Hago informes en Excel", "languages": ["es"]}, "target": target})
+    assert spanish["fit"]["languages"] == ["es"]
+    assert spanish["fit"]["languages_from"] == "learner"
+    assert all(s["language"] == "es" for s in spanish["pathway"]["steps"])
+    by_header = _recommend(
+        client, {"learner": {"text": "I report in Excel"}, "target": target}, **{"Accept-Language": "es-ES,es;q=0.9"}
+    )
+    assert by_header["fit"]["languages"] == ["es"]
+    assert by_header["fit"]["languages_from"] == "accept-language"
+    asked = _recommend(
+        client,
+        {
+            "learner": {"text": "I report in Excel", "languages": ["es"]},
+            "target": target,
+            "constraints": {"languages": ["en"]},
+        },
+    )
+    assert asked["fit"]["languages_from"] == "constraints"
+    assert all(s["language"] == "en" for s in asked["pathway"]["steps"])
+
+
+def test_no_degree_length_programme_is_a_next_step_unless_asked(client: TestClient) -> None:
+    body = _recommend(
+        client,
+        {
+            "learner": {"text": "Web developer: JavaScript, React, Node, some Python."},
+            "target": {"title": "Machine learning engineer"},
+            "constraints": {"max_credentials": 3},
+        },
+    )
+    for step in [*body["pathway"]["steps"], *body["next"]["alternatives"]]:
+        assert step["kind"] not in PROGRAMME_KINDS
+        assert (step["hours"] or 0) <= MICRO_CREDENTIAL_HOURS
+
+
+def test_one_offering_appears_once(client: TestClient) -> None:
+    body = _recommend(
+        client,
+        {
+            "learner": {"text": "I build Excel reports"},
+            "target": {"title": "Data analyst"},
+            "constraints": {"max_credentials": 5},
+        },
+    )
+    shown = [*body["pathway"]["steps"], *body["next"]["alternatives"]]
+    keys = [(s["provider"].casefold().replace(" at ", " "), s["title"].casefold()) for s in shown]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("title", "never"),
+    [
+        ("Forex - Trading Around the World", "marketing"),
+        ("Google IT Support", "building systems monitoring technology"),
+        ("Introduction to Technical Writing", "augmented reality"),
+    ],
+)
+def test_alignments_the_credentials_own_text_contradicts_are_not_served(
+    client: TestClient, title: str, never: str
+) -> None:
+    detail = _credential(client, title)
+    assert all(never not in skill["label"] for skill in detail["skills"])
+
+
+def test_every_served_alignment_is_named_by_the_credentials_title_or_description(client: TestClient) -> None:
+    detail = _credential(client, "Google Data Analytics")
+    assert detail["skills"]
+    for skill in detail["skills"]:
+        assert 0 < skill["confidence"] < 1
+        assert "title" in skill["evidence"] or "description" in skill["evidence"]

@@ -1,0 +1,42 @@
+"""A credential's language: markers, the catalogue's field, the detector, the default — and which decided."""
+
+import pytest
+
+from credpath.sources.languages import LanguageGuess, detect_language, normalise_language
+
+
+@pytest.mark.parametrize(
+    ("title", "stated", "expected"),
+    [
+        ("Google IT Support (Deutsch)", "en", LanguageGuess("de", "marker")),
+        ("Google Data Analytics (DE)", None, LanguageGuess("de", "marker")),
+        ("Google Cloud Fundamentals: Core Infrastructure en Français", None, LanguageGuess("fr", "marker")),
+        ("Developing Applications with Google Cloud 日本語版", None, LanguageGuess("ja", "marker")),
+        ("Arduino para niños ¡vamos al espacio!", "Español", LanguageGuess("es", "catalogue")),
+        ("Italian Language and Culture: Beginner", "Italiano", LanguageGuess("it", "catalogue")),
+        ("Finanzas personales", "en", LanguageGuess("es", "detected")),
+        ("Análisis de Datos de Google", None, LanguageGuess("es", "detected")),
+        ("Финансовые рынки", None, LanguageGuess("ru", "detected")),
+        ("Introduction to IT (IT)", None, LanguageGuess("en", "default")),
+        ("Data Literacy", "en", LanguageGuess("en", "catalogue")),
+        ("Data Literacy", None, LanguageGuess("en", "default")),
+    ],
+)
+def test_language_and_how_it_was_decided(title: str, stated: str | None, expected: LanguageGuess) -> None:
+    assert detect_language(title, stated=stated) == expected
+
+
+def test_a_description_supports_the_detection() -> None:
+    guess = detect_language("Gestión", "Aprenderás a planificar proyectos y a gestionar equipos de trabajo.")
+    assert guess == LanguageGuess("es", "detected")
+
+
+def test_catalogue_names_become_codes() -> None:
+    assert [normalise_language(v) for v in ("English", "Français", "zh", "", None, "Elvish")] == [
+        "en",
+        "fr",
+        "zh",
+        None,
+        None,
+        None,
+    ]
