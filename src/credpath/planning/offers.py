@@ -31,6 +31,7 @@ from credpath.vocabulary import RelationType
 
 __all__ = [
     "ALTERNATIVES",
+    "FULL_RELEVANCE",
     "LEVEL_FIT",
     "MICRO_CREDENTIAL_HOURS",
     "MIN_ESSENTIAL_GAIN",
@@ -44,6 +45,7 @@ __all__ = [
     "PlannedStep",
     "offering_key",
     "recommend_pathway",
+    "relevance_credit",
     "select_candidates",
 ]
 
@@ -65,7 +67,12 @@ MIN_ESSENTIAL_GAIN = 0.3
 # A credential must also be about the target as a whole: cosine between the target occupation's text and the
 # credential's "title — tags" at least this. On the 186 judged steps of the persona benchmark's first run,
 # below 0.3 sat 1 of 16 steps judged relevant and 89 of 110 judged wrong (README, Recommendations).
-MIN_RELEVANCE = 0.3
+MIN_RELEVANCE = 0.35
+# Above the floor, how much a credential is about the target scales the confidence it closes gap skills with,
+# reaching full credit at this cosine: of two credentials teaching the same essential skill, the one whose
+# subject is the target role wins over a neighbouring subject that mentions the skill (a statistics course for
+# a GIS specialist).
+FULL_RELEVANCE = 0.5
 _MARKERS = re.compile(
     r"\((?:DE|PT|ES|FR)\)|\((?:deutsch|español|português|français)\)|\s+(?:en|em)\s+(?:español|português|français)\b.*$",
     re.IGNORECASE,
@@ -110,6 +117,7 @@ class OfferFilters:
     parents: Mapping[str, frozenset[str]] = field(default_factory=dict)
     relevance: Mapping[str, float] | None = None
     min_relevance: float = MIN_RELEVANCE
+    full_relevance: float = FULL_RELEVANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,11 +209,26 @@ def _wanted(offer: CredentialOffer, budget: Budget, filters: OfferFilters, provi
     )
 
 
+def relevance_credit(credential_id: str, filters: OfferFilters) -> float:
+    """Share of its confidence an offer counts with, by how much it is about the target (1.0 when unmeasured).
+
+    Example:
+        >>> filters = OfferFilters(relevance={"gis": 0.67, "stats": 0.4})
+        >>> relevance_credit("gis", filters), relevance_credit("stats", filters)
+        (1.0, 0.8)
+    """
+    if filters.relevance is None or filters.full_relevance <= 0:
+        return 1.0
+    return min(1.0, filters.relevance.get(credential_id, 0.0) / filters.full_relevance)
+
+
 def _gap_teaching(
     offer: CredentialOffer, gaps: Mapping[str, tuple[float, float]], filters: OfferFilters
 ) -> dict[str, float]:
     """Gap skill → confidence the offer closes it with, via the skill itself or a narrower one, level-fitted."""
-    fit = LEVEL_FIT.get(filters.learner_level or "", {}).get(offer.level or "", 1.0)
+    fit = LEVEL_FIT.get(filters.learner_level or "", {}).get(offer.level or "", 1.0) * relevance_credit(
+        offer.id, filters
+    )
     teaches: dict[str, float] = {}
     for skill, confidence in offer.teaches.items():
         if skill in gaps:

@@ -7,11 +7,13 @@ import pytest
 from credpath.planning.gaps import HeldSkill, Requirement, compute_gaps
 from credpath.planning.offers import (
     MICRO_CREDENTIAL_HOURS,
+    MIN_RELEVANCE,
     CredentialOffer,
     OfferCatalogue,
     OfferFilters,
     offering_key,
     recommend_pathway,
+    relevance_credit,
     select_candidates,
 )
 from credpath.planning.pathways import Budget
@@ -179,6 +181,34 @@ def test_credentials_beside_the_point_are_kept_out_when_relevance_is_measured() 
     offers = [_offer("waste", {"sql": 0.9}), _offer("sql", {"sql": 0.8})]
     filters = OfferFilters(relevance={"waste": 0.12, "sql": 0.55})
     assert [o.id for o in select_candidates(offers, GAPS, Budget(), filters)] == ["sql"]
+
+
+def test_a_neighbouring_subject_just_above_the_old_floor_is_kept_out() -> None:
+    # Judged persona steps between cosine 0.30 and 0.35 were 5 wrong, 14 weak and none relevant.
+    offers = [_offer("near", {"sql": 0.9}), _offer("sql", {"sql": 0.8})]
+    filters = OfferFilters(relevance={"near": 0.33, "sql": 0.55})
+    assert MIN_RELEVANCE > 0.33
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), filters)] == ["sql"]
+
+
+def test_relevance_credit_reaches_full_at_the_full_relevance_cosine() -> None:
+    filters = OfferFilters(relevance={"core": 0.7, "edge": 0.4})
+    assert relevance_credit("core", filters) == 1.0
+    assert relevance_credit("edge", filters) == pytest.approx(0.8)
+    assert relevance_credit("anything", OfferFilters()) == 1.0
+
+
+def test_a_credential_about_the_target_beats_a_broad_one_that_covers_more_gap_units() -> None:
+    analysis = compute_gaps([Requirement("sql"), Requirement("excel", "optional")], [], parents={})
+    broad = _offer("broad", {"sql": 0.9, "excel": 0.9})
+    core = _offer("core", {"sql": 0.95})
+    # Unweighted, the broad credential closes 0.9 + 0.4 x 0.9 = 1.26 against 0.95 and would be the one step.
+    filters = OfferFilters(relevance={"broad": 0.36, "core": 0.65})
+    candidates = select_candidates([broad, core], analysis.open_gaps, Budget(), filters)
+    plan = recommend_pathway(analysis, candidates, Budget(max_credentials=1))
+    assert [s.offer.id for s in plan.steps] == ["core"]
+    unweighted = select_candidates([broad, core], analysis.open_gaps, Budget(), OfferFilters())
+    assert [s.offer.id for s in recommend_pathway(analysis, unweighted, Budget(max_credentials=1)).steps] == ["broad"]
 
 
 def test_optional_skill_crumbs_never_make_a_step_and_abstention_is_honest() -> None:
