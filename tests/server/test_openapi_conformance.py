@@ -71,7 +71,11 @@ def test_every_operation_conforms(api_schema: schemathesis.BaseSchema) -> None:
 
 
 def test_learner_workflows_conform(api_schema: schemathesis.BaseSchema) -> None:
-    workflow = api_schema.as_state_machine()
+    # Organisation names are unique, so a replayed sequence that creates the same organisation again gets 409
+    # where it first got 201; the links fed by that answer differ and hypothesis stops with
+    # FlakyStrategyDefinition instead of testing. Admin operations are covered by the stateless test above;
+    # the workflow chains learner operations, whose answers do not depend on earlier test cases.
+    workflow = api_schema.exclude(path_regex="^/v1/(orgs|keys|audit)").as_state_machine()
 
     class LearnerWorkflow(workflow):  # type: ignore[misc,valid-type]
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
