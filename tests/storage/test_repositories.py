@@ -227,6 +227,9 @@ def test_inferred_alignments_offers_and_retirement(empty_engine: Engine) -> None
     assert pending[0] == AlignmentInput(
         id="c0", title="Course 0", skill_tags=[], description=None, content_hash="h0", hours=10.0
     )
+    # The judged pairs the scorer is fitted on are read by id; they must carry the same features as serving.
+    with Session(empty_engine) as session:
+        assert credential_repo.credentials_by_id(session, ["c1", "c0"]) == [pending[0], pending[1]]
     alignments = {
         "c0": [InferredSkill(_skill("sql"), 0.9, "title"), InferredSkill(_skill("excel"), 0.5, "tag")],
         "c1": [InferredSkill(_skill("sql"), 0.8, "title")],

@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Select, and_, delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from credpath.planning.offers import CredentialOffer
@@ -196,9 +196,13 @@ def offers_version(session: Session) -> tuple[Any, ...]:
 # --- inferred alignments (written by the build pipeline) ------------------------------------------------
 
 
-def credentials_to_align(session: Session, everything: bool) -> list[AlignmentInput]:
-    """Active credentials whose skills must be (re)inferred: changed since last time, or all."""
-    query = select(
+_InputsQuery = Select[str, str, list[str], str | None, str, float | None]
+
+
+def _alignment_inputs() -> _InputsQuery:
+    # One column list for fitting and for serving: the judged pairs the model is fitted on must carry the
+    # same features (hours included) as the credentials it then scores.
+    return select(
         col(Credential.id),
         col(Credential.title),
         col(Credential.skill_tags),
@@ -206,14 +210,23 @@ def credentials_to_align(session: Session, everything: bool) -> list[AlignmentIn
         col(Credential.content_hash),
         col(Credential.duration_hours),
     ).where(col(Credential.active))
+
+
+def _read_inputs(session: Session, query: _InputsQuery) -> list[AlignmentInput]:
+    return [
+        AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h, hours=hours)
+        for i, t, s, d, h, hours in session.execute(query)
+    ]
+
+
+def credentials_to_align(session: Session, everything: bool) -> list[AlignmentInput]:
+    """Active credentials whose skills must be (re)inferred: changed since last time, or all."""
+    query = _alignment_inputs()
     if not everything:
         query = query.where(
             (col(Credential.aligned_hash).is_(None)) | (col(Credential.aligned_hash) != col(Credential.content_hash))
         )
-    return [
-        AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h, hours=hours)
-        for i, t, s, d, h, hours in session.execute(query.order_by(col(Credential.id)))
-    ]
+    return _read_inputs(session, query.order_by(col(Credential.id)))
 
 
 def tag_frequencies(session: Session) -> tuple[dict[str, int], int]:
@@ -232,17 +245,7 @@ def credentials_by_id(session: Session, credential_ids: Sequence[str]) -> list[A
     out: list[AlignmentInput] = []
     ids = list(dict.fromkeys(credential_ids))
     for start in range(0, len(ids), 500):
-        query = select(
-            col(Credential.id),
-            col(Credential.title),
-            col(Credential.skill_tags),
-            col(Credential.description),
-            col(Credential.content_hash),
-        ).where(col(Credential.active), col(Credential.id).in_(ids[start : start + 500]))
-        out += [
-            AlignmentInput(id=i, title=t, skill_tags=s, description=d, content_hash=h)
-            for i, t, s, d, h in session.execute(query)
-        ]
+        out += _read_inputs(session, _alignment_inputs().where(col(Credential.id).in_(ids[start : start + 500])))
     return out
 
 
