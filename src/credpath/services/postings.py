@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from credpath.errors import InvalidInputError, NotFoundError
+from credpath.errors import InvalidInputError, LimitExceededError, NotFoundError
 from credpath.services import views
 from credpath.services.access import Caller, record
 from credpath.services.semantic import SemanticService
@@ -38,6 +38,7 @@ from credpath.vocabulary import (
 )
 
 __all__ = [
+    "MAX_BATCH_CHARACTERS",
     "PostingChanges",
     "PostingSkillSpec",
     "PostingSpec",
@@ -51,6 +52,9 @@ __all__ = [
     "update_posting",
 ]
 
+# A batch is one request: 100 postings of about 2,000 characters each (about 4,000 texts to encode, ~20 s on
+# one core) is the most one call may ask for; each description alone may have up to 20,000.
+MAX_BATCH_CHARACTERS = 200_000
 # A sentence that says a skill is a plus makes the skills extracted from it optional; everything else
 # extracted is essential (an ad lists what it needs, and the employer corrects what is not).
 _OPTIONAL_CUE = re.compile(
@@ -273,6 +277,11 @@ def create_postings(
 ) -> views.PostingBatch:
     """Store several postings in the caller's transaction: one bad posting fails them all (nothing is stored)."""
     caller.require(Scope.POSTINGS_WRITE)
+    characters = sum(len(spec.description) for spec in specs)
+    if characters > MAX_BATCH_CHARACTERS:
+        raise LimitExceededError(
+            f"the batch's descriptions hold {characters:,} characters; at most {MAX_BATCH_CHARACTERS:,} per request"
+        )
     postings = [_create(session, semantic, caller, spec) for spec in specs]
     return views.PostingBatch(items=_views(session, caller.tenant, postings))
 
