@@ -116,8 +116,8 @@ def test_create_correct_and_close_a_posting(api: TestClient) -> None:  # type: i
     assert (posting["status"], posting["visibility"]) == ("open", "private")
 
     # Corrections: remove an extracted skill, make another optional, add one; then a new description.
-    removed, demoted = extracted[0]["skill_id"], SQL
-    added = _taught_skills_via_api(api)
+    added = _statistics(api)
+    removed, demoted = next(s["skill_id"] for s in extracted if s["skill_id"] != added), SQL
     patched = api.patch(
         f"/v1/postings/{posting['id']}",
         json={
@@ -160,7 +160,7 @@ def test_create_correct_and_close_a_posting(api: TestClient) -> None:  # type: i
     assert api.get(f"/v1/postings/{posting['id']}", headers=employer).status_code == 404
 
 
-def _taught_skills_via_api(api: TestClient) -> str:  # type: ignore[type-arg]
+def _statistics(api: TestClient) -> str:  # type: ignore[type-arg]
     items = api.get("/v1/skills", params={"q": "statistics"}).json()["items"]
     return str(next(item["id"] for item in items if item["label"] == "statistics"))
 

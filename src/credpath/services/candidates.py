@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from credpath.planning.gaps import GapAnalysis, HeldSkill, Requirement, compute_gaps
 from credpath.planning.offers import CredentialOffer
+from credpath.planning.readiness import ReadinessScorer
 from credpath.services import views
 from credpath.services.access import OPERATOR_ORG, Caller
 from credpath.services.postings import require_posting
@@ -28,6 +29,7 @@ from credpath.storage.repositories import learners as learner_repo
 from credpath.storage.repositories import postings as posting_repo
 from credpath.storage.repositories import secrets as secret_repo
 from credpath.storage.repositories import skills as skill_repo
+from credpath.storage.repositories.learners import CandidateSkills
 from credpath.vocabulary import GapStatus, Scope
 
 __all__ = ["PSEUDONYM_SECRET", "candidate_ref", "posting_candidates"]
@@ -92,7 +94,8 @@ def posting_candidates(
     """Discoverable learners holding at least one of the posting's skills (or a broader or narrower one).
 
     Ranked by readiness for the posting (exact, narrower and broader coverage as in gap analysis, times the
-    evidence; semantic partial credit is not used here, so 10,000 learners rank in one pass), then by reference.
+    evidence; semantic partial credit is not used here, so 10,000 learners rank in one pass,
+    ``planning.readiness``), then by reference.
 
     Raises:
         PermissionDeniedError: a key without ``postings:read``.
@@ -107,19 +110,21 @@ def posting_candidates(
     holders = learner_repo.discoverable_holders(session, _related(required, parents, semantic.skill_children))
     secret = secret_repo.server_secret(session, PSEUDONYM_SECRET, lambda: secrets.token_hex(32))
     employer = caller.org_id or OPERATOR_ORG
-    ranked: list[tuple[float, str, GapAnalysis, set[str]]] = []
+    # Rank everyone with the fast scorer (gap analysis's readiness, hierarchy computed once per skill) and
+    # analyse only the page in full.
+    scorer = ReadinessScorer(requirements, parents)
+    ranked: list[tuple[float, str, CandidateSkills]] = []
     for holder in holders:
         held = [HeldSkill(skill, evidence, proficiency) for skill, evidence, proficiency in holder.skills]
-        analysis = compute_gaps(requirements, held, parents=parents)
-        ranked.append(
-            (analysis.readiness, candidate_ref(secret, employer, holder.learner_id), analysis, set(holder.credentials))
-        )
+        ranked.append((scorer.readiness(held), candidate_ref(secret, employer, holder.learner_id), holder))
     ranked.sort(key=lambda item: (-item[0], item[1]))
     page = ranked[offset : offset + limit]
     labels = skill_repo.skill_labels(session, required)
     offers = aligned_catalogue(session).teaching(required) if page else []
     items = []
-    for readiness, ref, analysis, held_credentials in page:
+    for readiness, ref, holder in page:
+        held = [HeldSkill(skill, evidence, proficiency) for skill, evidence, proficiency in holder.skills]
+        analysis = compute_gaps(requirements, held, parents=parents)
         by_status: dict[GapStatus, list[str]] = {status: [] for status in GapStatus}
         for item in sorted(analysis.items, key=lambda g: (-g.weight, labels.get(g.skill_id, ""))):
             by_status[item.status].append(item.skill_id)
@@ -130,7 +135,7 @@ def posting_candidates(
                 covered=_refs(by_status[GapStatus.COVERED], labels),
                 partial=_refs(by_status[GapStatus.PARTIAL], labels),
                 missing=_refs(by_status[GapStatus.MISSING], labels),
-                next_credential=_best_next(analysis, offers, held_credentials, labels),
+                next_credential=_best_next(analysis, offers, set(holder.credentials), labels),
             )
         )
     return views.CandidatePage(posting_id=posting.id, items=items, total=len(ranked), limit=limit, offset=offset)
