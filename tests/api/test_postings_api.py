@@ -1,10 +1,11 @@
 """Employers through the HTTP API, on SQLite and PostgreSQL (issue 12): postings, credentials, candidates, demand.
 
-The databases are the session's loaded bundles (shared with other tests), so each test registers its own
-organisations under fresh names and deletes the learners it creates; demand is read for an occupation only
-these tests post under.
+Each backend gets a private copy of the loaded, aligned bundle for this module; the tests share it, so each
+registers its own organisations under fresh names and deletes the learners it creates, and demand is read
+for an occupation only one test posts under.
 """
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +18,10 @@ from sqlmodel import Session, col
 
 from credpath.api import create_app
 from credpath.config import Settings
-from credpath.pipeline.ingest import IngestReport
+from credpath.storage.db import create_db_engine, migrate
 from credpath.storage.tables import CredentialSkill, JobPosting, Occupation, Skill
-from tests.conftest import ADMIN_KEY
+from credpath.storage.transfer import copy_database
+from tests.conftest import ADMIN_KEY, BACKENDS
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
@@ -30,9 +32,38 @@ DESCRIPTION = (
 )
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest, loaded_sqlite_url: str, models_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A private copy of the loaded, aligned bundle per backend (PostgreSQL: copied with ``copy_database``).
+
+    ``models_dir`` is built first: its build writes the credential alignments into the SQLite bundle.
+    """
+    folder = tmp_path_factory.mktemp(f"postings-{request.param}")
+    source = folder / "source.db"
+    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), source)
+    source_engine = create_db_engine(f"sqlite:///{source}")
+    if request.param == "sqlite":
+        yield source_engine
+        source_engine.dispose()
+        return
+    uri: str = request.getfixturevalue("pg_server_uri")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_db_engine(uri)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    target = create_db_engine(uri.replace("/postgres?", f"/{name}?"))
+    migrate(target)
+    copy_database(source_engine, target)
+    source_engine.dispose()
+    yield target
+    target.dispose()
+
+
 @pytest.fixture
-def api(loaded: tuple[Engine, list[IngestReport]], models_dir: Path, tmp_path: Path) -> Iterator[TestClient]:  # type: ignore[type-arg]
-    engine, _reports = loaded
+def api(engine: Engine, models_dir: Path, tmp_path: Path) -> Iterator[TestClient]:  # type: ignore[type-arg]
     settings = Settings(
         database_url=engine.url.render_as_string(hide_password=False),
         models_dir=models_dir,
@@ -42,11 +73,6 @@ def api(loaded: tuple[Engine, list[IngestReport]], models_dir: Path, tmp_path: P
     )
     with TestClient(create_app(settings)) as client:
         yield client
-
-
-@pytest.fixture
-def engine(loaded: tuple[Engine, list[IngestReport]]) -> Engine:
-    return loaded[0]
 
 
 def _key(api: TestClient, kind: str, scopes: list[str]) -> dict[str, str]:  # type: ignore[type-arg]
