@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run serve ingest tune index test lint format bench bench-load eval clean
+.PHONY: install run serve ingest tune index demo test lint format bench bench-load eval clean
 
 install: $(VENV)/.installed
 
@@ -36,9 +36,13 @@ endif
 index: install tune
 	$(BIN)/credpath build-index
 
-# Ingest, tune and index are no-ops when data, model and indexes are unchanged, so `make run` restarts fast.
-run: install ingest tune index
+# Ingest, tune, index and demo are no-ops when data, model and indexes are unchanged, so `make run` restarts fast.
+run: install ingest tune index demo
 	$(BIN)/credpath serve
+
+# Sample postings under a demo employer and a few discoverable learners (idempotent: a no-op once loaded).
+demo: install index
+	$(BIN)/credpath demo
 
 serve: install
 	$(BIN)/credpath serve

@@ -20,7 +20,8 @@ import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 FRESH = "DELETE FROM learner_skill; DELETE FROM learner_credential; DELETE FROM learner; "
-FRESH += "DELETE FROM api_key; DELETE FROM organisation; DELETE FROM audit_event;"
+FRESH += "DELETE FROM api_key; DELETE FROM organisation; DELETE FROM audit_event; "
+FRESH += "DELETE FROM posting_skill; DELETE FROM job_posting;"
 
 
 def readme_script(port: int) -> str:
@@ -102,4 +103,9 @@ def test_readme_examples_run_in_order(server: tuple[int, Path, Path]) -> None:
     assert result.returncode == 0, f"{result.stderr}\n--- output ---\n{result.stdout[-3000:]}"
     assert "\n404\n" in result.stdout  # the second portal's key on the admin's learner
     assert '"Grace"' in result.stdout
+    # The employer sees Ada, who opted in, as a pseudonymous candidate: no name, no learner id.
+    candidates = next(line for line in result.stdout.splitlines() if '"candidate_ref"' in line)
+    assert '"cand_' in candidates
+    assert "Ada" not in candidates
+    assert "\n403\n" in result.stdout  # a portal key on the employer's posting
     assert key not in log.read_text()

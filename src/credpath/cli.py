@@ -274,6 +274,40 @@ def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
 # --- access (issue 11) ------------------------------------------------------------------------------------
 
 
+@main.command("demo")
+@click.option(
+    "--samples",
+    "samples_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with postings.jsonl and learners.jsonl (default: data/samples in the checkout).",
+)
+def demo_cmd(samples_dir: Path | None) -> None:
+    """Load the sample postings under a demo employer and a few discoverable learners (idempotent)."""
+    from credpath.config import repository_root
+    from credpath.services.demo import DEMO_EMPLOYER, load_demo
+    from credpath.services.resources import unit_of_work
+    from credpath.services.semantic import SemanticService
+
+    settings = _settings()
+    engine = _engine(settings)
+    semantic = SemanticService.load(engine, settings.models_dir, backend=settings.vector_backend)
+    try:
+        with unit_of_work(engine) as session:
+            report = load_demo(session, semantic, samples_dir or repository_root() / "data" / "samples")
+    except CredpathError as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(1)
+    log.info(
+        "demo: %d postings created, %d already there (under %r); %d learners created, %d already there",
+        report.postings_created,
+        report.postings_existing,
+        DEMO_EMPLOYER,
+        report.learners_created,
+        report.learners_existing,
+    )
+
+
 @main.group()
 def keys() -> None:
     """API keys: create (printed once), list, revoke. Runs as the operator (admin)."""

@@ -24,6 +24,9 @@ __all__ = [
     "IndexStatus",
     "MatchKind",
     "OrgKind",
+    "PostingSkillSource",
+    "PostingStatus",
+    "PostingVisibility",
     "RelationType",
     "Scope",
     "TargetKind",
@@ -51,6 +54,28 @@ class RelationType(StrEnum):
 
     ESSENTIAL = "essential"
     OPTIONAL = "optional"
+
+
+class PostingStatus(StrEnum):
+    """Whether a job posting is still open (only open postings count as demand)."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PostingVisibility(StrEnum):
+    """Who may target a posting: its own organisation's learners, or any learner (``public``)."""
+
+    PRIVATE = "private"
+    PUBLIC = "public"
+
+
+class PostingSkillSource(StrEnum):
+    """Where a posting's skill comes from; ``corrected`` (by the employer) survives re-extraction."""
+
+    EXTRACTED = "extracted"
+    EXPLICIT = "explicit"
+    CORRECTED = "corrected"
 
 
 class GapStatus(StrEnum):

@@ -170,7 +170,7 @@ def test_another_portal_gets_404_for_every_verb_and_admin_sees_both(client: Test
     def every_verb(learner: str, headers: dict[str, str]) -> list[Any]:
         return [
             client.get(f"/v1/learners/{learner}", headers=headers),
-            client.patch(f"/v1/learners/{learner}", json={"opted_in": True}, headers=headers),
+            client.patch(f"/v1/learners/{learner}", json={"discoverable": True}, headers=headers),
             client.get(f"/v1/learners/{learner}/skills", headers=headers),
             client.post(f"/v1/learners/{learner}/skills", json={"skills": [EXCEL]}, headers=headers),
             client.delete(f"/v1/learners/{learner}/skills/sql", headers=headers),
@@ -192,7 +192,7 @@ def test_another_portal_gets_404_for_every_verb_and_admin_sees_both(client: Test
     assert probed["detail"].replace(mine, "ID") == unknown["detail"].replace("0123456789abcdef0123456789abcdef", "ID")
     # Nothing changed: the owner still sees the learner as created.
     owned = client.get(f"/v1/learners/{mine}", headers=first).json()
-    assert (owned["opted_in"], [s["skill_id"] for s in owned["skills"]]) == (False, [SQL])
+    assert (owned["discoverable"], [s["skill_id"] for s in owned["skills"]]) == (False, [SQL])
     gaps = client.post("/v1/gaps", json={"learner_id": mine, "target": target}, headers=first)
     assert (gaps.status_code, gaps.json()["covered"]) == (200, 1)
     assert (

@@ -57,7 +57,7 @@ def test_invalid_utf8_is_400(client: TestClient, path: str, body: bytes) -> None
     [
         ("/v1/skills/match", {"texts": ["SQL"], "top_k": "10"}),
         ("/v1/skills/extract", {"text": "I write SQL", "threshold": "0.5"}),
-        ("/v1/learners", {"opted_in": "true"}),
+        ("/v1/learners", {"discoverable": "true"}),
         ("/v1/learners", {"skills": [SQL_SKILL], "proficiency": {SQL_SKILL: "0.5"}}),
     ],
 )

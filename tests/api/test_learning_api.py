@@ -130,7 +130,7 @@ def test_stored_learner_lifecycle(client: TestClient, ids: dict[str, str]) -> No
     assert evidence[ids["sql"]] == "declared"
     assert "inferred" in evidence.values()
     lid = learner["id"]
-    assert client.patch(f"/v1/learners/{lid}", json={"opted_in": True}).json()["opted_in"] is True
+    assert client.patch(f"/v1/learners/{lid}", json={"discoverable": True}).json()["discoverable"] is True
     added = client.post(
         f"/v1/learners/{lid}/skills", json={"skills": [ids["spreadsheets"]], "proficiency": {ids["spreadsheets"]: 0.5}}
     ).json()

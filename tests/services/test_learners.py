@@ -28,7 +28,7 @@ def test_a_skill_given_twice_is_stored_once_with_its_strongest_evidence(
     inferred = [m.skill_id for m in semantic.extract_skills(text).mentions]
     assert inferred
     created = learners.create_learner(
-        session, semantic, PORTAL, name="Ada", opted_in=False, skills=inferred[:1], text=text
+        session, semantic, PORTAL, name="Ada", discoverable=False, skills=inferred[:1], text=text
     )
     stored = [s.skill_id for s in created.skills]
     assert sorted(stored) == sorted(set(inferred))
@@ -43,7 +43,7 @@ def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
     declared = next(iter(offer.teaches))
     # Declared and held in one request: the credential's verified evidence wins for the declared skill too.
     held = learners.create_learner(
-        session, semantic, PORTAL, name=None, opted_in=True, skills=[declared], credentials=[offer.id]
+        session, semantic, PORTAL, name=None, discoverable=True, skills=[declared], credentials=[offer.id]
     )
     assert held.credentials == [offer.id]
     by_id = {s.skill_id: s for s in held.skills}
@@ -62,7 +62,7 @@ def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
 
 
 def test_a_bad_id_changes_nothing(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
-    learner = learners.create_learner(session, semantic, PORTAL, name="Bo", opted_in=False, skills=[ids["sql"]])
+    learner = learners.create_learner(session, semantic, PORTAL, name="Bo", discoverable=False, skills=[ids["sql"]])
     with pytest.raises(NotFoundError):
         learners.add_skills(
             session, semantic, PORTAL, learner.id, skills=[ids["statistics"], "http://data.europa.eu/esco/skill/nope"]
@@ -78,13 +78,13 @@ def test_lifecycle(session: Session, semantic: SemanticService, ids: dict[str, s
         semantic,
         PORTAL,
         name="Cy",
-        opted_in=False,
+        discoverable=False,
         skills=[ids["sql"], ids["spreadsheets"]],
         proficiency={ids["spreadsheets"]: 0.5},
     )
     assert {s.skill_id: s.proficiency for s in learner.skills}[ids["spreadsheets"]] == 0.5
-    updated = learners.update_learner(session, PORTAL, learner.id, opted_in=True)
-    assert (updated.name, updated.opted_in) == ("Cy", True)
+    updated = learners.update_learner(session, PORTAL, learner.id, discoverable=True)
+    assert (updated.name, updated.discoverable) == ("Cy", True)
     # A skill is removed by its URI or by the UUID at its end.
     removed = learners.remove_skill(session, PORTAL, learner.id, ids["sql"].rsplit("/", 1)[-1])
     assert ids["sql"] not in _evidence(removed)

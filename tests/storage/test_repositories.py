@@ -21,10 +21,10 @@ from credpath.storage.repositories.learners import LearnerSkillRow
 from credpath.storage.tables import (
     Credential,
     CredentialSkill,
-    Employer,
     JobPosting,
     Learner,
     LearnerCredential,
+    LearnerSkill,
     PostingSkill,
     Skill,
     SkillRelation,
@@ -334,23 +334,63 @@ def test_learners_are_invisible_to_another_tenant(empty_engine: Engine) -> None:
         assert [row.skill_id for row, _ in learner_repo.learner_skills(session, OWNER, "l1")] == [_skill("sql")]
 
 
-def test_posting_skills(empty_engine: Engine) -> None:
+def test_posting_skills_are_tenant_scoped_and_public_ones_targetable(empty_engine: Engine) -> None:
     _seed(empty_engine)
     with session_scope(empty_engine) as session:
-        session.add(Employer(id="e1", name="Acme"))
-        session.flush()
-        session.add(JobPosting(id="p1", employer_id="e1", title="Analyst", created_at=datetime.now(UTC)))
-        session.add(JobPosting(id="p2", employer_id="e1", title="Empty"))
+        session.add(JobPosting(id="p1", org_id="o1", title="Analyst", created_at=datetime.now(UTC)))
+        session.add(JobPosting(id="p2", org_id="o1", title="Empty", visibility="public"))
+        session.add(JobPosting(id="p3", org_id="o2", title="Closed", status="closed"))
         session.flush()
         session.add(PostingSkill(posting_id="p1", skill_id=_skill("sql")))
         session.add(PostingSkill(posting_id="p1", skill_id=_skill("excel"), relation_type="optional"))
+        session.add(PostingSkill(posting_id="p1", skill_id=_skill("python"), removed=True))
+        session.add(PostingSkill(posting_id="p3", skill_id=_skill("sql")))
     with Session(empty_engine) as session:
-        assert sorted(posting_repo.posting_skills(session, "p1") or []) == [
-            (_skill("excel"), "optional"),
-            (_skill("sql"), "essential"),
+        found = posting_repo.target_posting_skills(session, OWNER, "p1")
+        assert found is not None
+        assert sorted(found[1]) == [(_skill("excel"), "optional"), (_skill("sql"), "essential")]
+        # Another organisation's private posting is not found; its public one is, with no skills.
+        assert posting_repo.target_posting_skills(session, OTHER, "p1") is None
+        assert posting_repo.target_posting_skills(session, OTHER, "p2") == (
+            posting_repo.get_posting(session, ADMIN, "p2"),
+            [],
+        )
+        assert posting_repo.get_posting(session, OTHER, "p1") is None
+        assert posting_repo.get_posting(session, OWNER, "p1") is not None
+        assert posting_repo.target_posting_skills(session, OWNER, "nope") is None
+        rows, total = posting_repo.list_postings(session, OTHER, status=None, occupation_id=None, limit=10, offset=0)
+        assert ([p.id for p in rows], total) == (["p3"], 1)
+        assert posting_repo.posting_skill_rows(session, OTHER, ["p1"]) == {"p1": []}
+        # Demand counts open postings only, removed skills not at all.
+        demand, open_postings = posting_repo.demand_counts(session, occupation_id=None, limit=10)
+        assert open_postings == 2
+        # Ties in count are ordered by label ("excel" before "sql").
+        assert [(row.skill_id, row.postings, row.essential) for row in demand] == [
+            (_skill("excel"), 1, 0),
+            (_skill("sql"), 1, 1),
         ]
-        assert posting_repo.posting_skills(session, "p2") == []
-        assert posting_repo.posting_skills(session, "nope") is None
+    with session_scope(empty_engine) as session:
+        assert posting_repo.delete_posting(session, OTHER, "p1") is False
+        assert posting_repo.delete_posting(session, OWNER, "p1") is True
+    with Session(empty_engine) as session:
+        assert posting_repo.get_posting(session, ADMIN, "p1") is None
+
+
+def test_only_discoverable_learners_of_any_organisation_are_candidates(empty_engine: Engine) -> None:
+    _seed(empty_engine)
+    with session_scope(empty_engine) as session:
+        session.add(Learner(id="shown", org_id="o1", discoverable=True))
+        session.add(Learner(id="elsewhere", org_id="o2", discoverable=True))
+        session.add(Learner(id="hidden", org_id="o1"))
+        session.flush()
+        for learner in ("shown", "elsewhere", "hidden"):
+            session.add(LearnerSkill(learner_id=learner, skill_id=_skill("sql"), evidence="declared"))
+        session.add(LearnerSkill(learner_id="shown", skill_id=_skill("excel"), evidence="verified"))
+    with Session(empty_engine) as session:
+        found = {c.learner_id: c for c in learner_repo.discoverable_holders(session, [_skill("sql")])}
+        assert set(found) == {"shown", "elsewhere"}
+        assert sorted(s for s, _evidence, _p in found["shown"].skills) == sorted([_skill("sql"), _skill("excel")])
+        assert learner_repo.discoverable_holders(session, [_skill("python")]) == []
 
 
 @pytest.mark.parametrize("version", [None, "v1"])

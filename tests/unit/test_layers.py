@@ -117,3 +117,13 @@ def test_api_writes_no_sql() -> None:
                 assert names <= allowed[node.module.split(".")[0]], f"{path.name} imports {names} from {node.module}"
             if isinstance(node, ast.Import):
                 assert not {alias.name.split(".")[0] for alias in node.names} & set(allowed), path.name
+
+
+def test_the_consented_cross_organisation_read_has_one_caller() -> None:
+    """Only the candidates service reads learners across organisations (those who opted in to be found)."""
+    users = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "discoverable_holders" in path.read_text(encoding="utf-8")
+    )
+    assert users == ["services/candidates.py", "storage/repositories/learners.py"]

@@ -19,6 +19,7 @@ from credpath.api.controllers.access import AccessController
 from credpath.api.controllers.credentials import CredentialController
 from credpath.api.controllers.learners import LearnerController
 from credpath.api.controllers.matching import MatchingController
+from credpath.api.controllers.postings import InsightsController, PostingController
 from credpath.api.controllers.recommendations import PlanningController
 from credpath.api.controllers.system import SystemController
 from credpath.api.controllers.taxonomy import OccupationController, SkillController
@@ -130,6 +131,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CredentialController,
             PlanningController,
             LearnerController,
+            PostingController,
+            InsightsController,
             AccessController,
         ],
     )

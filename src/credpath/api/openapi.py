@@ -71,7 +71,7 @@ REQUEST_BODIES: tuple[type[msgspec.Struct], ...] = tuple(
 )
 
 
-# What a client can do next with the learner an operation answers with (OpenAPI links; schemathesis follows
+# What a client can do next with the learner (or posting) an operation answers with (OpenAPI links; schemathesis follows
 # them in its stateful tests: create -> read -> patch -> add skills -> delete).
 _LEARNER_ID = {"learner_id": "$response.body#/id"}
 _NEXT_FOR_A_LEARNER = {
@@ -85,7 +85,15 @@ _NEXT_FOR_A_LEARNER = {
         "deleteLearner",
     )
 }
+_POSTING_ID = {"posting_id": "$response.body#/id"}
+_NEXT_FOR_A_POSTING = {
+    name: {"operationId": name, "parameters": _POSTING_ID}
+    for name in ("readPosting", "updatePosting", "postingCredentials", "postingCandidates", "deletePosting")
+}
 _LINKS = {
+    ("/v1/postings", "post", "201"): _NEXT_FOR_A_POSTING,
+    ("/v1/postings/{posting_id}", "get", "200"): _NEXT_FOR_A_POSTING,
+    ("/v1/postings/{posting_id}", "patch", "200"): _NEXT_FOR_A_POSTING,
     ("/v1/learners", "post", "201"): _NEXT_FOR_A_LEARNER,
     ("/v1/learners/{learner_id}", "get", "200"): _NEXT_FOR_A_LEARNER,
     ("/v1/learners/{learner_id}", "patch", "200"): _NEXT_FOR_A_LEARNER,

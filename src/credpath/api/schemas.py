@@ -15,6 +15,10 @@ __all__ = [
     "LearnerSkillsAdd",
     "OccupationMatchRequest",
     "OrganisationCreate",
+    "PostingBatchCreate",
+    "PostingCreate",
+    "PostingPatch",
+    "PostingSkillBody",
     "RecommendationRequest",
     "SkillExtractRequest",
     "SkillMatchRequest",
@@ -96,19 +100,21 @@ class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class GapsRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """A learner (inline or stored) and a target."""
+    """A learner (inline or stored) and a target; ``demand``: weight skills by open postings' demand."""
 
     target: TargetBody
     learner: LearnerBody | None = None
     learner_id: SkillId | None = None
+    demand: bool = False
 
 
 class RecommendationRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """A learner (inline or stored), a target, and constraints."""
+    """A learner (inline or stored), a target, and constraints; ``demand`` as for gaps."""
 
     target: TargetBody
     learner: LearnerBody | None = None
     learner_id: SkillId | None = None
+    demand: bool = False
     constraints: ConstraintsBody = msgspec.field(default_factory=ConstraintsBody)
 
 
@@ -116,14 +122,14 @@ class LearnerCreate(LearnerBody, forbid_unknown_fields=True, kw_only=True):
     """A new learner profile, optionally with skills given as in ``LearnerBody``."""
 
     name: Name | None = None
-    opted_in: bool = False
+    discoverable: bool = False
 
 
 class LearnerPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Fields to change."""
 
     name: Name | None = None
-    opted_in: bool | None = None
+    discoverable: bool | None = None
     languages: Languages | None = None
     level: Level | None = None
 
@@ -150,3 +156,58 @@ class KeyCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         msgspec.Meta(min_length=1, max_length=6),
     ]
     expires_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+
+
+# --- employers (issue 12) -----------------------------------------------------------------------------------
+
+Description = Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2_000)]
+Importance = Literal["essential", "optional"]
+MAX_BATCH_POSTINGS = 100
+
+
+class PostingSkillBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A skill the employer names: an ESCO id (URI or UUID) and how much the role needs it."""
+
+    skill_id: SkillId
+    importance: Importance = "essential"
+
+
+PostingSkills = Annotated[list[PostingSkillBody], msgspec.Meta(max_length=200)]
+
+
+class PostingCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A job posting: its description's skills are extracted; ``skills`` are taken as given."""
+
+    title: Title
+    description: Description
+    location: Name | None = None
+    url: Url | None = None
+    skills: PostingSkills = msgspec.field(default_factory=list)
+    occupation_id: SkillId | None = None
+    status: Literal["open", "closed"] = "open"
+    visibility: Literal["private", "public"] = "private"
+
+
+class PostingBatchCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Up to 100 postings, stored all together or not at all."""
+
+    postings: Annotated[list[PostingCreate], msgspec.Meta(min_length=1, max_length=MAX_BATCH_POSTINGS)]
+
+
+class PostingPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Fields to change, and corrections to the skill list (they survive re-extraction of a new description).
+
+    ``add_skills`` adds a skill or changes its importance; ``remove_skills`` removes one for good.
+    """
+
+    title: Title | None = None
+    description: Description | None = None
+    location: Name | None = None
+    url: Url | None = None
+    occupation_id: SkillId | None = None
+    status: Literal["open", "closed"] | None = None
+    visibility: Literal["private", "public"] | None = None
+    add_skills: PostingSkills = msgspec.field(default_factory=list)
+    remove_skills: SkillIds = msgspec.field(default_factory=list)

@@ -1,6 +1,6 @@
 """Learners: stored profiles, and what a learner given inline or by id holds.
 
-A stored profile keeps skills with their evidence, the credentials held, and the opt-in for employers;
+A stored profile keeps skills with their evidence, the credentials held, and consent to be discoverable by employers;
 gap analysis and recommendations read what a learner holds through :func:`resolve_held`.
 """
 
@@ -120,7 +120,8 @@ def _view(session: Session, tenant: TenantScope, learner: Learner) -> views.Lear
     return views.LearnerView(
         id=learner.id,
         name=learner.name,
-        opted_in=learner.opted_in,
+        discoverable=learner.discoverable,
+        discoverable_since=learner.discoverable_since,
         languages=list(learner.languages or ()),
         level=learner.level,
         skills=skills,
@@ -188,7 +189,7 @@ def create_learner(
     caller: Caller,
     *,
     name: str | None,
-    opted_in: bool,
+    discoverable: bool = False,
     skills: Sequence[str] = (),
     text: str | None = None,
     credentials: Sequence[str] = (),
@@ -198,7 +199,12 @@ def create_learner(
 ) -> views.LearnerView:
     """Create a learner owned by the caller's organisation; the whole request fails atomically on a bad id."""
     learner = Learner(
-        id=uuid.uuid4().hex, name=name, opted_in=opted_in, languages=list(dict.fromkeys(languages)), level=level
+        id=uuid.uuid4().hex,
+        name=name,
+        discoverable=discoverable,
+        discoverable_since=datetime.now(UTC) if discoverable else None,
+        languages=list(dict.fromkeys(languages)),
+        level=level,
     )
     learner_repo.add_learner(session, caller.tenant, learner)
     record(session, caller, AuditAction.CREATE, AuditEntity.LEARNER, learner.id)
@@ -225,16 +231,21 @@ def update_learner(
     learner_id: str,
     *,
     name: str | None = None,
-    opted_in: bool | None = None,
+    discoverable: bool | None = None,
     languages: Sequence[str] | None = None,
     level: str | None = None,
 ) -> views.LearnerView:
-    """Change name, opt-in, the languages the learner studies in, or their level."""
+    """Change name, discoverability, the languages the learner studies in, or their level.
+
+    ``discoverable: true`` records consent to appear as a candidate for any employer's postings, and when;
+    ``false`` withdraws it at once (the next candidates request no longer sees the learner).
+    """
     learner = _require(session, caller.tenant, learner_id, lock=True)
     if name is not None:
         learner.name = name
-    if opted_in is not None:
-        learner.opted_in = opted_in
+    if discoverable is not None and discoverable != learner.discoverable:
+        learner.discoverable = discoverable
+        learner.discoverable_since = datetime.now(UTC) if discoverable else None
     if languages is not None:
         learner.languages = list(dict.fromkeys(languages))
     if level is not None:

@@ -13,11 +13,13 @@ from typing import Any
 from sqlmodel import Session
 
 from credpath.errors import InvalidInputError, NotFoundError
+from credpath.planning.demand import weight_by_demand
 from credpath.planning.gaps import GapAnalysis, Requirement, compute_gaps
 from credpath.planning.offers import OfferCatalogue, OfferFilters, PlannedStep, recommend_pathway, select_candidates
 from credpath.planning.pathways import PATHWAY_ALGORITHM, Budget
 from credpath.services import views
 from credpath.services.access import ANONYMOUS, Caller
+from credpath.services.demand import demand_shares
 from credpath.services.learners import LearnerSpec, resolve_held, resolve_learner
 from credpath.services.semantic import SemanticService
 from credpath.services.taxonomy import esco_profile
@@ -25,6 +27,7 @@ from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import occupations as occupation_repo
 from credpath.storage.repositories import postings as posting_repo
 from credpath.storage.repositories import skills as skill_repo
+from credpath.storage.tenancy import TenantScope
 from credpath.vocabulary import (
     ESCO_OCCUPATION_PREFIX,
     ESCO_SKILL_PREFIX,
@@ -35,7 +38,14 @@ from credpath.vocabulary import (
     expand_esco_id,
 )
 
-__all__ = ["ConstraintSpec", "TargetSpec", "analyse_gaps", "parse_accept_language", "recommend"]
+__all__ = [
+    "ConstraintSpec",
+    "TargetSpec",
+    "aligned_catalogue",
+    "analyse_gaps",
+    "parse_accept_language",
+    "recommend",
+]
 
 LEVELS = frozenset({"beginner", "intermediate", "advanced", "mixed"})
 # A pathway is short by default: a learner asked what to do next, not for a degree.
@@ -73,7 +83,7 @@ _CATALOGUES: dict[str, tuple[tuple[Any, ...], OfferCatalogue]] = {}
 _CATALOGUE_LOCK = Lock()
 
 
-def _catalogue(session: Session) -> OfferCatalogue:
+def aligned_catalogue(session: Session) -> OfferCatalogue:
     """The aligned catalogue, from a per-process snapshot.
 
     The snapshot is refreshed whenever the catalogue or its alignments change (a cheap version query),
@@ -128,8 +138,31 @@ def _occupation_requirements(session: Session, occupation_id: str) -> tuple[list
     return requirements, echo
 
 
+def _posting_requirements(
+    session: Session, tenant: TenantScope, posting_id: str
+) -> tuple[list[Requirement], views.TargetEcho]:
+    # A learner may target its own organisation's postings and any public one; another's private posting is 404.
+    found = posting_repo.target_posting_skills(session, tenant, posting_id)
+    if found is None:
+        raise NotFoundError(f"no job posting with id {posting_id!r}")
+    posting, rows = found
+    if not rows:
+        raise InvalidInputError(f"job posting {posting_id!r} lists no skills")
+    occupation = (
+        None if posting.occupation_id is None else occupation_repo.get_occupation(session, posting.occupation_id)
+    )
+    return [Requirement(s, r) for s, r in rows], _echo(
+        TargetKind.POSTING,
+        len(rows),
+        occupation_id=None if occupation is None else occupation.id,
+        label=posting.title,
+        taxonomy=None if occupation is None else Taxonomy(occupation.taxonomy),
+        score=None if posting.occupation_given else posting.occupation_score,
+    )
+
+
 def _resolve_target(
-    session: Session, semantic: SemanticService, target: TargetSpec
+    session: Session, semantic: SemanticService, target: TargetSpec, tenant: TenantScope
 ) -> tuple[list[Requirement], views.TargetEcho]:
     """The weighted requirements of a target, and what the target resolved to."""
     given = [name for name in ("occupation_id", "title", "posting_id", "skills") if getattr(target, name) is not None]
@@ -153,12 +186,7 @@ def _resolve_target(
             score=best.score,
         )
     if target.posting_id is not None:
-        rows = posting_repo.posting_skills(session, target.posting_id)
-        if rows is None:
-            raise NotFoundError(f"no job posting with id {target.posting_id!r}")
-        if not rows:
-            raise InvalidInputError(f"job posting {target.posting_id!r} lists no skills")
-        return [Requirement(s, r) for s, r in rows], _echo(TargetKind.POSTING, len(rows))
+        return _posting_requirements(session, tenant, target.posting_id)
     skills = [expand_esco_id(s, ESCO_SKILL_PREFIX) for s in target.skills or ()]
     if not skills:
         raise InvalidInputError("target.skills is empty: name at least one ESCO skill")
@@ -169,11 +197,19 @@ def _resolve_target(
 
 
 def _analysis(
-    session: Session, semantic: SemanticService, learner: LearnerSpec, target: TargetSpec
+    session: Session,
+    semantic: SemanticService,
+    learner: LearnerSpec,
+    target: TargetSpec,
+    caller: Caller,
+    *,
+    demand: bool,
 ) -> tuple[GapAnalysis, views.TargetEcho, set[str]]:
-    requirements, echo = _resolve_target(session, semantic, target)
+    requirements, echo = _resolve_target(session, semantic, target, caller.tenant)
     held, credentials = resolve_held(session, semantic, learner)
     analysis = compute_gaps(requirements, held, parents=semantic.skill_parents, similarity=semantic.skill_similarity)
+    if demand:
+        analysis = weight_by_demand(analysis, demand_shares(session, echo.occupation_id))
     return analysis, echo, credentials
 
 
@@ -185,18 +221,20 @@ def analyse_gaps(
     learner: LearnerSpec | None = None,
     learner_id: str | None = None,
     caller: Caller = ANONYMOUS,
+    demand: bool = False,
 ) -> views.GapResponse:
     """Every requirement of the target with its weight, coverage and status, and the readiness.
 
     The learner is given inline (``learner``) or stored (``learner_id``, which needs a ``caller`` with
-    ``learners:read`` who may see that learner): exactly one of them.
+    ``learners:read`` who may see that learner): exactly one of them. A posting target must be the caller's
+    organisation's or public. ``demand`` weights requirements by open postings (``planning.demand``).
 
     Raises:
         InvalidInputError: both or neither learner given; a target that is not exactly one thing.
         NotFoundError: an unknown learner, occupation, posting, skill or credential.
     """
     spec = resolve_learner(session, caller, learner, learner_id)
-    analysis, echo, _ = _analysis(session, semantic, spec, target)
+    analysis, echo, _ = _analysis(session, semantic, spec, target, caller, demand=demand)
     labels = skill_repo.skill_labels(session, [i.skill_id for i in analysis.items])
     order = sorted(analysis.items, key=lambda g: (-g.weight * g.remaining, labels.get(g.skill_id, "")))
     items = [
@@ -220,6 +258,7 @@ def analyse_gaps(
         partial=counts[GapStatus.PARTIAL],
         missing=counts[GapStatus.MISSING],
         items=items,
+        demand_used=demand,
     )
 
 
@@ -346,6 +385,7 @@ def recommend(
     learner_id: str | None = None,
     accept_languages: Sequence[str] = (),
     caller: Caller = ANONYMOUS,
+    demand: bool = False,
 ) -> views.RecommendationResponse:
     """The next credential and an ordered pathway closing the most weighted gap within the constraints.
 
@@ -359,7 +399,7 @@ def recommend(
     """
     spec = resolve_learner(session, caller, learner, learner_id)
     budget = _budget(constraints)
-    analysis, echo, held_credentials = _analysis(session, semantic, spec, target)
+    analysis, echo, held_credentials = _analysis(session, semantic, spec, target, caller, demand=demand)
     gaps = analysis.open_gaps
     languages, languages_from = _languages(constraints, spec, accept_languages)
     level, level_from = _level(spec, analysis)
@@ -374,7 +414,7 @@ def recommend(
     )
     # Offers teaching a narrower skill of a gap skill close it too (planning.offers.NARROWER_CREDIT).
     wanted = [*gaps, *(child for skill in gaps for child in semantic.skill_children.get(skill, ()))]
-    offers = _catalogue(session).teaching(wanted)
+    offers = aligned_catalogue(session).teaching(wanted)
     about = _target_text(session, echo)
     if about is not None:
         filters = replace(filters, relevance=semantic.credential_relevance(about, [o.id for o in offers]))
@@ -406,4 +446,5 @@ def recommend(
         pathway=pathway,
         fit=views.LearnerFit(languages=languages, languages_from=languages_from, level=level, level_from=level_from),
         algorithm=PATHWAY_ALGORITHM,
+        demand_used=demand,
     )

@@ -33,6 +33,7 @@ __all__ = [
     "OnetTechnologySkill",
     "Organisation",
     "PostingSkill",
+    "ServerSecret",
     "Skill",
     "SkillBroader",
     "SkillGroup",
@@ -338,12 +339,16 @@ class AuditEvent(SQLModel, table=True):
 
 
 class Learner(SQLModel, table=True):
-    """A learner profile; ``opted_in`` allows employers to find it; ``org_id`` owns it (None: admin only)."""
+    """A learner profile; ``discoverable`` is consent to appear (pseudonymously) as any employer's candidate.
+
+    ``org_id`` owns it (None: admin only); ``discoverable_since`` records when consent was given.
+    """
 
     id: str = Field(primary_key=True)
     org_id: str | None = Field(default=None, index=True)
     name: str | None = None
-    opted_in: bool = False
+    discoverable: bool = Field(default=False, index=True)
+    discoverable_since: datetime | None = None
     # ISO 639-1 codes the learner studies in (empty: the request decides) and their level, if they said.
     languages: list[str] = Field(default_factory=list, sa_type=JSON)
     level: str | None = None
@@ -382,21 +387,46 @@ class Employer(SQLModel, table=True):
 
 
 class JobPosting(SQLModel, table=True):
-    """A job posting in free text, with the occupation it was normalised to."""
+    """A job posting (``text`` is its description), owned by the employer organisation ``org_id``.
+
+    ``occupation_id`` is the nearest ESCO occupation (or the one the employer gave, ``occupation_given``),
+    ``onet_occupation_id`` the nearest O*NET one, each with its cosine score.
+    """
 
     __tablename__ = "job_posting"
+    __table_args__ = (Index("ix_job_posting_org_ref", "org_id", "external_ref", unique=True),)
 
     id: str = Field(primary_key=True)
-    employer_id: str = _fk("employer.id", index=True)
+    # The pre-tenancy owner (issue 1's ``employer`` table); postings made through the API have none.
+    employer_id: str | None = Field(
+        default=None,
+        sa_column=Column(String, ForeignKey("employer.id", ondelete="CASCADE"), index=True, nullable=True),
+    )
     org_id: str | None = Field(default=None, index=True)
     title: str
     text: str = ""
-    occupation_id: str | None = None
+    location: str | None = None
+    url: str | None = None
+    status: str = Field(default="open", index=True)
+    visibility: str = "private"
+    occupation_id: str | None = Field(default=None, index=True)
+    occupation_score: float | None = None
+    occupation_given: bool = False
+    onet_occupation_id: str | None = None
+    onet_score: float | None = None
+    # A caller's idempotency handle (the demo loader's sample id, an ATS's requisition number), unique per org.
+    external_ref: str | None = None
     created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
 
 
 class PostingSkill(SQLModel, table=True):
-    """A skill a job posting asks for."""
+    """A skill a job posting asks for: ``relation_type`` is its importance (essential or optional).
+
+    ``source`` is extracted (from the description, with the phrase, offsets and score), explicit (given by
+    the employer) or corrected (the employer changed or removed it; ``removed`` rows are kept as tombstones
+    so that re-extraction does not bring a removed skill back).
+    """
 
     __tablename__ = "posting_skill"
 
@@ -405,3 +435,17 @@ class PostingSkill(SQLModel, table=True):
     relation_type: str = "essential"
     source: str = "extracted"
     score: float | None = None
+    phrase: str | None = None
+    start: int | None = None
+    end: int | None = None
+    removed: bool = False
+
+
+class ServerSecret(SQLModel, table=True):
+    """A random secret the server generates once and every replica shares (e.g. for candidate pseudonyms)."""
+
+    __tablename__ = "server_secret"
+
+    name: str = Field(primary_key=True)
+    value: str
+    created_at: datetime = Field(default_factory=_now)

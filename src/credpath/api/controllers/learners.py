@@ -64,7 +64,7 @@ class LearnerController(Controller):
             semantic,
             caller,
             name=data.name,
-            opted_in=data.opted_in,
+            discoverable=data.discoverable,
             skills=data.skills,
             text=data.text,
             credentials=data.credentials,
@@ -104,13 +104,13 @@ class LearnerController(Controller):
         learner_id: LearnerId,
         data: JSONBody[LearnerPatch],
     ) -> LearnerView:
-        """Change the name, the employer opt-in, the languages the learner studies in, or their level."""
+        """Change the name, discoverability by employers (consent; false withdraws it), languages or level."""
         return learner_service.update_learner(
             session,
             caller,
             learner_id,
             name=data.name,
-            opted_in=data.opted_in,
+            discoverable=data.discoverable,
             languages=data.languages,
             level=data.level,
         )

@@ -84,6 +84,7 @@ class PlanningController(Controller):
             learner=_learner(data.learner),
             learner_id=data.learner_id,
             caller=caller,
+            demand=data.demand,
         )
 
     @post(
@@ -113,4 +114,5 @@ class PlanningController(Controller):
             learner_id=data.learner_id,
             accept_languages=recommendation_service.parse_accept_language(accept_language),
             caller=caller,
+            demand=data.demand,
         )

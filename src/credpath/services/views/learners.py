@@ -24,7 +24,8 @@ class LearnerView(msgspec.Struct, frozen=True, kw_only=True):
 
     id: str
     name: str | None
-    opted_in: bool
+    discoverable: bool
+    discoverable_since: datetime | None
     languages: list[str]
     level: str | None
     skills: list[LearnerSkillView]

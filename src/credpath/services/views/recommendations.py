@@ -51,6 +51,7 @@ class GapResponse(msgspec.Struct, frozen=True, kw_only=True):
     partial: int
     missing: int
     items: list[GapItem]
+    demand_used: bool = False
 
 
 class StepSkill(msgspec.Struct, frozen=True, kw_only=True):
@@ -123,3 +124,4 @@ class RecommendationResponse(msgspec.Struct, frozen=True, kw_only=True):
     pathway: Pathway
     fit: LearnerFit
     algorithm: str
+    demand_used: bool = False

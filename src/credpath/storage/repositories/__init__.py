@@ -5,7 +5,9 @@
 - ``skills``: ESCO skills, their hierarchy and skill–skill relations;
 - ``occupations``: ESCO and O*NET occupations, their skill profiles, the crosswalk and O*NET → ESCO links;
 - ``credentials``: the credential catalogue, its aligned skills and the offers the planner reads;
-- ``learners``: stored learner profiles; ``postings``: job postings;
+- ``learners``: stored learner profiles (and the discoverable ones any employer may find);
+- ``postings``: employers' job postings, their skills and demand over open postings;
+- ``secrets``: random server secrets shared by every replica;
 - ``index_rows``: the bulk reads the build pipeline embeds (and the cheap fingerprints of them);
 - ``lexical``: the shared lexical search (token filter, ranking tiers, paging).
 
@@ -21,6 +23,7 @@ from credpath.storage.repositories import (
     lexical,
     occupations,
     postings,
+    secrets,
     skills,
 )
 
@@ -33,5 +36,6 @@ __all__ = [
     "lexical",
     "occupations",
     "postings",
+    "secrets",
     "skills",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "AlignmentInput",
     "CredentialFilters",
     "InferredSkill",
+    "SkillTeacher",
     "credential_offers",
     "credential_skills",
     "credentials_by_id",
@@ -27,6 +28,7 @@ __all__ = [
     "retire_credentials",
     "search_credentials",
     "served_alignment_keys",
+    "skill_teachers",
     "tag_frequencies",
 ]
 
@@ -123,6 +125,51 @@ def retire_credentials(session: Session, source: str, keep: set[str]) -> int:
             update(Credential).where(col(Credential.id).in_(stale[start : start + 1000])).values(active=False)
         )
     return len(stale)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkillTeacher:
+    """An active credential aligned to a skill: what it is, and how confidently and why it teaches the skill."""
+
+    skill_id: str
+    credential_id: str
+    title: str
+    provider: str
+    kind: str
+    level: str | None
+    hours: float | None
+    url: str | None
+    source: str
+    confidence: float
+    evidence: str
+
+
+def skill_teachers(session: Session, skill_ids: Sequence[str]) -> list[SkillTeacher]:
+    """Active credentials teaching any of ``skill_ids``, most confident first per skill."""
+    if not skill_ids:
+        return []
+    query = (
+        select(CredentialSkill, Credential)
+        .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
+        .where(col(Credential.active), col(CredentialSkill.skill_id).in_(list(skill_ids)))
+        .order_by(col(CredentialSkill.skill_id), col(CredentialSkill.confidence).desc(), col(Credential.title))
+    )
+    return [
+        SkillTeacher(
+            skill_id=link.skill_id,
+            credential_id=credential.id,
+            title=credential.title,
+            provider=credential.provider,
+            kind=credential.kind,
+            level=credential.level,
+            hours=credential.duration_hours,
+            url=credential.url,
+            source=link.source,
+            confidence=link.confidence,
+            evidence=link.evidence,
+        )
+        for link, credential in session.execute(query)
+    ]
 
 
 # --- what the planner reads ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ on it: a learner of another organisation is not found, whatever the verb. This i
 is enforced for learners.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +16,15 @@ from credpath.storage.tables import Learner, LearnerCredential, LearnerSkill, Sk
 from credpath.storage.tenancy import TenantScope
 
 __all__ = [
+    "CandidateSkills",
     "LearnerSkillRow",
     "add_learner",
     "add_learner_credentials",
     "delete_learner",
     "delete_learner_skill",
+    "discoverable_holders",
     "get_learner",
+    "learner_by_name",
     "learner_credentials",
     "learner_skills",
     "put_learner_skills",
@@ -146,3 +149,58 @@ def delete_learner(session: Session, tenant: TenantScope, learner_id: str) -> bo
     session.delete(learner)
     session.flush()
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSkills:
+    """What a discoverable learner holds: (skill, evidence, proficiency) rows and held credential ids."""
+
+    learner_id: str
+    skills: tuple[tuple[str, str, float | None], ...]
+    credentials: tuple[str, ...]
+
+
+def discoverable_holders(session: Session, skill_ids: Collection[str]) -> list[CandidateSkills]:
+    """Every discoverable learner, of any organisation, who holds at least one of ``skill_ids``.
+
+    Deliberately not filtered by tenant: ``discoverable`` is the learner's consent to be found by any
+    employer. The caller must never pass the learner id on (candidates are shown under a pseudonym).
+    """
+    if not skill_ids:
+        return []
+    wanted = set(skill_ids)
+    # One scan of the discoverable learners' skills, filtered here: an IN over the (often thousands of)
+    # related skills, or a nested IN over holders, made SQLite take 9–20 s for 10,000 learners.
+    skills: dict[str, list[tuple[str, str, float | None]]] = {}
+    rows = session.execute(
+        select(
+            col(LearnerSkill.learner_id),
+            col(LearnerSkill.skill_id),
+            col(LearnerSkill.evidence),
+            col(LearnerSkill.proficiency),
+        )
+        .join(Learner, col(Learner.id) == col(LearnerSkill.learner_id))
+        .where(col(Learner.discoverable).is_(True))
+    )
+    for learner_id, skill_id, evidence, proficiency in rows:
+        skills.setdefault(learner_id, []).append((skill_id, evidence, proficiency))
+    skills = {learner: held for learner, held in skills.items() if any(s in wanted for s, _e, _p in held)}
+    held: dict[str, list[str]] = {}
+    credentials = session.execute(
+        select(col(LearnerCredential.learner_id), col(LearnerCredential.credential_id))
+        .join(Learner, col(Learner.id) == col(LearnerCredential.learner_id))
+        .where(col(Learner.discoverable).is_(True))
+    )
+    for learner_id, credential_id in credentials:
+        if learner_id in skills:
+            held.setdefault(learner_id, []).append(credential_id)
+    return [
+        CandidateSkills(learner_id, tuple(rows_), tuple(held.get(learner_id, ())))
+        for learner_id, rows_ in skills.items()
+    ]
+
+
+def learner_by_name(session: Session, tenant: TenantScope, name: str) -> Learner | None:
+    """The scope's first learner with this name (the demo loader's idempotency check)."""
+    query = select(Learner).where((col(Learner.name) == name) & tenant.owns(col(Learner.org_id)))
+    return session.scalars(query.order_by(col(Learner.created_at))).first()

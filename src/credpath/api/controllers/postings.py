@@ -1,0 +1,255 @@
+"""Employers' job postings (the postings scopes; another organisation's posting is a 404), and demand insights."""
+
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+from sqlmodel import Session
+
+from credpath.api.auth import public_read, requires
+from credpath.api.controllers.taxonomy import Limit, Offset
+from credpath.api.deps import WRITES
+from credpath.api.openapi import problems
+from credpath.api.schemas import PostingBatchCreate, PostingCreate, PostingPatch, PostingSkillBody
+from credpath.services import candidates as candidate_service
+from credpath.services import demand as demand_service
+from credpath.services import posting_credentials as posting_credential_service
+from credpath.services import postings as posting_service
+from credpath.services.access import Caller
+from credpath.services.postings import PostingChanges, PostingSkillSpec, PostingSpec
+from credpath.services.semantic import SemanticService
+from credpath.services.views import (
+    CandidatePage,
+    DemandResponse,
+    PostingBatch,
+    PostingCredentials,
+    PostingPage,
+    PostingView,
+    SupplyGapResponse,
+)
+from credpath.vocabulary import PostingStatus, PostingVisibility, RelationType, Scope
+
+__all__ = ["InsightsController", "PostingController", "posting_spec"]
+
+LOCATION = ResponseHeader(
+    name="Location", description="The new posting's URL, relative to the server", documentation_only=True
+)
+PostingId = Annotated[str, PathParameter(min_length=1, max_length=64)]
+OccupationFilter = Annotated[str | None, QueryParameter(max_length=300, description="ESCO URI/UUID or O*NET code")]
+READ = [requires(Scope.POSTINGS_READ)]
+WRITE = [requires(Scope.POSTINGS_WRITE)]
+
+
+def _skills(items: list[PostingSkillBody]) -> tuple[PostingSkillSpec, ...]:
+    return tuple(PostingSkillSpec(skill_id=s.skill_id, importance=RelationType(s.importance)) for s in items)
+
+
+def posting_spec(body: PostingCreate) -> PostingSpec:
+    """The service's view of a posting body."""
+    return PostingSpec(
+        title=body.title,
+        description=body.description,
+        location=body.location,
+        url=body.url,
+        skills=_skills(body.skills),
+        occupation_id=body.occupation_id,
+        status=PostingStatus(body.status),
+        visibility=PostingVisibility(body.visibility),
+    )
+
+
+class PostingController(Controller):
+    """Job postings of the key's organisation: ``postings:write`` to write, ``postings:read`` to read."""
+
+    path = "/postings"
+    tags = ("postings",)
+
+    @post(
+        "/",
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Create a job posting",
+        operation_id="createPosting",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+        response_headers=[LOCATION],
+    )
+    def create(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        semantic: NamedDependency[SemanticService],
+        data: JSONBody[PostingCreate],
+    ) -> Response[PostingView]:
+        """Skills are extracted from the description (with spans and scores); explicit ones taken as given."""
+        posting = posting_service.create_posting(session, semantic, caller, posting_spec(data))
+        return Response(posting, status_code=HTTP_201_CREATED, headers={"Location": f"/v1/postings/{posting.id}"})
+
+    @post(
+        "/batch",
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Create up to 100 postings, all or nothing",
+        operation_id="createPostingBatch",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+    )
+    def create_batch(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        semantic: NamedDependency[SemanticService],
+        data: JSONBody[PostingBatchCreate],
+    ) -> PostingBatch:
+        """201 with every posting, in order; one bad posting (or more than 100) stores none of them."""
+        return posting_service.create_postings(session, semantic, caller, [posting_spec(p) for p in data.postings])
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        guards=READ,
+        summary="The organisation's postings",
+        operation_id="listPostings",
+        responses=problems(400, 403),
+    )
+    def list_postings(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        status: Annotated[PostingStatus | None, QueryParameter(description="open or closed")] = None,
+        occupation_id: OccupationFilter = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> PostingPage:
+        """Newest first; optionally of one status or occupation."""
+        return posting_service.list_postings(
+            session, caller, status=status, occupation_id=occupation_id, limit=limit, offset=offset
+        )
+
+    @get(
+        "/{posting_id:str}",
+        sync_to_thread=True,
+        guards=READ,
+        summary="One posting",
+        operation_id="readPosting",
+        responses=problems(400, 403, 404),
+    )
+    def read(
+        self, session: NamedDependency[Session], caller: NamedDependency[Caller], posting_id: PostingId
+    ) -> PostingView:
+        """The posting with its skills (source, importance, span and score) and occupations."""
+        return posting_service.get_posting(session, caller, posting_id)
+
+    @patch(
+        "/{posting_id:str}",
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Update or correct a posting",
+        operation_id="updatePosting",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+    )
+    def update(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        semantic: NamedDependency[SemanticService],
+        posting_id: PostingId,
+        data: JSONBody[PostingPatch],
+    ) -> PostingView:
+        """Change fields, close or reopen, add/remove skills or change importance (kept across re-extraction)."""
+        return posting_service.update_posting(
+            session,
+            semantic,
+            caller,
+            posting_id,
+            PostingChanges(
+                title=data.title,
+                description=data.description,
+                location=data.location,
+                url=data.url,
+                occupation_id=data.occupation_id,
+                status=None if data.status is None else PostingStatus(data.status),
+                visibility=None if data.visibility is None else PostingVisibility(data.visibility),
+                add_skills=_skills(data.add_skills),
+                remove_skills=tuple(data.remove_skills),
+            ),
+        )
+
+    @delete(
+        "/{posting_id:str}",
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Delete a posting",
+        operation_id="deletePosting",
+        responses=problems(400, 403, 404),
+        status_code=204,
+    )
+    def remove(self, session: NamedDependency[Session], caller: NamedDependency[Caller], posting_id: PostingId) -> None:
+        """Delete the posting and its skills."""
+        posting_service.delete_posting(session, caller, posting_id)
+
+    @get(
+        "/{posting_id:str}/credentials",
+        sync_to_thread=True,
+        guards=READ,
+        summary="Credentials that teach a posting's skills",
+        operation_id="postingCredentials",
+        responses=problems(400, 403, 404, 422, 503),
+    )
+    def credentials(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        semantic: NamedDependency[SemanticService],
+        posting_id: PostingId,
+        max_credentials: Annotated[int, QueryParameter(ge=1, le=20)] = 3,
+    ) -> PostingCredentials:
+        """Per skill, the credentials teaching it; and a small set covering the most (the pathway planner)."""
+        return posting_credential_service.posting_credentials(
+            session, semantic, caller, posting_id, max_credentials=max_credentials
+        )
+
+    @get(
+        "/{posting_id:str}/candidates",
+        sync_to_thread=True,
+        guards=READ,
+        summary="Learners who opted in, ranked by readiness",
+        operation_id="postingCandidates",
+        responses=problems(400, 403, 404, 503),
+    )
+    def candidates(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        semantic: NamedDependency[SemanticService],
+        posting_id: PostingId,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> CandidatePage:
+        """Pseudonymous references with readiness, covered and missing skills and a best next credential."""
+        return candidate_service.posting_candidates(session, semantic, caller, posting_id, limit=limit, offset=offset)
+
+
+class InsightsController(Controller):
+    """Demand over every organisation's open postings: aggregates only (skills and counts), a public read."""
+
+    path = "/insights"
+    tags = ("insights",)
+    guards = [public_read]  # noqa: RUF012 - Litestar reads this class attribute
+
+    @get("/demand", sync_to_thread=True, summary="Most-requested skills", responses=problems(400))
+    def demand(
+        self, session: NamedDependency[Session], occupation_id: OccupationFilter = None, limit: Limit = 20
+    ) -> DemandResponse:
+        """Skills by how many open postings ask for them, with the share of postings."""
+        return demand_service.demand(session, occupation_id=occupation_id, limit=limit)
+
+    @get("/supply-gaps", sync_to_thread=True, summary="Demanded skills no credential teaches", responses=problems(400))
+    def supply_gaps(self, session: NamedDependency[Session], limit: Limit = 20) -> SupplyGapResponse:
+        """Skills employers ask for that no credential teaches, or only weakly: what an issuer could build next."""
+        return demand_service.supply_gaps(session, limit=limit)
