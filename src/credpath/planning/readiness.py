@@ -68,12 +68,14 @@ class ReadinessScorer:
         """The weighted mean coverage, rounded as ``compute_gaps`` rounds it."""
         if not self._total:
             return 0.0
-        best = [0.0] * len(self._required)
+        # Sparse: a learner touches a handful of the requirements, so only those are kept and summed
+        # (a dense list over every requirement was most of the time for 10,000 learners).
+        best: dict[int, float] = {}
         for skill in held:
             strength = skill.strength
             for index, credit in self._credit(skill.skill_id):
                 value = credit * strength
-                if value > best[index]:
+                if value > best.get(index, 0.0):
                     best[index] = value
-        covered = sum(weight * round(value, 4) for weight, value in zip(self._weights, best, strict=True))
+        covered = sum(self._weights[index] * round(value, 4) for index, value in best.items())
         return round(covered / self._total, 4)
