@@ -6,8 +6,10 @@ for an occupation only one test posts under.
 """
 
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlmodel import Session, col
 
 from credpath.api import create_app
 from credpath.config import Settings
+from credpath.services.semantic import SemanticService
 from credpath.storage.db import create_db_engine, migrate
 from credpath.storage.tables import CredentialSkill, JobPosting, Occupation, Skill
 from credpath.storage.transfer import copy_database
@@ -387,3 +390,47 @@ def test_demand_supply_gaps_and_demand_weighting(api: TestClient, engine: Engine
     recommended = api.post("/v1/recommendations", json={**body, "demand": True})
     assert recommended.status_code == 200, recommended.text
     assert recommended.json()["demand_used"] is True
+
+
+def test_other_writes_do_not_wait_for_a_posting_being_read(
+    api: TestClient,  # type: ignore[type-arg]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The encoder reads a posting before its write transaction opens (issue 10: no request stalls others).
+
+    The posting's extraction is held open here; meanwhile a portal creates a learner and an employer closes
+    a posting. Were the extraction inside the transaction, on SQLite both would wait for it (one write lock).
+    """
+    employer, portal = _employer(api), _portal(api)
+    existing = _post(api, employer)
+    slow_text = DESCRIPTION + " This one is read slowly."
+    entered, release = threading.Event(), threading.Event()
+    original = SemanticService.extract_skills
+
+    def held_open(self: SemanticService, text: str, *args: Any, **kwargs: Any) -> Any:
+        if text == slow_text:
+            entered.set()
+            release.wait(120)
+        return original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(SemanticService, "extract_skills", held_open)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        slow = pool.submit(
+            api.post, "/v1/postings", json={"title": "Data Analyst", "description": slow_text}, headers=employer
+        )
+        try:
+            assert entered.wait(120), "the slow posting never reached extraction"
+            learner = pool.submit(api.post, "/v1/learners", json={"name": "Noor"}, headers=portal)
+            closed = pool.submit(
+                api.patch, f"/v1/postings/{existing['id']}", json={"status": "closed"}, headers=employer
+            )
+            # Generous bound: these take milliseconds; the failure this guards against waits for `release`.
+            assert learner.result(timeout=60).status_code == 201
+            assert closed.result(timeout=60).json()["status"] == "closed"
+            assert not slow.done()
+        finally:
+            release.set()
+        created = slow.result(timeout=120)
+    assert created.status_code == 201, created.text
+    assert any(s["source"] == "extracted" for s in created.json()["skills"])
+    api.delete(f"/v1/learners/{learner.result().json()['id']}", headers=portal)

@@ -1,7 +1,9 @@
 """Request-scoped dependencies: a database session per request, committed at the boundary (off the event loop)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import TypeVar
 
+import anyio
 from litestar.datastructures import State
 from litestar.di import Provide
 from sqlalchemy import Engine
@@ -18,7 +20,10 @@ __all__ = [
     "provide_session",
     "provide_settings",
     "provide_write_session",
+    "run_in_write_unit",
 ]
+
+T = TypeVar("T")
 
 
 def provide_engine(state: State) -> Engine:
@@ -47,6 +52,18 @@ async def provide_write_session(state: State) -> AsyncIterator[Session]:
     gate: WriteGate = state.write_gate
     async with request_unit_of_work(state.engine, gate) as session:
         yield session
+
+
+async def run_in_write_unit(state: State, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a write unit of work: through the write gate, in a worker thread, committed after.
+
+    For handlers that must first do slow work that reads nothing stored (the encoder: extracting skills
+    from a posting or a learner's text). They take no ``session`` dependency, do that work, then call
+    this, so the write transaction (on SQLite, the database's one write lock) is held only for the writes.
+    """
+    gate: WriteGate = state.write_gate
+    async with request_unit_of_work(state.engine, gate) as session:
+        return await anyio.to_thread.run_sync(work, session)
 
 
 def provide_semantic(state: State) -> SemanticService:

@@ -30,6 +30,7 @@ __all__ = [
     "create_learner",
     "delete_learner",
     "get_learner",
+    "infer_skills",
     "remove_skill",
     "resolve_held",
     "resolve_learner",
@@ -48,6 +49,19 @@ class LearnerSpec:
     held: tuple[HeldSkill, ...] = ()
     languages: tuple[str, ...] = ()
     level: str | None = None
+    # The skills ``text`` names, when already read (infer_skills, before a write transaction): not read again.
+    inferred: tuple[str, ...] | None = None
+
+
+def infer_skills(semantic: SemanticService, text: str | None) -> tuple[str, ...]:
+    """The ESCO skills a free text names (inferred evidence), in reading order.
+
+    Needs no session: writers call it before their write transaction, which on SQLite holds the database's
+    one write lock, so the encoder's time is never spent holding it.
+    """
+    if not text or not text.strip():
+        return ()
+    return tuple(m.skill_id for m in semantic.extract_skills(text).mentions)
 
 
 def _stored_learner(session: Session, tenant: TenantScope, learner_id: str) -> LearnerSpec:
@@ -97,8 +111,8 @@ def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSp
         raise NotFoundError(f"unknown credential id(s): {', '.join(missing[:5])}")
     held = list(learner.held)
     held += [HeldSkill(s, Evidence.DECLARED, learner.proficiency.get(s)) for s in skills]
-    if learner.text and learner.text.strip():
-        held += [HeldSkill(m.skill_id, Evidence.INFERRED) for m in semantic.extract_skills(learner.text).mentions]
+    inferred = learner.inferred if learner.inferred is not None else infer_skills(semantic, learner.text)
+    held += [HeldSkill(skill, Evidence.INFERRED) for skill in inferred]
     if credentials:
         for offer in credential_repo.credential_offers(session, None, credential_ids=credentials):
             # A held credential vouches for its skills as far as its alignment is confident.
@@ -150,16 +164,22 @@ def add_skills(
     text: str | None = None,
     credentials: Sequence[str] = (),
     proficiency: Mapping[str, float] | None = None,
+    inferred: Sequence[str] | None = None,
 ) -> views.LearnerView:
     """Add skills given as ESCO ids (declared), free text (inferred) or held credentials (verified).
 
     Everything is validated before anything is written, so a bad id changes nothing. Stronger evidence
-    is never overwritten by weaker (``planning.gaps.evidence_replaces``).
+    is never overwritten by weaker (``planning.gaps.evidence_replaces``). ``inferred``: :func:`infer_skills`
+    of ``text`` when the caller read it already (before the transaction).
     """
     tenant = caller.tenant
     learner = _require(session, tenant, learner_id, lock=True)
     spec = LearnerSpec(
-        skills=tuple(skills), text=text, credentials=tuple(credentials), proficiency=dict(proficiency or {})
+        skills=tuple(skills),
+        text=text,
+        credentials=tuple(credentials),
+        proficiency=dict(proficiency or {}),
+        inferred=None if inferred is None else tuple(inferred),
     )
     held, held_credentials = resolve_held(session, semantic, spec)
     declared = {expand_esco_id(s, ESCO_SKILL_PREFIX) for s in skills}
@@ -196,8 +216,12 @@ def create_learner(
     proficiency: Mapping[str, float] | None = None,
     languages: Sequence[str] = (),
     level: str | None = None,
+    inferred: Sequence[str] | None = None,
 ) -> views.LearnerView:
-    """Create a learner owned by the caller's organisation; the whole request fails atomically on a bad id."""
+    """Create a learner owned by the caller's organisation; the whole request fails atomically on a bad id.
+
+    ``inferred``: :func:`infer_skills` of ``text`` when the caller read it already (before the transaction).
+    """
     learner = Learner(
         id=uuid.uuid4().hex,
         name=name,
@@ -217,6 +241,7 @@ def create_learner(
         text=text,
         credentials=credentials,
         proficiency=proficiency,
+        inferred=inferred,
     )
 
 

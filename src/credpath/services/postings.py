@@ -42,12 +42,17 @@ __all__ = [
     "PostingChanges",
     "PostingSkillSpec",
     "PostingSpec",
+    "PostingText",
+    "check_batch",
     "create_posting",
     "create_postings",
     "delete_posting",
     "ensure_posting",
     "get_posting",
     "list_postings",
+    "read_changes",
+    "read_posting_text",
+    "read_postings",
     "require_posting",
     "update_posting",
 ]
@@ -176,15 +181,43 @@ def _skill_ids(session: Session, skills: Sequence[str]) -> list[str]:
     return ids
 
 
-def _match_occupations(semantic: SemanticService, posting: JobPosting) -> None:
+@dataclass(frozen=True, slots=True)
+class PostingText:
+    """What the encoder reads in a posting: the description's skill mentions and the title's occupations.
+
+    Computed before the posting's write transaction, never inside it: extraction takes seconds for a long
+    description (minutes for a batch), and a write transaction holds SQLite's one write lock, so doing it
+    inside stalled every other write of every process for that long.
+    """
+
+    mentions: tuple[views.SkillMention, ...] = ()
+    esco: views.OccupationMatch | None = None
+    onet: views.OccupationMatch | None = None
+
+
+def read_posting_text(semantic: SemanticService, title: str | None, description: str | None) -> PostingText:
+    """Extract the description's skills and match the title to ESCO and O*NET (either may be ``None``: skipped).
+
+    Needs no session: call it before the write transaction (see :class:`PostingText`).
+    """
+    mentions = semantic.extract_skills(description).mentions if description and description.strip() else []
+    esco: views.OccupationMatch | None = None
+    onet: views.OccupationMatch | None = None
+    if title and title.strip():
+        found = semantic.match_occupations([title.strip()], 1, Taxonomy.ESCO).results[0].matches
+        esco = found[0] if found else None
+        found = semantic.match_occupations([title.strip()], 1, Taxonomy.ONET).results[0].matches
+        onet = found[0] if found else None
+    return PostingText(tuple(mentions), esco, onet)
+
+
+def _match_occupations(posting: JobPosting, text: PostingText) -> None:
     """The nearest ESCO and O*NET occupations for the title (the ESCO one only when the employer gave none)."""
     if not posting.occupation_given:
-        best = semantic.match_occupations([posting.title], 1, Taxonomy.ESCO).results[0].matches
-        posting.occupation_id = best[0].occupation_id if best else None
-        posting.occupation_score = best[0].score if best else None
-    onet = semantic.match_occupations([posting.title], 1, Taxonomy.ONET).results[0].matches
-    posting.onet_occupation_id = onet[0].occupation_id if onet else None
-    posting.onet_score = onet[0].score if onet else None
+        posting.occupation_id = text.esco.occupation_id if text.esco else None
+        posting.occupation_score = text.esco.score if text.esco else None
+    posting.onet_occupation_id = text.onet.occupation_id if text.onet else None
+    posting.onet_score = text.onet.score if text.onet else None
 
 
 def _given_occupation(session: Session, posting: JobPosting, occupation_id: str) -> None:
@@ -196,10 +229,10 @@ def _given_occupation(session: Session, posting: JobPosting, occupation_id: str)
     posting.occupation_id, posting.occupation_score, posting.occupation_given = occupation.id, None, True
 
 
-def _extract(semantic: SemanticService, posting_id: str, description: str) -> list[PostingSkill]:
+def _extract(posting_id: str, mentions: Sequence[views.SkillMention]) -> list[PostingSkill]:
     """The description's skills, once each (its best-scoring mention), essential unless the sentence says a plus."""
     best: dict[str, PostingSkill] = {}
-    for mention in semantic.extract_skills(description).mentions:
+    for mention in mentions:
         current = best.get(mention.skill_id)
         if current is not None and (current.score or 0.0) >= mention.score:
             continue
@@ -217,7 +250,7 @@ def _extract(semantic: SemanticService, posting_id: str, description: str) -> li
     return list(best.values())
 
 
-def _reextract(session: Session, semantic: SemanticService, tenant: TenantScope, posting: JobPosting) -> None:
+def _reextract(session: Session, tenant: TenantScope, posting: JobPosting, text: PostingText) -> None:
     """Replace the extracted skills; a skill the employer named, corrected or removed keeps its row."""
     stored = posting_repo.posting_skill_rows(session, tenant, [posting.id], include_removed=True)[posting.id]
     kept = {row.skill_id for row, _label in stored if row.source != PostingSkillSource.EXTRACTED}
@@ -225,11 +258,11 @@ def _reextract(session: Session, semantic: SemanticService, tenant: TenantScope,
         session, posting.id, [row.skill_id for row, _label in stored if row.source == PostingSkillSource.EXTRACTED]
     )
     posting_repo.put_posting_skills(
-        session, [row for row in _extract(semantic, posting.id, posting.text) if row.skill_id not in kept]
+        session, [row for row in _extract(posting.id, text.mentions) if row.skill_id not in kept]
     )
 
 
-def _create(session: Session, semantic: SemanticService, caller: Caller, spec: PostingSpec) -> JobPosting:
+def _create(session: Session, caller: Caller, spec: PostingSpec, text: PostingText) -> JobPosting:
     if not spec.title.strip() or not spec.description.strip():
         raise InvalidInputError("title and description must not be blank")
     posting = JobPosting(
@@ -245,7 +278,7 @@ def _create(session: Session, semantic: SemanticService, caller: Caller, spec: P
     if spec.occupation_id is not None:
         _given_occupation(session, posting, spec.occupation_id)
     explicit = dict(zip(_skill_ids(session, [s.skill_id for s in spec.skills]), spec.skills, strict=True))
-    _match_occupations(semantic, posting)
+    _match_occupations(posting, text)
     posting_repo.add_posting(session, caller.tenant, posting)
     rows = [
         PostingSkill(
@@ -253,14 +286,16 @@ def _create(session: Session, semantic: SemanticService, caller: Caller, spec: P
         )
         for skill_id, given in explicit.items()
     ]
-    rows += [row for row in _extract(semantic, posting.id, posting.text) if row.skill_id not in explicit]
+    rows += [row for row in _extract(posting.id, text.mentions) if row.skill_id not in explicit]
     posting_repo.put_posting_skills(session, rows)
     record(session, caller, AuditAction.CREATE, AuditEntity.POSTING, posting.id)
     return posting
 
 
-def create_posting(session: Session, semantic: SemanticService, caller: Caller, spec: PostingSpec) -> views.PostingView:
+def create_posting(session: Session, caller: Caller, spec: PostingSpec, text: PostingText) -> views.PostingView:
     """Store a posting under the caller's organisation, with its extracted and explicit skills and occupations.
+
+    ``text`` is :func:`read_posting_text` of the spec's title and description, computed beforehand.
 
     Raises:
         PermissionDeniedError: a key without ``postings:write``.
@@ -268,21 +303,51 @@ def create_posting(session: Session, semantic: SemanticService, caller: Caller, 
         InvalidInputError: a blank title or description.
     """
     caller.require(Scope.POSTINGS_WRITE)
-    posting = _create(session, semantic, caller, spec)
+    posting = _create(session, caller, spec, text)
     return _views(session, caller.tenant, [posting])[0]
 
 
-def create_postings(
-    session: Session, semantic: SemanticService, caller: Caller, specs: Sequence[PostingSpec]
-) -> views.PostingBatch:
-    """Store several postings in the caller's transaction: one bad posting fails them all (nothing is stored)."""
+def check_batch(caller: Caller, specs: Sequence[PostingSpec]) -> None:
+    """Refuse a batch before any work is spent on it: the scope, and the descriptions' total size.
+
+    Raises:
+        PermissionDeniedError: a key without ``postings:write``.
+        LimitExceededError: more than :data:`MAX_BATCH_CHARACTERS` of descriptions.
+    """
     caller.require(Scope.POSTINGS_WRITE)
     characters = sum(len(spec.description) for spec in specs)
     if characters > MAX_BATCH_CHARACTERS:
         raise LimitExceededError(
             f"the batch's descriptions hold {characters:,} characters; at most {MAX_BATCH_CHARACTERS:,} per request"
         )
-    postings = [_create(session, semantic, caller, spec) for spec in specs]
+
+
+def read_postings(semantic: SemanticService, caller: Caller, specs: Sequence[PostingSpec]) -> list[PostingText]:
+    """The work before the write transaction: scope and size checks first (cheap), then each spec's text read.
+
+    Raises:
+        PermissionDeniedError: a key without ``postings:write``.
+        LimitExceededError: more than :data:`MAX_BATCH_CHARACTERS` of descriptions.
+    """
+    check_batch(caller, specs)
+    return [read_posting_text(semantic, spec.title, spec.description) for spec in specs]
+
+
+def read_changes(semantic: SemanticService, caller: Caller, changes: PostingChanges) -> PostingText:
+    """The work before an update's write transaction: the changed title and description read (scope first)."""
+    caller.require(Scope.POSTINGS_WRITE)
+    return read_posting_text(semantic, changes.title, changes.description)
+
+
+def create_postings(
+    session: Session, caller: Caller, specs: Sequence[PostingSpec], texts: Sequence[PostingText]
+) -> views.PostingBatch:
+    """Store several postings in the caller's transaction: one bad posting fails them all (nothing is stored).
+
+    ``texts`` are :func:`read_posting_text` of each spec, in order, computed beforehand.
+    """
+    check_batch(caller, specs)
+    postings = [_create(session, caller, spec, text) for spec, text in zip(specs, texts, strict=True)]
     return views.PostingBatch(items=_views(session, caller.tenant, postings))
 
 
@@ -298,7 +363,7 @@ def ensure_posting(
         found = posting_repo.get_posting_by_ref(session, caller.tenant, spec.external_ref)
         if found is not None:
             return _views(session, caller.tenant, [found])[0], False
-    return create_posting(session, semantic, caller, spec), True
+    return create_posting(session, caller, spec, read_posting_text(semantic, spec.title, spec.description)), True
 
 
 def get_posting(session: Session, caller: Caller, posting_id: str) -> views.PostingView:
@@ -347,11 +412,12 @@ def _correct(session: Session, tenant: TenantScope, posting: JobPosting, changes
 
 
 def update_posting(
-    session: Session, semantic: SemanticService, caller: Caller, posting_id: str, changes: PostingChanges
+    session: Session, caller: Caller, posting_id: str, changes: PostingChanges, text: PostingText
 ) -> views.PostingView:
     """Change fields, correct the skill list, close or reopen; a new description is re-extracted.
 
     Corrections are applied before re-extraction, and re-extraction never touches a corrected skill.
+    ``text`` is :func:`read_posting_text` of the changed title and description, computed beforehand.
     """
     caller.require(Scope.POSTINGS_WRITE)
     tenant = caller.tenant
@@ -364,7 +430,7 @@ def update_posting(
         _given_occupation(session, posting, changes.occupation_id)
     if changes.title is not None and changes.title.strip() and changes.title.strip() != posting.title:
         posting.title = changes.title.strip()
-        _match_occupations(semantic, posting)
+        _match_occupations(posting, text)
     elif changes.title is not None and not changes.title.strip():
         raise InvalidInputError("title must not be blank")
     _correct(session, tenant, posting, changes)
@@ -373,7 +439,7 @@ def update_posting(
             raise InvalidInputError("description must not be blank")
         if changes.description != posting.text:
             posting.text = changes.description
-            _reextract(session, semantic, tenant, posting)
+            _reextract(session, tenant, posting, text)
     posting.updated_at = _now()
     session.flush()
     record(session, caller, AuditAction.UPDATE, AuditEntity.POSTING, posting.id)

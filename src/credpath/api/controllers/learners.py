@@ -1,16 +1,18 @@
 """Stored learner profiles, and recommendations for a stored learner."""
 
+from functools import partial
 from typing import Annotated
 
+import anyio
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.datastructures import ResponseHeader
+from litestar.datastructures import ResponseHeader, State
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import Session
 
 from credpath.api.auth import requires
-from credpath.api.deps import WRITES
+from credpath.api.deps import WRITES, run_in_write_unit
 from credpath.api.openapi import problems
 from credpath.api.schemas import (
     LearnerCreate,
@@ -41,36 +43,41 @@ class LearnerController(Controller):
     path = "/learners"
     tags = ("learners",)
 
+    # Writes that read free text run the encoder first and only then open the write transaction
+    # (run_in_write_unit), so other writers never wait for the encoder.
     @post(
         "/",
-        sync_to_thread=True,
         guards=WRITE,
-        dependencies={"session": WRITES},
         summary="Create a learner",
         operation_id="createLearner",
         responses=problems(400, 403, 404, 413, 415, 422, 503),
         response_headers=[LOCATION],
     )
-    def create(
+    async def create(
         self,
-        session: NamedDependency[Session],
+        state: State,
         caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         data: JSONBody[LearnerCreate],
     ) -> Response[LearnerView]:
         """Skills may be given as ESCO ids, free text, or credentials already held; 201 with the profile."""
-        learner = learner_service.create_learner(
-            session,
-            semantic,
-            caller,
-            name=data.name,
-            discoverable=data.discoverable,
-            skills=data.skills,
-            text=data.text,
-            credentials=data.credentials,
-            proficiency=data.proficiency,
-            languages=data.languages or (),
-            level=data.level,
+        inferred = await anyio.to_thread.run_sync(learner_service.infer_skills, semantic, data.text)
+        learner = await run_in_write_unit(
+            state,
+            partial(
+                learner_service.create_learner,
+                semantic=semantic,
+                caller=caller,
+                name=data.name,
+                discoverable=data.discoverable,
+                skills=data.skills,
+                text=data.text,
+                credentials=data.credentials,
+                proficiency=data.proficiency,
+                languages=data.languages or (),
+                level=data.level,
+                inferred=inferred,
+            ),
         )
         return Response(learner, status_code=HTTP_201_CREATED, headers={"Location": f"/v1/learners/{learner.id}"})
 
@@ -146,31 +153,34 @@ class LearnerController(Controller):
     @post(
         "/{learner_id:str}/skills",
         status_code=200,
-        sync_to_thread=True,
         guards=WRITE,
-        dependencies={"session": WRITES},
         summary="Add skills to a learner",
         operation_id="addLearnerSkills",
         responses=problems(400, 403, 404, 413, 415, 422, 503),
     )
-    def add_skills(
+    async def add_skills(
         self,
-        session: NamedDependency[Session],
+        state: State,
         caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         learner_id: LearnerId,
         data: JSONBody[LearnerSkillsAdd],
     ) -> LearnerView:
         """Add skills by ESCO id, free text or held credentials; stronger evidence is never downgraded."""
-        return learner_service.add_skills(
-            session,
-            semantic,
-            caller,
-            learner_id,
-            skills=data.skills,
-            text=data.text,
-            credentials=data.credentials,
-            proficiency=data.proficiency,
+        inferred = await anyio.to_thread.run_sync(learner_service.infer_skills, semantic, data.text)
+        return await run_in_write_unit(
+            state,
+            partial(
+                learner_service.add_skills,
+                semantic=semantic,
+                caller=caller,
+                learner_id=learner_id,
+                skills=data.skills,
+                text=data.text,
+                credentials=data.credentials,
+                proficiency=data.proficiency,
+                inferred=inferred,
+            ),
         )
 
     @delete(

@@ -1,9 +1,11 @@
 """Employers' job postings (the postings scopes; another organisation's posting is a 404), and demand insights."""
 
+from functools import partial
 from typing import Annotated
 
+import anyio
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.datastructures import ResponseHeader
+from litestar.datastructures import ResponseHeader, State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
@@ -11,7 +13,7 @@ from sqlmodel import Session
 
 from credpath.api.auth import public_read, requires
 from credpath.api.controllers.taxonomy import Limit, Offset
-from credpath.api.deps import WRITES
+from credpath.api.deps import WRITES, run_in_write_unit
 from credpath.api.openapi import problems
 from credpath.api.schemas import PostingBatchCreate, PostingCreate, PostingPatch, PostingSkillBody
 from credpath.services import candidates as candidate_service
@@ -67,45 +69,51 @@ class PostingController(Controller):
     path = "/postings"
     tags = ("postings",)
 
+    # Creating and updating read the text with the encoder first (seconds for a long description) and only
+    # then open the write transaction (run_in_write_unit), so other writers never wait for the encoder.
     @post(
         "/",
-        sync_to_thread=True,
         guards=WRITE,
-        dependencies={"session": WRITES},
         summary="Create a job posting",
         operation_id="createPosting",
         responses=problems(400, 403, 404, 413, 415, 422, 503),
         response_headers=[LOCATION],
     )
-    def create(
+    async def create(
         self,
-        session: NamedDependency[Session],
+        state: State,
         caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         data: JSONBody[PostingCreate],
     ) -> Response[PostingView]:
         """Skills are extracted from the description (with spans and scores); explicit ones taken as given."""
-        posting = posting_service.create_posting(session, semantic, caller, posting_spec(data))
+        spec = posting_spec(data)
+        texts = await anyio.to_thread.run_sync(posting_service.read_postings, semantic, caller, [spec])
+        posting = await run_in_write_unit(
+            state, partial(posting_service.create_posting, caller=caller, spec=spec, text=texts[0])
+        )
         return Response(posting, status_code=HTTP_201_CREATED, headers={"Location": f"/v1/postings/{posting.id}"})
 
     @post(
         "/batch",
-        sync_to_thread=True,
         guards=WRITE,
-        dependencies={"session": WRITES},
         summary="Create up to 100 postings, all or nothing",
         operation_id="createPostingBatch",
         responses=problems(400, 403, 404, 413, 415, 422, 503),
     )
-    def create_batch(
+    async def create_batch(
         self,
-        session: NamedDependency[Session],
+        state: State,
         caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         data: JSONBody[PostingBatchCreate],
     ) -> PostingBatch:
         """201 with every posting, in order; one bad posting (or more than 100) stores none of them."""
-        return posting_service.create_postings(session, semantic, caller, [posting_spec(p) for p in data.postings])
+        specs = [posting_spec(p) for p in data.postings]
+        texts = await anyio.to_thread.run_sync(posting_service.read_postings, semantic, caller, specs)
+        return await run_in_write_unit(
+            state, partial(posting_service.create_postings, caller=caller, specs=specs, texts=texts)
+        )
 
     @get(
         "/",
@@ -145,38 +153,35 @@ class PostingController(Controller):
 
     @patch(
         "/{posting_id:str}",
-        sync_to_thread=True,
         guards=WRITE,
-        dependencies={"session": WRITES},
         summary="Update or correct a posting",
         operation_id="updatePosting",
         responses=problems(400, 403, 404, 413, 415, 422, 503),
     )
-    def update(
+    async def update(
         self,
-        session: NamedDependency[Session],
+        state: State,
         caller: NamedDependency[Caller],
         semantic: NamedDependency[SemanticService],
         posting_id: PostingId,
         data: JSONBody[PostingPatch],
     ) -> PostingView:
         """Change fields, close or reopen, add/remove skills or change importance (kept across re-extraction)."""
-        return posting_service.update_posting(
-            session,
-            semantic,
-            caller,
-            posting_id,
-            PostingChanges(
-                title=data.title,
-                description=data.description,
-                location=data.location,
-                url=data.url,
-                occupation_id=data.occupation_id,
-                status=None if data.status is None else PostingStatus(data.status),
-                visibility=None if data.visibility is None else PostingVisibility(data.visibility),
-                add_skills=_skills(data.add_skills),
-                remove_skills=tuple(data.remove_skills),
-            ),
+        changes = PostingChanges(
+            title=data.title,
+            description=data.description,
+            location=data.location,
+            url=data.url,
+            occupation_id=data.occupation_id,
+            status=None if data.status is None else PostingStatus(data.status),
+            visibility=None if data.visibility is None else PostingVisibility(data.visibility),
+            add_skills=_skills(data.add_skills),
+            remove_skills=tuple(data.remove_skills),
+        )
+        text = await anyio.to_thread.run_sync(posting_service.read_changes, semantic, caller, changes)
+        return await run_in_write_unit(
+            state,
+            partial(posting_service.update_posting, caller=caller, posting_id=posting_id, changes=changes, text=text),
         )
 
     @delete(

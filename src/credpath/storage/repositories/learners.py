@@ -173,25 +173,33 @@ def discoverable_holders(session: Session, skill_ids: Collection[str]) -> list[C
     # related skills, or a nested IN over holders, made SQLite take 9–20 s for 10,000 learners.
     skills: dict[str, list[tuple[str, str, float | None]]] = {}
     # Core rows (session.connection()), not ORM rows: the ORM's per-row loading was a third of the time.
-    rows = session.connection().execute(
-        select(
-            col(LearnerSkill.learner_id),
-            col(LearnerSkill.skill_id),
-            col(LearnerSkill.evidence),
-            col(LearnerSkill.proficiency),
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                col(LearnerSkill.learner_id),
+                col(LearnerSkill.skill_id),
+                col(LearnerSkill.evidence),
+                col(LearnerSkill.proficiency),
+            )
+            .join(Learner, col(Learner.id) == col(LearnerSkill.learner_id))
+            .where(col(Learner.discoverable).is_(True))
         )
-        .join(Learner, col(Learner.id) == col(LearnerSkill.learner_id))
-        .where(col(Learner.discoverable).is_(True))
-    ).all()
+        .all()
+    )
     for learner_id, skill_id, evidence, proficiency in rows:
         skills.setdefault(learner_id, []).append((skill_id, evidence, proficiency))
     skills = {learner: held for learner, held in skills.items() if any(s in wanted for s, _e, _p in held)}
     held: dict[str, list[str]] = {}
-    credentials = session.connection().execute(
-        select(col(LearnerCredential.learner_id), col(LearnerCredential.credential_id))
-        .join(Learner, col(Learner.id) == col(LearnerCredential.learner_id))
-        .where(col(Learner.discoverable).is_(True))
-    ).all()
+    credentials = (
+        session.connection()
+        .execute(
+            select(col(LearnerCredential.learner_id), col(LearnerCredential.credential_id))
+            .join(Learner, col(Learner.id) == col(LearnerCredential.learner_id))
+            .where(col(Learner.discoverable).is_(True))
+        )
+        .all()
+    )
     for learner_id, credential_id in credentials:
         if learner_id in skills:
             held.setdefault(learner_id, []).append(credential_id)
