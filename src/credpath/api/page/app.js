@@ -47,20 +47,24 @@ function showRequest(pre, method, path, body, params) {
   pre.dataset.body = JSON.stringify(body);
 }
 
+function report(error, retry) {
+  if (error instanceof api.NeedsKey) {
+    pending = retry;
+    $("key-box").hidden = false;
+    $("api-key").focus();
+    say("This server asks for an API key for that request.");
+  } else if (error instanceof api.ApiError) {
+    say(`The API said: ${error.message}`);
+  } else {
+    say(`Something went wrong: ${error.message}`);
+  }
+}
+
 async function guarded(action) {
   try {
     await action();
   } catch (error) {
-    if (error instanceof api.NeedsKey) {
-      pending = action;
-      $("key-box").hidden = false;
-      $("api-key").focus();
-      say("This server asks for an API key for that request.");
-    } else if (error instanceof api.ApiError) {
-      say(`The API said: ${error.message}`);
-    } else {
-      say(`Something went wrong: ${error.message}`);
-    }
+    report(error, action);
   }
 }
 
@@ -95,6 +99,7 @@ combobox($("skill-q"), $("skill-options"), {
     $("skill-q").value = "";
     renderChips();
   },
+  onError: report,
 });
 
 function chooseTarget(item) {
@@ -107,6 +112,7 @@ combobox($("role-q"), $("role-options"), {
   search: async (q, signal) => (await api.searchOccupations(q, signal)).items,
   label: (item) => [item.label, " ", el("span", { class: "badge", text: item.taxonomy === "onet" ? "O*NET" : "ESCO" })],
   choose: chooseTarget,
+  onError: report,
 });
 
 // --- the gap chart ---------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // A search-as-you-type combobox (WAI-ARIA combobox with a listbox popup): arrows, Enter, Escape.
-export function combobox(input, list, { search, label, choose }) {
+export function combobox(input, list, { search, label, choose, onError }) {
   let items = [];
   let active = -1;
   let controller = null;
@@ -59,7 +59,7 @@ export function combobox(input, list, { search, label, choose }) {
         items = await search(q, controller.signal);
         render();
       } catch (error) {
-        if (error.name !== "AbortError") throw error;
+        if (error.name !== "AbortError") onError(error, async () => input.dispatchEvent(new Event("input")));
       }
     }, 150);
   });
