@@ -5,6 +5,7 @@ Playwright for Python through ``executable_path``: nothing is downloaded. Withou
 """
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -67,7 +68,8 @@ def test_the_page_shows_the_gap_and_the_pathway_the_api_returns(
             )
             for status in ("covered", "partial", "missing"):
                 assert page.locator(f"#gap-chart li[data-status={status}]").count() == gaps[status]
-            assert f"{round(gaps['readiness'] * 100)}%" in page.locator("#gap-summary").inner_text()
+            percent = math.floor(gaps["readiness"] * 100 + 0.5)  # as JavaScript's Math.round
+            assert f"readiness {percent}%" in page.locator("#gap-summary").inner_text()
 
             answer = httpx.post(f"{base}/v1/recommendations", json=path_body, timeout=120).json()
             steps = answer["pathway"]["steps"]
