@@ -19,6 +19,7 @@ from credpath.api.controllers.access import AccessController
 from credpath.api.controllers.credentials import CredentialController
 from credpath.api.controllers.learners import LearnerController
 from credpath.api.controllers.matching import MatchingController
+from credpath.api.controllers.page import page_routes
 from credpath.api.controllers.postings import InsightsController, PostingController
 from credpath.api.controllers.recommendations import PlanningController
 from credpath.api.controllers.system import SystemController
@@ -137,7 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
     )
     return Litestar(
-        route_handlers=[v1, MetricsController],
+        route_handlers=[v1, MetricsController, *page_routes()],
         # Request ids and metrics first, so refusals (401, 429) are logged and counted too. Then (issue 11,
         # Litestar's own middleware) authentication, so the rate limiter can count per API key
         # (anonymous: per address).

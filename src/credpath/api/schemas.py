@@ -20,6 +20,7 @@ __all__ = [
     "PostingPatch",
     "PostingSkillBody",
     "RecommendationRequest",
+    "RolesRequest",
     "SkillExtractRequest",
     "SkillMatchRequest",
     "TargetBody",
@@ -116,6 +117,13 @@ class RecommendationRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=
     learner_id: SkillId | None = None
     demand: bool = False
     constraints: ConstraintsBody = msgspec.field(default_factory=ConstraintsBody)
+
+
+class RolesRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A learner, inline or stored (exactly one), whose closest roles to find."""
+
+    learner: LearnerBody | None = None
+    learner_id: SkillId | None = None
 
 
 class LearnerCreate(LearnerBody, forbid_unknown_fields=True, kw_only=True):

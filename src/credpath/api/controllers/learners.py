@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import Session
 
 from credpath.api.auth import requires
+from credpath.api.controllers.recommendations import RoleLimit, RoleOffset, RoleTaxonomy
 from credpath.api.deps import WRITES, run_in_write_unit
 from credpath.api.openapi import problems
 from credpath.api.schemas import (
@@ -21,10 +22,11 @@ from credpath.api.schemas import (
 )
 from credpath.services import learners as learner_service
 from credpath.services import recommendations as recommendation_service
+from credpath.services import roles as role_service
 from credpath.services.access import Caller
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
-from credpath.services.views import LearnerSkillView, LearnerView, RecommendationResponse
+from credpath.services.views import LearnerSkillView, LearnerView, RecommendationResponse, RolePage
 from credpath.vocabulary import Scope
 
 __all__ = ["LearnerController"]
@@ -234,4 +236,28 @@ class LearnerController(Controller):
             learner_id=learner_id,
             accept_languages=recommendation_service.parse_accept_language(accept_language),
             caller=caller,
+        )
+
+    @post(
+        "/{learner_id:str}/roles",
+        status_code=200,
+        sync_to_thread=True,
+        guards=READ,
+        summary="Roles a stored learner is closest to",
+        operation_id="learnerRoles",
+        responses=problems(400, 403, 404, 503),
+    )
+    def roles(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        semantic: NamedDependency[SemanticService],
+        learner_id: LearnerId,
+        taxonomy: RoleTaxonomy = "all",
+        limit: RoleLimit = 20,
+        offset: RoleOffset = 0,
+    ) -> RolePage:
+        """Same answer as POST /v1/roles with ``learner_id``."""
+        return role_service.closest_roles(
+            session, semantic, learner_id=learner_id, caller=caller, taxonomy=taxonomy, limit=limit, offset=offset
         )

@@ -1,23 +1,37 @@
 """Gap analysis and recommendations for a learner given inline or stored."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from litestar import Controller, post
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, JSONBody
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 from sqlmodel import Session
 
 from credpath.api.auth import public_read
 from credpath.api.openapi import problems
-from credpath.api.schemas import ConstraintsBody, GapsRequest, LearnerBody, RecommendationRequest, TargetBody
+from credpath.api.schemas import (
+    ConstraintsBody,
+    GapsRequest,
+    LearnerBody,
+    RecommendationRequest,
+    RolesRequest,
+    TargetBody,
+)
 from credpath.services import recommendations as recommendation_service
+from credpath.services import roles as role_service
 from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
-from credpath.services.views import GapResponse, RecommendationResponse
+from credpath.services.views import GapResponse, RecommendationResponse, RolePage
 
-__all__ = ["PlanningController"]
+__all__ = ["PlanningController", "RoleLimit", "RoleOffset", "RoleTaxonomy"]
+
+RoleTaxonomy = Annotated[
+    Literal["esco", "onet", "all"], QueryParameter(description="rank ESCO occupations, O*NET ones, or both")
+]
+RoleLimit = Annotated[int, QueryParameter(ge=1, le=100, description="page size")]
+RoleOffset = Annotated[int, QueryParameter(ge=0, le=10_000, description="items to skip")]
 
 
 def _optional(values: list[str] | None) -> tuple[str, ...] | None:
@@ -115,4 +129,34 @@ class PlanningController(Controller):
             accept_languages=recommendation_service.parse_accept_language(accept_language),
             caller=caller,
             demand=data.demand,
+        )
+
+    @post(
+        "/roles",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Roles a learner is closest to",
+        operation_id="closestRoles",
+        responses=problems(400, 403, 404, 413, 415, 422, 503),
+    )
+    def roles(
+        self,
+        session: NamedDependency[Session],
+        semantic: NamedDependency[SemanticService],
+        caller: NamedDependency[Caller],
+        data: JSONBody[RolesRequest],
+        taxonomy: RoleTaxonomy = "all",
+        limit: RoleLimit = 20,
+        offset: RoleOffset = 0,
+    ) -> RolePage:
+        """ESCO and O*NET occupations ranked by how much of their essential skill set the learner covers."""
+        return role_service.closest_roles(
+            session,
+            semantic,
+            learner=_learner(data.learner),
+            learner_id=data.learner_id,
+            caller=caller,
+            taxonomy=taxonomy,
+            limit=limit,
+            offset=offset,
         )

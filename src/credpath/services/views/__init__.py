@@ -56,6 +56,7 @@ from credpath.services.views.recommendations import (
     TargetEcho,
     UncoveredSkill,
 )
+from credpath.services.views.roles import RoleMatch, RolePage
 from credpath.services.views.taxonomy import (
     ConceptRef,
     CrosswalkLink,
@@ -125,6 +126,8 @@ __all__ = [
     "Readiness",
     "RecommendationResponse",
     "RelatedSkill",
+    "RoleMatch",
+    "RolePage",
     "SkillDetail",
     "SkillMatch",
     "SkillMatchResponse",

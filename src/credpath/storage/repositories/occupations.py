@@ -22,6 +22,8 @@ from credpath.vocabulary import Taxonomy
 
 __all__ = [
     "OccupationSkillRow",
+    "all_esco_skill_relations",
+    "all_occupation_links",
     "crosswalk_confidence",
     "crosswalk_for_esco",
     "crosswalk_for_onet",
@@ -31,6 +33,7 @@ __all__ = [
     "get_occupation",
     "occupation_broader",
     "occupation_esco_skills",
+    "occupation_labels",
     "occupation_links",
     "occupation_onet_ratings",
     "occupation_technology",
@@ -190,3 +193,28 @@ def occupation_links(session: Session, onet_id: str) -> list[tuple[OccupationLin
         .order_by(col(OccupationLink.score).desc())
     )
     return [(link, label) for link, label in rows]
+
+
+# --- every occupation at once (the roles ranking, built once per data version) ---------------------------
+
+
+def all_esco_skill_relations(session: Session) -> list[tuple[str, str, str]]:
+    """(ESCO occupation, skill, relation) for every occupation-skill relation whose skill is loaded."""
+    query = select(
+        col(OccupationSkill.occupation_id), col(OccupationSkill.skill_id), col(OccupationSkill.relation_type)
+    ).join(Skill, col(Skill.id) == col(OccupationSkill.skill_id))
+    return [(o, s, r) for o, s, r in session.execute(query)]
+
+
+def all_occupation_links(session: Session) -> list[tuple[str, str]]:
+    """(O*NET occupation, ESCO occupation) for every link whose ESCO occupation is loaded."""
+    query = select(col(OccupationLink.onet_id), col(OccupationLink.esco_id)).join(
+        Occupation, col(Occupation.id) == col(OccupationLink.esco_id)
+    )
+    return [(onet, esco) for onet, esco in session.execute(query)]
+
+
+def occupation_labels(session: Session) -> dict[str, tuple[str, str]]:
+    """Occupation id → (preferred label, taxonomy), for every occupation."""
+    query = select(col(Occupation.id), col(Occupation.preferred_label), col(Occupation.taxonomy))
+    return {i: (label, taxonomy) for i, label, taxonomy in session.execute(query)}

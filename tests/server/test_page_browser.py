@@ -1,0 +1,104 @@
+"""The page at ``/`` in a real headless Chromium against a real ``credpath serve`` process.
+
+The browser is the distribution's (``apt-get install chromium``; ``.ci/run`` installs it), driven by
+Playwright for Python through ``executable_path``: nothing is downloaded. Without it this test fails.
+"""
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.server.serverprocess import serve
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+TIMEOUT_MS = 120_000
+
+
+def _chromium() -> str:
+    found = next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
+    assert found, "no Chromium on PATH: install the distribution's package (apt-get install chromium), see .ci/run"
+    return found
+
+
+def _pick(page: Page, field: str, text: str, option: str) -> None:
+    """Type into a search-as-you-type field and choose the option whose text starts with ``option``."""
+    page.fill(field, text)
+    listbox = page.locator(f"{field} ~ [role=listbox]")
+    choice = listbox.locator("[role=option]", has_text=option).first
+    expect(choice).to_be_visible(timeout=TIMEOUT_MS)
+    choice.dispatch_event("mousedown")
+
+
+def test_the_page_shows_the_gap_and_the_pathway_the_api_returns(
+    loaded_sqlite_url: str, models_dir: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "credpath.db"
+    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), database)
+    with serve(f"sqlite:///{database}", models_dir, log_path=tmp_path / "server.log") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(base + "/")
+            expect(page.locator("body[data-ready=true]")).to_be_attached(timeout=TIMEOUT_MS)
+            page.fill("#text", "I write SQL queries and build monthly reports in spreadsheets.")
+            _pick(page, "#skill-q", "statistics", "statistics")
+            expect(page.locator("#chosen-skills li")).to_have_count(1)
+            _pick(page, "#role-q", "data analyst", "data analyst")
+            expect(page.locator("#role-chosen")).to_contain_text("data analyst")
+            page.click("#go")
+
+            chart = page.locator("#gap-chart li[data-skill-id]")
+            expect(chart.first).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.locator("#pathway[data-ready]")).to_be_attached(timeout=TIMEOUT_MS)
+
+            # The same requests, sent by the test itself, give what the page shows.
+            gap_body = json.loads(page.locator("#gap-request").get_attribute("data-body") or "null")
+            path_body = json.loads(page.locator("#path-request").get_attribute("data-body") or "null")
+            assert gap_body["learner"]["text"].startswith("I write SQL")
+            assert len(gap_body["learner"]["skills"]) == 1
+            gaps = httpx.post(f"{base}/v1/gaps", json=gap_body, timeout=120).json()
+            assert sorted(chart.evaluate_all("rows => rows.map(r => r.dataset.skillId)")) == sorted(
+                i["skill_id"] for i in gaps["items"]
+            )
+            for status in ("covered", "partial", "missing"):
+                assert page.locator(f"#gap-chart li[data-status={status}]").count() == gaps[status]
+            percent = math.floor(gaps["readiness"] * 100 + 0.5)  # as JavaScript's Math.round
+            assert f"readiness {percent}%" in page.locator("#gap-summary").inner_text()
+
+            answer = httpx.post(f"{base}/v1/recommendations", json=path_body, timeout=120).json()
+            steps = answer["pathway"]["steps"]
+            assert steps, answer
+            shown = page.locator("#steps li[data-credential-id]")
+            assert shown.evaluate_all("rows => rows.map(r => r.dataset.credentialId)") == [
+                s["credential_id"] for s in steps
+            ]
+            assert [t.strip() for t in page.locator("#steps li[data-credential-id] h3").all_inner_texts()] == [
+                s["title"].strip() for s in steps
+            ]
+            assert steps[0]["reason"] in page.locator("#steps").inner_text()
+
+            # A constraint re-runs the pathway live.
+            before = int(page.locator("#pathway").get_attribute("data-ready") or "0")
+            page.fill("#max-credentials", "1")
+            expect(page.locator(f'#pathway[data-ready="{before + 1}"]')).to_be_attached(timeout=TIMEOUT_MS)
+            expect(shown).to_have_count(1)
+            assert (
+                json.loads(page.locator("#path-request").get_attribute("data-body") or "{}")["constraints"][
+                    "max_credentials"
+                ]
+                == 1
+            )
+
+            page.click("#closest")
+            expect(page.locator("#role-list li[data-occupation-id]").first).to_be_visible(timeout=TIMEOUT_MS)
+            page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+            assert (tmp_path / "page.png").stat().st_size > 10_000
+            assert errors == []
+        finally:
+            browser.close()
