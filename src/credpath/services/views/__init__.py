@@ -56,6 +56,13 @@ from credpath.services.views.recommendations import (
     TargetEcho,
     UncoveredSkill,
 )
+from credpath.services.views.standards import (
+    BadgeBatch,
+    BadgeView,
+    CatalogImport,
+    DeclaredAlignmentView,
+    ImportedCredentialView,
+)
 from credpath.services.views.taxonomy import (
     ConceptRef,
     CrosswalkLink,
@@ -78,8 +85,11 @@ __all__ = [
     "ApiKeyView",
     "AuditEventView",
     "AuditPage",
+    "BadgeBatch",
+    "BadgeView",
     "CandidatePage",
     "CandidateView",
+    "CatalogImport",
     "ConceptRef",
     "CreatedKey",
     "CredentialDetail",
@@ -88,6 +98,7 @@ __all__ = [
     "CredentialSummary",
     "CrosswalkLink",
     "DatasetState",
+    "DeclaredAlignmentView",
     "DemandResponse",
     "DemandSkill",
     "EscoProfile",
@@ -95,6 +106,7 @@ __all__ = [
     "GapItem",
     "GapResponse",
     "Health",
+    "ImportedCredentialView",
     "IndexState",
     "LearnerFit",
     "LearnerSkillView",
