@@ -73,9 +73,9 @@ def _cost(node: dict[str, Any], at: Path) -> tuple[float | None, str | None]:
         if price is None:
             continue
         require(
-            isinstance(price, int | float) and not isinstance(price, bool) and price >= 0,
+            isinstance(price, int | float) and not isinstance(price, bool) and 0 <= price < 1e12,
             [*where, "ceterms:price"],
-            "price must be a number >= 0",
+            "price must be a number from 0 to 10^12",
         )
         code = _currency(profile.get("ceterms:currency"), [*where, "ceterms:currency"])
         require(currency in (None, code), [*where, "ceterms:currency"], f"costs mix currencies ({currency}, {code})")

@@ -121,9 +121,9 @@ def _price(node: dict[str, Any], at: list[str | int]) -> tuple[float | None, str
     require(isinstance(offer, dict), where, "offers must be an object with price and priceCurrency")
     price, currency = offer.get("price"), offer.get("priceCurrency")
     require(
-        isinstance(price, int | float) and not isinstance(price, bool) and price >= 0,
+        isinstance(price, int | float) and not isinstance(price, bool) and 0 <= price < 1e12,
         [*where, "price"],
-        "price must be a number >= 0",
+        "price must be a number from 0 to 10^12",
     )
     require(
         isinstance(currency, str) and len(currency) == 3 and currency.isalpha(),
