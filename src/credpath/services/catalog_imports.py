@@ -31,7 +31,7 @@ from credpath.storage.repositories import imports as import_repo
 from credpath.storage.repositories import skills as skill_repo
 from credpath.vocabulary import DECLARED_BY_ISSUER, AuditAction, AuditEntity, CatalogFormat, Evidence, OrgKind, Scope
 
-__all__ = ["import_catalog", "import_catalog_file", "read_document"]
+__all__ = ["import_catalog", "import_catalog_bytes", "import_catalog_file", "read_document"]
 
 
 def read_document(fmt: CatalogFormat, document: Any) -> list[ImportedCredential]:
@@ -150,6 +150,27 @@ def import_catalog(
     return views.CatalogImport(format=fmt, org_id=org_id, credentials=out, **counts)
 
 
+def _parse(content: bytes, name: str) -> Any:
+    try:
+        return json.loads(content.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(f"{name}: not UTF-8 text ({error.reason})") from error
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(f"{name}, line {error.lineno} column {error.colno}: not JSON ({error.msg})") from error
+    except RecursionError as error:
+        raise InvalidInputError(f"{name}: nested too deeply") from error
+
+
+def import_catalog_bytes(session: Session, caller: Caller, fmt: CatalogFormat, content: bytes) -> views.CatalogImport:
+    """:func:`import_catalog` of an uploaded file's bytes (UTF-8 JSON).
+
+    Raises:
+        InvalidInputError: the file is not UTF-8 JSON (the line and column say where).
+        DocumentError: the document is invalid (its JSON path says where).
+    """
+    return import_catalog(session, caller, fmt, _parse(content, "the uploaded file"))
+
+
 def import_catalog_file(engine: Engine, path: Path, fmt: CatalogFormat, *, org_name: str | None) -> views.CatalogImport:
     """``credpath ingest catalog FILE --format ob3|ctdl``: one file, one transaction, as the command line.
 
@@ -157,11 +178,6 @@ def import_catalog_file(engine: Engine, path: Path, fmt: CatalogFormat, *, org_n
         InvalidInputError: the file is not UTF-8 JSON (the line and column say where).
         DocumentError: the document is invalid (its JSON path says where).
     """
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        raise InvalidInputError(f"{path}: not UTF-8 text ({error.reason})") from error
-    except json.JSONDecodeError as error:
-        raise InvalidInputError(f"{path}, line {error.lineno} column {error.colno}: not JSON ({error.msg})") from error
+    document = _parse(path.read_bytes(), str(path))
     with unit_of_work(engine) as session:
         return import_catalog(session, CLI, fmt, document, org_name=org_name)
