@@ -5,15 +5,25 @@ import priced credentials, the planner builds a pathway within the budget. Runs 
 database (the import must not leak into the other API tests), with the session's built models.
 """
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from credpath.api import create_app
 from credpath.config import Settings
+from credpath.indexes import index_dir
+from credpath.ml.index import VectorIndex
+from credpath.pipeline.alignment import align_credentials
+from credpath.pipeline.build import batch_encoder
+from credpath.storage.db import create_db_engine
+from credpath.storage.tables import Credential, CredentialSkill
 from tests.conftest import ADMIN_KEY
 from tests.standards_samples import CTDL, ESCO, OB3, load
 
@@ -21,16 +31,21 @@ BUDGET = 300.0
 
 
 @pytest.fixture(scope="module")
-def priced(api_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:  # type: ignore[type-arg]
+def priced_url(api_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the loaded database, with the session's alignments."""
     directory = tmp_path_factory.mktemp("standards-pathway")
     source = sqlite3.connect(api_settings.database_url.removeprefix("sqlite:///"))
     target = sqlite3.connect(directory / "credpath.db")
     source.backup(target)
     source.close()
     target.close()
-    settings = api_settings.model_copy(
-        update={"database_url": f"sqlite:///{directory / 'credpath.db'}", "admin_key_file": directory / "admin.key"}
-    )
+    return f"sqlite:///{directory / 'credpath.db'}"
+
+
+@pytest.fixture(scope="module")
+def priced(api_settings: Settings, priced_url: str) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    directory = Path(priced_url.removeprefix("sqlite:///")).parent
+    settings = api_settings.model_copy(update={"database_url": priced_url, "admin_key_file": directory / "admin.key"})
     with TestClient(create_app(settings)) as client:
         client.headers["Authorization"] = f"Bearer {ADMIN_KEY}"
         yield client
@@ -73,3 +88,38 @@ def test_a_pathway_under_a_cost_budget_from_imported_prices(priced: TestClient) 
     assert ESCO + "4216e465-7baa-4884-a241-54b197bb9278" in covered  # perform data mining, declared by the issuer
     assert after["readiness_after"] > after["readiness_before"]
     assert len(after["uncovered"]) < len(before["uncovered"])
+
+
+def test_the_alignment_pass_links_imported_free_text_and_keeps_declared_skills(
+    priced: TestClient,  # type: ignore[type-arg]
+    priced_url: str,
+    models_dir: Path,
+    tmp_path: Path,
+) -> None:
+    for fmt, document in (("ob3", load(OB3 / "achievements.json")), ("ctdl", load(CTDL / "catalogue.json"))):
+        assert priced.post("/v1/catalog/imports", params={"format": fmt}, json=document).status_code == 200
+    # The build's alignment pass, with the session's fitted scorer (copied: the shared models stay untouched).
+    (tmp_path / "alignment").mkdir()
+    shutil.copy(models_dir / "alignment" / "model.json", tmp_path / "alignment" / "model.json")
+    engine = create_db_engine(priced_url)
+    skills = VectorIndex.load(index_dir(models_dir, "skills"), mmap=False)
+    report = align_credentials(engine, skills, batch_encoder(models_dir), tmp_path)
+    # Only the imported credentials were new: the pass aligns exactly those, not the whole catalogue again.
+    assert report.credentials == 5
+    with Session(engine) as session:
+        imported = list(session.scalars(select(Credential).where(col(Credential.org_id).is_not(None))))
+        assert len(imported) == 5
+        assert all(c.aligned_hash == c.content_hash for c in imported)
+        links = list(
+            session.scalars(
+                select(CredentialSkill).where(col(CredentialSkill.credential_id).in_([c.id for c in imported]))
+            )
+        )
+    engine.dispose()
+    declared = [link for link in links if link.source == "declared"]
+    assert len(declared) == 9
+    assert {(link.confidence, link.evidence) for link in declared} == {(1.0, "declared_by_issuer")}
+    # Whatever the scorer inferred comes with its calibrated confidence, never as a declared alignment.
+    assert all(
+        0 < link.confidence < 1 and link.evidence != "declared_by_issuer" for link in links if link.source == "inferred"
+    )

@@ -8,6 +8,7 @@ from credpath.errors import DocumentError, PermissionDeniedError
 from credpath.services.access import CLI, Caller
 from credpath.services.catalog_imports import import_catalog
 from credpath.services.credentials import get_credential
+from credpath.storage.repositories.credentials import InferredSkill, replace_inferred_skills
 from credpath.storage.tables import Credential, CredentialSkill, Organisation
 from credpath.vocabulary import CatalogFormat, Scope
 from tests.standards_samples import CTDL, ESCO, OB3, load, seed_skills
@@ -122,3 +123,20 @@ def test_the_command_line_imports_as_the_operator(empty_engine: Engine) -> None:
         owners = {c.org_id for c in session.scalars(select(Credential))}
         operator = session.scalars(select(Organisation).where(col(Organisation.name) == "operator")).one()
     assert owners == {operator.id}
+
+
+def test_the_alignment_pass_never_replaces_a_declared_skill(empty_engine: Engine) -> None:
+    seed_skills(empty_engine)
+    _import(empty_engine, _org(empty_engine, "northwind"), CatalogFormat.OB3, "achievements.json")
+    other = ESCO + "cc7370dd-69fa-4c67-a96f-d4d135d38700"
+    with Session(empty_engine) as session:
+        mining = session.scalars(select(Credential).where(col(Credential.title).contains("Data Mining"))).one()
+        found = [InferredSkill(MINING, 0.7, "title"), InferredSkill(other, 0.6, "description")]
+        assert replace_inferred_skills(session, {mining.id: found}, {mining.id: mining.content_hash}) == 1
+        session.commit()
+        links = {
+            link.skill_id: (link.source, link.confidence)
+            for link in session.scalars(select(CredentialSkill).where(col(CredentialSkill.credential_id) == mining.id))
+        }
+    assert links[MINING] == ("declared", 1.0)
+    assert links[other] == ("inferred", 0.6)
