@@ -100,12 +100,29 @@ def ingest_crosswalk_cmd(path: Path, force: bool, progress: bool | None) -> None
 
 @ingest.command("catalog")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["coursera", "edx", "csv"]), required=True, help="Catalogue layout.")
-@click.option("--source", default=None, help="Source name (default: derived from the file).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["coursera", "edx", "csv", "ob3", "ctdl"]),
+    required=True,
+    help="Catalogue layout: CSV scrapes, or an Open Badges 3.0 / CTDL JSON document.",
+)
+@click.option("--source", default=None, help="Source name of a CSV catalogue (default: derived from the file).")
+@click.option(
+    "--org",
+    "org_name",
+    default=None,
+    help="ob3/ctdl: the issuing organisation that owns the credentials (registered on first use; default operator).",
+)
 @_force
 @_progress
-def ingest_catalog_cmd(path: Path, fmt: str, source: str | None, force: bool, progress: bool | None) -> None:
-    """Load a credential catalogue."""
+def ingest_catalog_cmd(
+    path: Path, fmt: str, source: str | None, org_name: str | None, force: bool, progress: bool | None
+) -> None:
+    """Load a credential catalogue (an OB 3.0 or CTDL document is one all-or-nothing batch)."""
+    if fmt in {"ob3", "ctdl"}:
+        _import_standard(path, fmt, org_name)
+        return
     from credpath.pipeline.ingest import ingest_catalog
 
     _run(
@@ -117,6 +134,25 @@ def ingest_catalog_cmd(path: Path, fmt: str, source: str | None, force: bool, pr
         source=source,
         force=force,
         show_progress=_show(progress),
+    )
+
+
+def _import_standard(path: Path, fmt: str, org_name: str | None) -> None:
+    from credpath.services.catalog_imports import import_catalog_file
+    from credpath.vocabulary import CatalogFormat
+
+    try:
+        report = import_catalog_file(_engine(_settings()), path, CatalogFormat(fmt), org_name=org_name)
+    except CredpathError as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        click.echo("ingest catalog failed: the document's transaction was rolled back, nothing was written.", err=True)
+        sys.exit(1)
+    for item in report.credentials:
+        click.echo(f"{item.status}\t{item.id}\t{item.title}")
+    click.echo(
+        f"{path.name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged "
+        f"(organisation {report.org_id})",
+        err=True,
     )
 
 

@@ -6,11 +6,13 @@ __all__ = [
     "AuthenticationError",
     "ConflictError",
     "CredpathError",
+    "DocumentError",
     "IngestError",
     "InvalidInputError",
     "LimitExceededError",
     "NotFoundError",
     "PermissionDeniedError",
+    "ProofError",
 ]
 
 
@@ -82,3 +84,28 @@ class PermissionDeniedError(CredpathError):
     """A valid API key that lacks the scope the request needs."""
 
     title = "Forbidden"
+
+
+class DocumentError(InvalidInputError):
+    """A submitted standards document (OB 3.0, CTDL) is malformed; ``path`` is the JSON path of the first problem.
+
+    Example:
+        >>> DocumentError("$.alignment[2].targetUrl", "not an absolute URI").detail
+        '$.alignment[2].targetUrl: not an absolute URI'
+    """
+
+    title = "Invalid document"
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+class ProofError(InvalidInputError):
+    """A signed credential whose proof does not verify (tampered, wrong key, expired); nothing is stored."""
+
+    title = "Credential not verified"
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path

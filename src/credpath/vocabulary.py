@@ -14,11 +14,15 @@ Example:
 from enum import StrEnum
 
 __all__ = [
+    "DECLARED_BY_ISSUER",
     "ESCO_OCCUPATION_PREFIX",
     "ESCO_SKILL_PREFIX",
     "ESCO_URI_PREFIX",
     "AuditAction",
     "AuditEntity",
+    "BadgeFormat",
+    "BadgeStatus",
+    "CatalogFormat",
     "Evidence",
     "GapStatus",
     "IndexStatus",
@@ -47,6 +51,31 @@ class Evidence(StrEnum):
     VERIFIED = "verified"
     DECLARED = "declared"
     INFERRED = "inferred"
+
+
+# The evidence text of a skill an issuer aligned its credential to (an ESCO URI in OB 3.0 or CTDL).
+DECLARED_BY_ISSUER = "declared_by_issuer"
+
+
+class CatalogFormat(StrEnum):
+    """The open standards a catalogue import reads."""
+
+    OB3 = "ob3"  # 1EdTech Open Badges 3.0 Achievement / OpenBadgeCredential
+    CTDL = "ctdl"  # Credential Engine CTDL JSON-LD
+
+
+class BadgeStatus(StrEnum):
+    """What checking a learner's badge found: its proof verified, or it could not be checked offline."""
+
+    VERIFIED = "verified"
+    CLAIMED = "claimed"
+
+
+class BadgeFormat(StrEnum):
+    """How a badge was submitted: JSON with an embedded Data Integrity proof, or a compact VC-JWT."""
+
+    JSON = "json"
+    JWT = "jwt"
 
 
 class RelationType(StrEnum):
@@ -154,6 +183,7 @@ class AuditEntity(StrEnum):
     POSTING = "posting"
     KEY = "key"
     ORGANISATION = "organisation"
+    CREDENTIAL = "credential"
 
 
 class AuditAction(StrEnum):

@@ -1,8 +1,8 @@
 """The dependency direction of the house style, checked on the import statements of every package.
 
 Request path:  api ──▶ services ──▶ storage ──▶ (planning: the rows its queries return)
-                          └──────▶ planning, skills, ml, indexes
-Offline:       cli ──▶ pipeline ──▶ storage, sources, ml, skills, planning, indexes
+                          └──────▶ planning, skills, ml, indexes, standards (──▶ sources)
+Offline:       cli ──▶ pipeline ──▶ storage, sources, ml, skills, planning, indexes, standards
 Shared:        indexes (index location and freshness) ──▶ storage, ml, skills
 Everyone may use: vocabulary (wire-string enums, ESCO ids), errors, config.
 
@@ -25,13 +25,15 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "config": {"vocabulary"},
     "sources": {"vocabulary", "errors"},
+    # Parsers of open-standard documents and proof checks: pure, shared by the services and the pipeline.
+    "standards": {"sources"} | SHARED,
     "ml": {"vocabulary", "errors"},
     "skills": {"ml"} | SHARED,
     "planning": {"vocabulary", "errors"},
     "storage": {"planning"} | SHARED,
     "indexes": {"storage", "ml", "skills"} | SHARED,
-    "services": {"storage", "planning", "skills", "ml", "indexes"} | SHARED,
-    "pipeline": {"storage", "sources", "ml", "skills", "planning", "indexes"} | SHARED,
+    "services": {"storage", "planning", "skills", "ml", "indexes", "standards"} | SHARED,
+    "pipeline": {"storage", "sources", "ml", "skills", "planning", "indexes", "standards"} | SHARED,
     "api": {"services", "credpath"} | SHARED,
     # ``serve`` configures the API's JSON logs before uvicorn imports the app.
     "cli": {"services", "pipeline", "api"} | SHARED,
@@ -42,6 +44,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "errors": WEB | ORM | NUMERIC,
     "config": WEB | ORM | NUMERIC,
     "sources": WEB | ORM,
+    "standards": WEB | ORM | NUMERIC,
     "ml": WEB | ORM,
     "skills": WEB | ORM,
     "planning": WEB | ORM,

@@ -16,6 +16,7 @@ from credpath import __version__
 from credpath.api.auth import auth_middleware, provide_caller, rate_limit_config
 from credpath.api.bodies import StrictJSONRequest
 from credpath.api.controllers.access import AccessController
+from credpath.api.controllers.catalog import CatalogController
 from credpath.api.controllers.credentials import CredentialController
 from credpath.api.controllers.learners import LearnerController
 from credpath.api.controllers.matching import MatchingController
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SkillController,
             OccupationController,
             CredentialController,
+            CatalogController,
             PlanningController,
             LearnerController,
             PostingController,

@@ -14,10 +14,12 @@ from credpath.errors import (
     AuthenticationError,
     ConflictError,
     CredpathError,
+    DocumentError,
     InvalidInputError,
     LimitExceededError,
     NotFoundError,
     PermissionDeniedError,
+    ProofError,
 )
 
 __all__ = ["EXCEPTION_HANDLERS", "problem"]
@@ -58,7 +60,9 @@ def _domain(request: Request[Any, Any, Any], exc: CredpathError) -> Response[dic
     status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500)
     if isinstance(exc, AbandonedError):
         log.info("%s %s: %s", request.method, request.url.path, exc.detail)
-    response = problem(request, status, exc.title, exc.detail)
+    # A document error names the JSON path of its first problem, as an extension member of the problem.
+    path = exc.path if isinstance(exc, DocumentError | ProofError) else None
+    response = problem(request, status, exc.title, exc.detail, path=path)
     if status == 401:
         # RFC 6750: say which scheme would be accepted.
         response.headers["WWW-Authenticate"] = 'Bearer realm="credpath"'

@@ -5,6 +5,7 @@ from sqlmodel import Session
 from credpath.errors import NotFoundError
 from credpath.services import views
 from credpath.storage.repositories import credentials as credential_repo
+from credpath.storage.repositories import imports as import_repo
 from credpath.storage.repositories.credentials import CredentialFilters
 from credpath.storage.tables import Credential
 from credpath.vocabulary import Evidence
@@ -91,4 +92,16 @@ def get_credential(session: Session, credential_id: str) -> views.CredentialDeta
         active=c.active,
         updated_at=c.updated_at,
         skills=skills,
+        org_id=c.org_id,
+        issuer_id=c.issuer_id,
+        declared_alignments=[
+            views.DeclaredAlignmentView(
+                target_type=a.target_type,
+                target_url=a.target_url,
+                target_code=a.target_code,
+                target_name=a.target_name,
+                target_framework=a.target_framework,
+            )
+            for a in import_repo.declared_alignments(session, c.id)
+        ],
     )

@@ -417,7 +417,8 @@ def recommend(
     offers = aligned_catalogue(session).teaching(wanted)
     about = _target_text(session, echo)
     if about is not None:
-        filters = replace(filters, relevance=semantic.credential_relevance(about, [o.id for o in offers]))
+        titles = {o.id: o.title for o in offers}
+        filters = replace(filters, relevance=semantic.credential_relevance(about, list(titles), titles))
     candidates = select_candidates(offers, gaps, budget, filters)
     plan = recommend_pathway(
         analysis, candidates, budget, prerequisites=skill_repo.skill_prerequisites(session, list(gaps))

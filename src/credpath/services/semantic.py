@@ -7,7 +7,7 @@ matches the database (stale), raising :class:`ArtifactError` instead.
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,23 +235,34 @@ class SemanticService:
         )
         return matrix.tolist()  # type: ignore[no-any-return]
 
-    def credential_relevance(self, target_text: str, credential_ids: Sequence[str]) -> dict[str, float]:
+    def credential_relevance(
+        self, target_text: str, credential_ids: Sequence[str], titles: Mapping[str, str] | None = None
+    ) -> dict[str, float]:
         """How much each credential, as a whole ("title — tags"), is about the target (cosine).
 
         A credential can teach a skill a role lists and still be beside the point for that role ("Solid Waste
         Management" for a restaurant manager, "Active Listening" for a nurse): the planner uses this to keep
         such credentials out (``planning.offers.MIN_RELEVANCE``). Empty when the credentials index is not loaded.
+        A credential imported since the index was built (OB 3.0, CTDL) is scored on its title from ``titles``.
         """
         index = self.indexes.get("credentials")
         if index is None or not credential_ids or not target_text.strip():
             return {}
         positions = [(c, index.position(c)) for c in credential_ids]
         known = [(c, p) for c, p in positions if p is not None]
-        if not known:
+        fresh = [(c, titles[c]) for c, p in positions if p is None and titles and titles.get(c)]
+        if not known and not fresh:
             return {}
         query = self.encoder.encode([target_text])
-        scores = index.score_items(query, np.array([p for _, p in known], dtype=np.int64))[0]
-        return {c: round(float(s), 4) for (c, _), s in zip(known, scores, strict=True)}
+        out: dict[str, float] = {}
+        if known:
+            scores = index.score_items(query, np.array([p for _, p in known], dtype=np.int64))[0]
+            out.update({c: round(float(s), 4) for (c, _), s in zip(known, scores, strict=True)})
+        if fresh:
+            vectors = self.encoder.encode([title for _, title in fresh])
+            scores = (vectors @ query[0]).astype(float)
+            out.update({c: round(float(s), 4) for (c, _), s in zip(fresh, scores, strict=True)})
+        return out
 
     def match_occupations(
         self, titles: Sequence[str], top_k: int, taxonomy: str, should_stop: StopCheck | None = None

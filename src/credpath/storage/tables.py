@@ -15,6 +15,7 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Credential",
+    "CredentialAlignment",
     "CredentialSkill",
     "Crosswalk",
     "Dataset",
@@ -22,6 +23,7 @@ __all__ = [
     "IscoGroup",
     "JobPosting",
     "Learner",
+    "LearnerBadge",
     "LearnerCredential",
     "LearnerSkill",
     "Occupation",
@@ -283,6 +285,28 @@ class Credential(SQLModel, table=True):
     # content_hash at the time skills were last inferred for it; differs -> re-align only this one.
     aligned_hash: str | None = None
     updated_at: datetime = Field(default_factory=_now)
+    # Imported through the API or CLI (OB 3.0, CTDL): the organisation that owns it (only it may change it)
+    # and the issuer's own id (the OB 3.0 creator, the CTDL ownedBy). None for the CSV catalogues.
+    org_id: str | None = Field(default=None, index=True)
+    issuer_id: str | None = None
+
+
+class CredentialAlignment(SQLModel, table=True):
+    """An alignment the issuer declared (OB 3.0 ``alignment``, CTDL ``teaches``/``occupationType``), kept as given.
+
+    ``target_type`` says what it names: ``esco_skill`` (also a declared ``credential_skill``),
+    ``esco_occupation``, ``onet_occupation`` or ``other`` (free text, linked by credpath).
+    """
+
+    __tablename__ = "credential_alignment"
+
+    credential_id: str = _fk("credential.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    target_type: str
+    target_url: str | None = None
+    target_code: str | None = None
+    target_name: str | None = None
+    target_framework: str | None = None
 
 
 class CredentialSkill(SQLModel, table=True):
@@ -376,6 +400,32 @@ class LearnerCredential(SQLModel, table=True):
     learner_id: str = _fk("learner.id", primary_key=True)
     credential_id: str = _fk("credential.id", primary_key=True)
     verified: bool = False
+
+
+class LearnerBadge(SQLModel, table=True):
+    """A signed Open Badges credential a learner holds, as submitted, and what checking its proof found.
+
+    ``status`` is ``verified`` (its skills are the learner's verified skills) or ``claimed`` (it could not be
+    checked offline; its skills count as declared). ``skills`` are the ESCO skills it supports.
+    """
+
+    __tablename__ = "learner_badge"
+    __table_args__ = (Index("ix_learner_badge_digest", "learner_id", "digest", unique=True),)
+
+    id: str = Field(primary_key=True)
+    learner_id: str = _fk("learner.id", index=True)
+    digest: str
+    format: str
+    status: str
+    method: str
+    reason: str | None = None
+    issuer: str | None = None
+    achievement_id: str | None = None
+    achievement_name: str | None = None
+    credential_id: str | None = None
+    skills: list[str] = Field(default_factory=list, sa_type=JSON)
+    document: str
+    created_at: datetime = Field(default_factory=_now)
 
 
 class Employer(SQLModel, table=True):

@@ -1,7 +1,7 @@
 """Stored learner profiles, and recommendations for a stored learner."""
 
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from litestar import Controller, Response, delete, get, patch, post
@@ -23,10 +23,11 @@ from credpath.api.schemas import (
 from credpath.services import learners as learner_service
 from credpath.services import recommendations as recommendation_service
 from credpath.services import roles as role_service
+from credpath.services import wallet as wallet_service
 from credpath.services.access import Caller
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
-from credpath.services.views import LearnerSkillView, LearnerView, RecommendationResponse, RolePage
+from credpath.services.views import BadgeBatch, LearnerSkillView, LearnerView, RecommendationResponse, RolePage
 from credpath.vocabulary import Scope
 
 __all__ = ["LearnerController"]
@@ -184,6 +185,64 @@ class LearnerController(Controller):
                 inferred=inferred,
             ),
         )
+
+    @post(
+        "/{learner_id:str}/badges",
+        status_code=200,
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Add Open Badges credentials to a learner's wallet",
+        operation_id="addLearnerBadges",
+        responses=problems(400, 403, 404, 413, 415, 422),
+    )
+    def add_badges(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        learner_id: LearnerId,
+        data: JSONBody[Any],
+    ) -> BadgeBatch:
+        """One or more OpenBadgeCredentials (JSON with a proof, or compact VC-JWT strings); 422 if any is tampered.
+
+        A proof that verifies makes the achievement's skills verified; a credential that cannot be verified
+        offline (``did:web``) is kept as claimed (its skills count as declared). Nothing is stored on a 422.
+        """
+        return wallet_service.add_badges(session, caller, learner_id, data)
+
+    @get(
+        "/{learner_id:str}/badges",
+        sync_to_thread=True,
+        guards=READ,
+        summary="A learner's badges",
+        operation_id="readLearnerBadges",
+        responses=problems(400, 403, 404),
+    )
+    def badges(
+        self, session: NamedDependency[Session], caller: NamedDependency[Caller], learner_id: LearnerId
+    ) -> BadgeBatch:
+        """The badges, oldest first, each verified or claimed."""
+        return wallet_service.list_badges(session, caller, learner_id)
+
+    @delete(
+        "/{learner_id:str}/badges/{badge_id:str}",
+        sync_to_thread=True,
+        guards=WRITE,
+        dependencies={"session": WRITES},
+        summary="Remove a badge",
+        operation_id="removeLearnerBadge",
+        responses=problems(400, 403, 404),
+        status_code=204,
+    )
+    def remove_badge(
+        self,
+        session: NamedDependency[Session],
+        caller: NamedDependency[Caller],
+        learner_id: LearnerId,
+        badge_id: Annotated[str, PathParameter(min_length=1, max_length=64)],
+    ) -> None:
+        """Delete the badge and the skills it alone supported."""
+        wallet_service.delete_badge(session, caller, learner_id, badge_id)
 
     @delete(
         "/{learner_id:str}/skills/{skill_id:path}",

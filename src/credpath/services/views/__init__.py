@@ -57,6 +57,13 @@ from credpath.services.views.recommendations import (
     UncoveredSkill,
 )
 from credpath.services.views.roles import RoleMatch, RolePage
+from credpath.services.views.standards import (
+    BadgeBatch,
+    BadgeView,
+    CatalogImport,
+    DeclaredAlignmentView,
+    ImportedCredentialView,
+)
 from credpath.services.views.taxonomy import (
     ConceptRef,
     CrosswalkLink,
@@ -79,8 +86,11 @@ __all__ = [
     "ApiKeyView",
     "AuditEventView",
     "AuditPage",
+    "BadgeBatch",
+    "BadgeView",
     "CandidatePage",
     "CandidateView",
+    "CatalogImport",
     "ConceptRef",
     "CreatedKey",
     "CredentialDetail",
@@ -89,6 +99,7 @@ __all__ = [
     "CredentialSummary",
     "CrosswalkLink",
     "DatasetState",
+    "DeclaredAlignmentView",
     "DemandResponse",
     "DemandSkill",
     "EscoProfile",
@@ -96,6 +107,7 @@ __all__ = [
     "GapItem",
     "GapResponse",
     "Health",
+    "ImportedCredentialView",
     "IndexState",
     "LearnerFit",
     "LearnerSkillView",

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import msgspec
 
+from credpath.services.views.standards import DeclaredAlignmentView
 from credpath.vocabulary import Evidence
 
 __all__ = ["CredentialDetail", "CredentialPage", "CredentialSkillView", "CredentialSummary"]
@@ -63,6 +64,10 @@ class CredentialDetail(msgspec.Struct, frozen=True, kw_only=True):
     active: bool
     updated_at: datetime
     skills: list[CredentialSkillView]
+    # Imported (OB 3.0, CTDL) credentials: the owning organisation, the issuer's id and its declared alignments.
+    org_id: str | None = None
+    issuer_id: str | None = None
+    declared_alignments: list[DeclaredAlignmentView] = msgspec.field(default_factory=list)
 
 
 class CredentialPage(msgspec.Struct, frozen=True, kw_only=True):

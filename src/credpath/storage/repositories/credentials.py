@@ -318,6 +318,13 @@ def replace_inferred_skills(
                 col(CredentialSkill.credential_id).in_(batch), col(CredentialSkill.source) == Evidence.INFERRED
             )
         )
+    # A skill the issuer declared (OB 3.0 / CTDL imports) stays declared: inference never duplicates it.
+    declared: set[tuple[str, str]] = set()
+    for start in range(0, len(ids), 500):
+        query = select(col(CredentialSkill.credential_id), col(CredentialSkill.skill_id)).where(
+            col(CredentialSkill.credential_id).in_(ids[start : start + 500])
+        )
+        declared |= {(c, s) for c, s in session.execute(query)}
     rows = [
         {
             "credential_id": credential,
@@ -328,6 +335,7 @@ def replace_inferred_skills(
         }
         for credential, found in alignments.items()
         for skill in found
+        if (credential, skill.skill_id) not in declared
     ]
     for start in range(0, len(rows), 2000):
         session.execute(insert(CredentialSkill), rows[start : start + 2000])
