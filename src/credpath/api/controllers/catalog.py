@@ -12,6 +12,7 @@ from sqlmodel import Session
 from credpath.api.auth import requires
 from credpath.api.deps import WRITES
 from credpath.api.openapi import problems
+from credpath.errors import InvalidInputError
 from credpath.services import catalog_imports as import_service
 from credpath.services.access import Caller
 from credpath.services.views import CatalogImport
@@ -68,4 +69,7 @@ class CatalogController(Controller):
         format: Annotated[CatalogFormat, QueryParameter(description="ob3 or ctdl")],
     ) -> CatalogImport:
         """The same import from a ``multipart/form-data`` file field named ``data``."""
+        # A form without that file part reaches here as whatever its fields were (a dict, a string).
+        if not isinstance(data, UploadFile):
+            raise InvalidInputError("send the document as a multipart/form-data file field named 'data'")
         return import_service.import_catalog_bytes(session, caller, format, data.file.read())
