@@ -99,25 +99,6 @@ def test_a_wrong_json_path_is_named_and_the_batch_is_all_or_nothing(api: TestCli
     assert _import(api, issuer, "xml", {}).status_code == 400
 
 
-def test_a_file_upload_imports_like_a_json_body(api: TestClient) -> None:  # type: ignore[type-arg]
-    issuer = _key(api, "Contoso", "issuer", ["catalog:write"])
-    content = (CTDL / "catalogue.json").read_bytes()
-    uploaded = api.post(
-        "/v1/catalog/imports/upload",
-        params={"format": "ctdl"},
-        files={"data": ("catalogue.json", content)},
-        headers=issuer,
-    )
-    assert uploaded.status_code == 200, uploaded.text
-    assert uploaded.json()["created"] == 2
-    assert _import(api, issuer, "ctdl", load(CTDL / "catalogue.json")).json()["unchanged"] == 2
-    broken = api.post(
-        "/v1/catalog/imports/upload", params={"format": "ctdl"}, files={"data": ("x.json", b"{")}, headers=issuer
-    )
-    assert broken.status_code == 422, broken.text
-    assert "line 1 column 2: not JSON" in broken.json()["detail"]
-
-
 def _org_id(api: TestClient, name: str) -> str:  # type: ignore[type-arg]
     orgs = api.get("/v1/orgs", headers=ADMIN).json()["items"]
     return str(next(o["id"] for o in orgs if o["name"] == name))

@@ -3,16 +3,13 @@
 from typing import Annotated, Any
 
 from litestar import Controller, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from sqlmodel import Session
 
 from credpath.api.auth import requires
 from credpath.api.deps import WRITES
 from credpath.api.openapi import problems
-from credpath.errors import InvalidInputError
 from credpath.services import catalog_imports as import_service
 from credpath.services.access import Caller
 from credpath.services.views import CatalogImport
@@ -50,26 +47,3 @@ class CatalogController(Controller):
         ``@graph`` or one resource. Re-importing the same document changes nothing (``unchanged``).
         """
         return import_service.import_catalog(session, caller, format, data)
-
-    @post(
-        "/imports/upload",
-        status_code=200,
-        sync_to_thread=True,
-        guards=[requires(Scope.CATALOG_WRITE)],
-        dependencies={"session": WRITES},
-        summary="Import credentials from an uploaded Open Badges 3.0 or CTDL file",
-        operation_id="importCatalogUpload",
-        responses=problems(400, 401, 403, 413, 415, 422),
-    )
-    def import_upload(
-        self,
-        session: NamedDependency[Session],
-        caller: NamedDependency[Caller],
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
-        format: Annotated[CatalogFormat, QueryParameter(description="ob3 or ctdl")],
-    ) -> CatalogImport:
-        """The same import from a ``multipart/form-data`` file field named ``data``."""
-        # A form without that file part reaches here as whatever its fields were (a dict, a string).
-        if not isinstance(data, UploadFile):
-            raise InvalidInputError("send the document as a multipart/form-data file field named 'data'")
-        return import_service.import_catalog_bytes(session, caller, format, data.file.read())
