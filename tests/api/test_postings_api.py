@@ -24,7 +24,7 @@ from credpath.services.semantic import SemanticService
 from credpath.storage.db import create_db_engine, migrate
 from credpath.storage.tables import CredentialSkill, JobPosting, Occupation, Skill
 from credpath.storage.transfer import copy_database
-from tests.conftest import ADMIN_KEY, BACKENDS
+from tests.conftest import ADMIN_KEY, BACKENDS, fresh_database_url
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
@@ -51,13 +51,7 @@ def engine(
         yield source_engine
         source_engine.dispose()
         return
-    uri: str = request.getfixturevalue("pg_server_uri")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(uri)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    target = create_db_engine(uri.replace("/postgres?", f"/{name}?"))
+    target = create_db_engine(fresh_database_url("postgresql", folder, request))
     migrate(target)
     copy_database(source_engine, target)
     source_engine.dispose()

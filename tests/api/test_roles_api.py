@@ -14,7 +14,7 @@ from credpath.api import create_app
 from credpath.config import Settings
 from credpath.storage.db import create_db_engine, migrate
 from credpath.storage.transfer import copy_database
-from tests.conftest import ADMIN_KEY, BACKENDS
+from tests.conftest import ADMIN_KEY, BACKENDS, fresh_database_url
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
@@ -29,13 +29,7 @@ def api(
     shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), source)
     engine: Engine = create_db_engine(f"sqlite:///{source}")
     if request.param == "postgresql":
-        uri: str = request.getfixturevalue("pg_server_uri")
-        name = f"t_{uuid.uuid4().hex[:12]}"
-        admin = create_db_engine(uri)
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        admin.dispose()
-        target = create_db_engine(uri.replace("/postgres?", f"/{name}?"))
+        target = create_db_engine(fresh_database_url("postgresql", folder, request))
         migrate(target)
         copy_database(engine, target)
         engine.dispose()

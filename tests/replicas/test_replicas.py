@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from credpath.pipeline.build import build_all
 from credpath.pipeline.ingest import ingest_catalog
 from credpath.services.resources import copy_to
 from credpath.storage.db import create_db_engine
-from tests.conftest import ADMIN_KEY
+from tests.conftest import ADMIN_KEY, fresh_database_url
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Both replicas ensure the same admin key at start (they race for it on a fresh database); tests send it.
@@ -99,17 +98,12 @@ class Replica:
 
 @pytest.fixture(scope="module")
 def replica_setup(
-    pg_server_uri: str, api_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, api_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path, list[Replica]]]:
-    name = f"replicas_{uuid.uuid4().hex[:8]}"
-    admin = create_db_engine(pg_server_uri)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    url = pg_server_uri.replace("/postgres?", f"/{name}?")
+    folder = tmp_path_factory.mktemp("replicas")
+    url = fresh_database_url("postgresql", folder, request)
     copied = copy_to(api_settings, url)
     assert copied["credential_skill"] > 0  # the alignments travel with the data
-    folder = tmp_path_factory.mktemp("replicas")
     models = folder / "models"
     _copy_models(api_settings.models_dir, models)
     replicas = [Replica(url, models, folder / f"replica-{i}.log") for i in range(2)]

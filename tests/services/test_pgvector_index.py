@@ -1,6 +1,5 @@
 """The pgvector backend against the in-process index, on a real PostgreSQL with the vector extension."""
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,16 +16,12 @@ from credpath.services.semantic import SemanticService
 from credpath.storage.db import create_db_engine, migrate
 from credpath.storage.repositories import vectors as vector_repo
 from credpath.vocabulary import VectorBackend
+from tests.conftest import fresh_database_url
 
 
 @pytest.fixture(scope="module")
-def pg_engine(pg_server_uri: str) -> Iterator[Engine]:
-    name = f"vectors_{uuid.uuid4().hex[:8]}"
-    admin = create_db_engine(pg_server_uri)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    engine = create_db_engine(pg_server_uri.replace("/postgres?", f"/{name}?"))
+def pg_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = create_db_engine(fresh_database_url("postgresql", tmp_path_factory.mktemp("vectors"), request))
     migrate(engine)
     yield engine
     engine.dispose()

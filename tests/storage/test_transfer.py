@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from credpath.storage.db import create_db_engine, migrate, session_scope
 from credpath.storage.tables import AuditEvent
 from credpath.storage.transfer import copy_database
-from tests.conftest import _fresh_database_url
+from tests.conftest import fresh_database_url
 
 
 def _event(entity_id: str) -> AuditEvent:
@@ -21,7 +21,7 @@ def test_ids_continue_after_the_copied_rows(tmp_path: Path, request: pytest.Fixt
     migrate(source)
     with session_scope(source) as session:
         session.add_all([_event("l1"), _event("l2")])
-    target: Engine = create_db_engine(_fresh_database_url("postgresql", tmp_path, request))
+    target: Engine = create_db_engine(fresh_database_url("postgresql", tmp_path, request))
     migrate(target)
     assert copy_database(source, target)["audit_event"] == 2
     # COPY writes ids 1 and 2 but not the sequence; the next insert must not reuse id 1.
