@@ -135,7 +135,10 @@ class SemanticService:
         if encoder is None:
             encoder = CachedEncoder(load_serving_encoder(models_dir)) if indexes else _NoEncoder()
         log.info(
-            "semantic service loaded in %.2fs: %s, encoder %s", time.perf_counter() - started, states, encoder.backend
+            "semantic service loaded in %.2fs: %s; encoder %s",
+            time.perf_counter() - started,
+            ", ".join(f"{name} index {state.value}" for name, state in states.items()),
+            encoder.backend,
         )
         return cls(encoder, indexes, labels, states, parents)
 
