@@ -9,14 +9,12 @@ fresh SQLite database, in process (Litestar's TestClient, no network). Also time
 
 import json
 import os
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from litestar.testing import TestClient
 
+from bench_timing import timed
 from credpath.api import create_app
 from credpath.config import Settings
 from credpath.services import access
@@ -24,20 +22,6 @@ from credpath.services.resources import open_engine, unit_of_work
 
 KEY = "benchmark-admin-key-" + "0" * 32
 RESULTS = Path(__file__).resolve().parent / "results" / "access.json"
-
-
-def _timed(call: Callable[[], object], n: int) -> dict[str, float]:
-    latencies = []
-    for _ in range(n):
-        started = time.perf_counter()
-        call()
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
-    return {
-        "p50_ms": round(statistics.median(latencies), 3),
-        "p99_ms": round(latencies[int(0.99 * (n - 1))], 3),
-        "n": n,
-    }
 
 
 def main() -> None:
@@ -56,8 +40,8 @@ def main() -> None:
         learner = client.post("/v1/learners", json={"name": "bench"}, headers=auth).json()["id"]
         for _ in range(50):
             client.get(f"/v1/learners/{learner}", headers=auth)
-        out["learner_read_with_key"] = _timed(lambda: client.get(f"/v1/learners/{learner}", headers=auth), 1000)
-        out["public_read_without_key"] = _timed(lambda: client.get("/v1/skills/none"), 1000)
+        out["learner_read_with_key"] = timed(lambda: client.get(f"/v1/learners/{learner}", headers=auth), 1000)
+        out["public_read_without_key"] = timed(lambda: client.get("/v1/skills/none"), 1000)
     engine = open_engine(settings)
 
     def authenticate() -> None:
@@ -68,9 +52,9 @@ def main() -> None:
         with unit_of_work(engine) as session:
             session.connection()
 
-    out["authenticate_only"] = _timed(authenticate, 2000)
+    out["authenticate_only"] = timed(authenticate, 2000)
     # What a bare unit of work costs (SQLite: a new connection and its pragmas each time): most of the above.
-    out["empty_unit_of_work"] = _timed(empty_unit_of_work, 2000)
+    out["empty_unit_of_work"] = timed(empty_unit_of_work, 2000)
     out["load_average_1min"] = round(os.getloadavg()[0], 1)
     engine.dispose()
     RESULTS.write_text(json.dumps(out, indent=2) + "\n")

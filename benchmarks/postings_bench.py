@@ -17,17 +17,15 @@ import argparse
 import json
 import os
 import random
-import statistics
 import tempfile
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 from litestar.testing import TestClient
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
+from bench_timing import timed
 from credpath.api import create_app
 from credpath.config import Settings, repository_root
 from credpath.ml.tuning import TuningRecipe
@@ -48,20 +46,6 @@ TEMPLATES = (
     "Day to day you {a}, {b} and report to the operations lead.",
     "We expect solid knowledge of {a} and the ability to {b}.",
 )
-
-
-def _timed(call: Callable[[], object], n: int) -> dict[str, float]:
-    latencies = []
-    for _ in range(n):
-        started = time.perf_counter()
-        call()
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
-    return {
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p90_ms": round(latencies[int(0.9 * (n - 1))], 1),
-        "n": n,
-    }
 
 
 def _description(rng: random.Random, labels: list[str], length: int = 2_000) -> str:
@@ -141,7 +125,7 @@ def main() -> None:
                 raise RuntimeError(response.text)
 
         create()  # warm-up: first request loads what is loaded lazily
-        out["posting_create_2000_chars"] = _timed(create, args.creates)
+        out["posting_create_2000_chars"] = timed(create, args.creates)
         posting = client.post(
             "/v1/postings", json={"title": "Data Analyst", "description": _description(rng, labels)}, headers=employer
         ).json()
@@ -149,7 +133,7 @@ def main() -> None:
         _insert_learners(url, required, rng)
         url_candidates = f"/v1/postings/{posting['id']}/candidates"
         first = client.get(url_candidates, headers=employer).json()
-        out["candidates_10000_discoverable"] = _timed(
+        out["candidates_10000_discoverable"] = timed(
             lambda: client.get(url_candidates, headers=employer), args.candidate_reads
         )
         out["candidates_ranked"] = first["total"]
