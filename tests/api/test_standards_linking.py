@@ -168,8 +168,8 @@ def test_a_reimport_reads_nothing_again_and_a_changed_credential_is_relinked(
     edited = _spreadsheet_badge("Build budgets and forecasts in spreadsheets.")
     changed = api.post("/v1/catalog/imports", params={"format": "ctdl"}, json=edited, headers=issuer)
     assert (changed.json()["updated"], changed.json()["linking"]) == (1, "linked")
-    # The scorer read the new credential, nothing for the unchanged re-import, then the edited one.
-    assert read == [1, 0, 1]
+    # The scorer read the new credential, then the edited one: the unchanged re-import loaded and encoded nothing.
+    assert read == [1, 1]
 
 
 def test_without_models_the_import_is_pending_and_the_next_build_links_it(

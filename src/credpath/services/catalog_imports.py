@@ -209,16 +209,16 @@ def _link(
     org_name: str | None,
 ) -> ReadImport:
     with Session(engine) as session:
-        aligner = CredentialAligner.load(session, encoder, index, models_dir)
-        if aligner is None:
-            return ReadImport(fmt=fmt, items=items, linked={}, read_texts={}, pending=_NO_SCORER, org_name=org_name)
         owner = _existing_owner(session, caller, org_name)
         rows = [credential_row(item, fmt=fmt.value, org_id=owner or "") for item in items]
         stored = import_repo.import_states(session, [row["id"] for row in rows]) if owner else {}
+        # Only what the scorer has not read yet: a re-import of an unchanged, linked document encodes nothing.
+        wanted = {i: row for i, row in enumerate(rows) if stored.get(row["id"], ("", None))[1] != row["content_hash"]}
+        aligner = CredentialAligner.load(session, encoder, index, models_dir) if wanted else None
         session.rollback()
-    # Only what the scorer has not read yet: a re-import of an unchanged, linked document encodes nothing.
-    wanted = {i: row for i, row in enumerate(rows) if stored.get(row["id"], ("", None))[1] != row["content_hash"]}
-    found = aligner.align([_alignment_input({**row, "id": str(i)}) for i, row in wanted.items()])
+    if wanted and aligner is None:
+        return ReadImport(fmt=fmt, items=items, linked={}, read_texts={}, pending=_NO_SCORER, org_name=org_name)
+    found = aligner.align([_alignment_input({**row, "id": str(i)}) for i, row in wanted.items()]) if aligner else {}
     return ReadImport(
         fmt=fmt,
         items=items,
