@@ -90,7 +90,7 @@ async def read_upload(request: Request[Any, Any, Any], field: str = UPLOAD_FIELD
         form = await request.form()
     except HTTPException:
         raise
-    except (UnicodeError, LookupError, ValueError, RuntimeError) as exc:
+    except (UnicodeError, LookupError, ValueError) as exc:
         raise ValidationException(detail=f"malformed {MULTIPART} body: {exc}") from exc
     try:
         parts = form.getall(field, [])
