@@ -237,19 +237,20 @@ def priced_in_other_currencies(offers: Iterable[CredentialOffer], budget: Budget
 
 
 def _totals(offers: Sequence[CredentialOffer]) -> tuple[float | None, str | None, dict[str, float]]:
-    """The pathway's total cost and its currency, and the total per currency.
+    """The pathway's total cost and its currency, and the total per currency (``unknown``: a price without one).
 
     The total is None when a step's price is unknown or the steps are priced in more than one currency
     (sums per currency are given instead: no exchange rate is assumed).
     """
     by_currency: dict[str, float] = {}
+    codes = {offer.currency for offer in offers if offer.cost}
     for offer in offers:
         if offer.cost:
             code = offer.currency or "unknown"
             by_currency[code] = round(by_currency.get(code, 0.0) + offer.cost, 2)
-    if any(offer.cost is None for offer in offers) or len(by_currency) > 1 or "unknown" in by_currency:
+    if any(offer.cost is None for offer in offers) or len(codes) > 1:
         return None, None, by_currency
-    currency = next(iter(by_currency), None)
+    currency = next(iter(codes), None)
     return round(sum(offer.cost or 0.0 for offer in offers), 2), currency, by_currency
 
 
