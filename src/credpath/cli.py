@@ -142,18 +142,25 @@ def _import_standard(path: Path, fmt: str, org_name: str | None) -> None:
     from credpath.vocabulary import CatalogFormat
 
     try:
-        report = import_catalog_file(_engine(_settings()), path, CatalogFormat(fmt), org_name=org_name)
+        settings = _settings()
+        report = import_catalog_file(
+            _engine(settings), path, CatalogFormat(fmt), org_name=org_name, models_dir=settings.models_dir
+        )
     except CredpathError as exc:
         click.echo(f"error: {exc.detail}", err=True)
         click.echo("ingest catalog failed: the document's transaction was rolled back, nothing was written.", err=True)
         sys.exit(1)
     for item in report.credentials:
         click.echo(f"{item.status}\t{item.id}\t{item.title}")
+        for skill in item.skills:
+            click.echo(f"\t{skill.source}\t{skill.confidence:.3f}\t{skill.skill_id}\t{skill.label}")
     click.echo(
         f"{path.name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged "
-        f"(organisation {report.org_id})",
+        f"(organisation {report.org_id}); free text {report.linking}",
         err=True,
     )
+    if report.linking_detail:
+        click.echo(report.linking_detail, err=True)
 
 
 @ingest.command("default")

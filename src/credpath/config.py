@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     admin_key_file: Path = Field(default_factory=lambda: repository_root() / "data" / "admin.key")
     # Requests per minute per API key (anonymous callers: per client address).
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # The currency (ISO 4217) a request's max_cost is in when it names none; prices in another currency are
+    # never summed with it (no exchange rates): they count as unknown for that budget.
+    currency: str = Field(default="EUR", pattern="^[A-Z]{3}$")
     # Largest accepted request body; larger ones get 413 before they are read (issue 10: 1 MB).
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
     # Origins allowed by CORS (a JSON list in the environment); none by default.

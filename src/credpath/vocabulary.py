@@ -26,6 +26,7 @@ __all__ = [
     "Evidence",
     "GapStatus",
     "IndexStatus",
+    "LinkingStatus",
     "MatchKind",
     "OrgKind",
     "PostingSkillSource",
@@ -62,6 +63,16 @@ class CatalogFormat(StrEnum):
 
     OB3 = "ob3"  # 1EdTech Open Badges 3.0 Achievement / OpenBadgeCredential
     CTDL = "ctdl"  # Credential Engine CTDL JSON-LD
+
+
+class LinkingStatus(StrEnum):
+    """Whether an imported credential's free text has been linked to ESCO skills by the alignment scorer.
+
+    ``pending``: the models are not built (or not loaded) yet; the next ``credpath build-index`` links it.
+    """
+
+    LINKED = "linked"
+    PENDING = "pending"
 
 
 class BadgeStatus(StrEnum):

@@ -77,9 +77,75 @@ def test_a_pathway_under_a_cost_budget_from_imported_prices(priced: TestClient) 
     assert after["total_cost"] <= BUDGET
     # The 450 EUR course does not fit the budget, whatever it teaches.
     assert all(imported[s["credential_id"]] <= BUDGET for s in steps)
-    # The steps close ESCO skills the issuers declared (no inference has run on the imported credentials).
+    # The steps close ESCO skills the issuers declared (besides any the scorer linked from their free text).
     covered = {c["skill_id"] for s in steps for c in s["covers"]}
     declared = {a for c in imported_alignments for a in c}
     assert covered & declared
     assert after["readiness_after"] > after["readiness_before"]
     assert len(after["uncovered"]) < len(before["uncovered"])
+
+
+def _in_dollars(document: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The OB 3.0 sample achievements as another issuer's copies, priced in US dollars."""
+    for achievement in document:
+        achievement["id"] = achievement["id"].replace("northwind.example", "fabrikam.example")
+        achievement["name"] = f"{achievement['name']} (Fabrikam)"
+        achievement["offers"]["priceCurrency"] = "USD"
+    return document
+
+
+def _recommend(client: TestClient, analyst: str, constraints: dict[str, Any]) -> dict[str, Any]:  # type: ignore[type-arg]
+    response = client.post(
+        "/v1/recommendations",
+        json={"learner": {}, "target": {"occupation_id": analyst}, "constraints": constraints},
+    )
+    assert response.status_code == 200, response.text
+    pathway: dict[str, Any] = response.json()["pathway"]
+    return pathway
+
+
+def test_a_mixed_currency_catalogue_is_never_summed_as_one(priced: TestClient) -> None:  # type: ignore[type-arg]
+    analyst = priced.get("/v1/occupations", params={"q": "data analyst", "taxonomy": "esco"}).json()["items"][0]["id"]
+    currency: dict[str, str] = {}
+    for fmt, document in (
+        ("ob3", load(OB3 / "achievements.json")),
+        ("ctdl", load(CTDL / "catalogue.json")),
+        ("ob3", _in_dollars(load(OB3 / "achievements.json"))),
+    ):
+        response = priced.post("/v1/catalog/imports", params={"format": fmt}, json=document)
+        assert response.status_code == 200, response.text
+        currency |= {c["id"]: c["currency"] for c in response.json()["credentials"] if c["cost"] is not None}
+    assert set(currency.values()) == {"EUR", "USD"}
+
+    # The deployment's currency (EUR) by default: dollar prices are of unknown cost for a euro budget.
+    euros = _recommend(priced, analyst, {"max_cost": BUDGET})
+    assert euros["steps"], euros
+    assert {currency[s["credential_id"]] for s in euros["steps"]} == {"EUR"}
+    assert all(s["currency"] == "EUR" for s in euros["steps"])
+    assert (euros["budget_currency"], euros["currency"]) == ("EUR", "EUR")
+    assert euros["priced_in_other_currencies"] >= 1
+    assert euros["total_cost"] <= BUDGET
+    dollars = _recommend(priced, analyst, {"max_cost": BUDGET, "currency": "USD"})
+    assert dollars["steps"], dollars
+    assert {currency[s["credential_id"]] for s in dollars["steps"]} == {"USD"}
+    assert (dollars["budget_currency"], dollars["currency"]) == ("USD", "USD")
+    assert dollars["priced_in_other_currencies"] >= 1
+
+    # Without a cost budget both currencies may be chosen; a pathway mixing them has no single total.
+    free = _recommend(priced, analyst, {"max_credentials": 10})
+    chosen = {currency[s["credential_id"]] for s in free["steps"] if s["credential_id"] in currency}
+    if len(chosen) > 1:
+        assert (free["total_cost"], free["currency"]) == (None, None)
+        assert set(free["cost_by_currency"]) == chosen
+    assert free["budget_currency"] is None
+    assert (
+        priced.post(
+            "/v1/recommendations",
+            json={
+                "learner": {},
+                "target": {"occupation_id": analyst},
+                "constraints": {"max_cost": 10, "currency": "eur"},
+            },
+        ).status_code
+        == 400
+    )

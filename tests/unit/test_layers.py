@@ -3,7 +3,7 @@
 Request path:  api ──▶ services ──▶ storage ──▶ (planning: the rows its queries return)
                           └──────▶ planning, skills, ml, indexes, standards (──▶ sources)
 Offline:       cli ──▶ pipeline ──▶ storage, sources, ml, skills, planning, indexes, standards
-Shared:        indexes (index location and freshness) ──▶ storage, ml, skills
+Shared:        indexes (index location and freshness), alignments (the saved alignment scorer) ──▶ storage, ml, skills
 Everyone may use: vocabulary (wire-string enums, ESCO ids), errors, config.
 
 ``services`` and ``pipeline`` never import each other: what both need lives in ``indexes``.
@@ -32,8 +32,10 @@ ALLOWED: dict[str, set[str]] = {
     "planning": {"vocabulary", "errors"},
     "storage": {"planning"} | SHARED,
     "indexes": {"storage", "ml", "skills"} | SHARED,
-    "services": {"storage", "planning", "skills", "ml", "indexes", "standards"} | SHARED,
-    "pipeline": {"storage", "sources", "ml", "skills", "planning", "indexes", "standards"} | SHARED,
+    # What the build's alignment pass and a catalogue import share: the saved scorer, the facts it reads.
+    "alignments": {"storage", "ml", "skills"} | SHARED,
+    "services": {"storage", "planning", "skills", "ml", "indexes", "alignments", "standards"} | SHARED,
+    "pipeline": {"storage", "sources", "ml", "skills", "planning", "indexes", "alignments", "standards"} | SHARED,
     "api": {"services", "credpath"} | SHARED,
     # ``serve`` configures the API's JSON logs before uvicorn imports the app.
     "cli": {"services", "pipeline", "api"} | SHARED,
@@ -50,6 +52,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "planning": WEB | ORM,
     "storage": WEB,
     "indexes": WEB,
+    "alignments": WEB,
     "services": WEB,
     "pipeline": WEB,
     "api": NUMERIC,

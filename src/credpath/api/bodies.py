@@ -12,10 +12,15 @@ from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
-__all__ = ["StrictJSONRequest", "is_json_media_type"]
+__all__ = ["MULTIPART", "UPLOAD_FIELD", "StrictJSONRequest", "is_json_media_type", "read_upload"]
+
+# The form field an uploaded document comes in.
+UPLOAD_FIELD = "file"
+MULTIPART = "multipart/form-data"
 
 
 def is_json_media_type(media_type: str) -> bool:
@@ -56,3 +61,45 @@ class StrictJSONRequest(Request[Any, Any, Any]):
             raise ValidationException(detail=f"malformed JSON body: {exc}") from exc
         except RecursionError as exc:
             raise ValidationException(detail="malformed JSON body: nested too deeply") from exc
+
+
+async def read_upload(request: Request[Any, Any, Any], field: str = UPLOAD_FIELD) -> bytes:
+    """The content of the one file part named ``field`` of a ``multipart/form-data`` body.
+
+    The handler declares no ``data``, so Litestar does not parse the form before it: its extractor for an
+    ``UploadFile`` parameter takes the first file part whatever its name, and for a form with no file part at
+    all raises ``StopIteration`` inside a coroutine (a ``RuntimeError``: 500); its parser also decodes every
+    non-file part with the charset the part declares, so a value that is not UTF-8 or a charset Python does not
+    know escaped as ``UnicodeDecodeError`` or ``LookupError`` (500). Here the form is parsed inside a ``try``:
+    every parse failure is a 400 problem, a body over the limit stays Litestar's 413, and anything but
+    ``multipart/form-data`` is a 415.
+
+    Raises:
+        HTTPException: 415 (not multipart), 413 (over ``max_body_bytes``), 400 (malformed multipart).
+        ValidationException: 400 when the form holds no single file part named ``field``.
+    """
+    media_type, options = request.content_type
+    if media_type != MULTIPART:
+        raise HTTPException(
+            status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            detail=f"send the file as {MULTIPART}, not {media_type or 'without a content type'}",
+        )
+    if not options.get("boundary"):
+        raise ValidationException(detail=f"malformed {MULTIPART} body: no boundary in the Content-Type")
+    try:
+        form = await request.form()
+    except HTTPException:
+        raise
+    except (UnicodeError, LookupError, ValueError) as exc:
+        raise ValidationException(detail=f"malformed {MULTIPART} body: {exc}") from exc
+    try:
+        parts = form.getall(field, [])
+        files = [part for part in parts if isinstance(part, UploadFile)]
+        if len(parts) != 1 or len(files) != 1:
+            raise ValidationException(
+                detail=f"send the document as one {MULTIPART} file part named {field!r} "
+                f"(this form has {len(files)} file part(s) named so, and {len(parts) - len(files)} other field(s))"
+            )
+        return await files[0].read()
+    finally:
+        await form.close()

@@ -13,10 +13,20 @@ from typing import Any, cast
 import msgspec
 from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIHeader, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Reference, Schema
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIHeader,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Reference,
+    RequestBody,
+    Schema,
+)
 
 from credpath.api import schemas
 from credpath.api.auth import RATE_LIMIT_EXEMPT
+from credpath.api.bodies import MULTIPART, UPLOAD_FIELD
 
 __all__ = ["PROBLEM_JSON", "ProblemDetails", "complete_document", "problems"]
 
@@ -101,6 +111,26 @@ _LINKS = {
 }
 
 
+# Operations whose handler reads a multipart upload itself (api/bodies.read_upload), so Litestar cannot describe it.
+_UPLOADS = {("/v1/catalog/imports/upload", "post"): UPLOAD_FIELD}
+
+
+def _upload_body(field: str) -> RequestBody:
+    return RequestBody(
+        required=True,
+        description=f"One file part named `{field}`: the document, UTF-8 JSON",
+        content={
+            MULTIPART: OpenAPIMediaType(
+                schema=Schema(
+                    type=OpenAPIType.OBJECT,
+                    properties={field: Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)},
+                    required=[field],
+                )
+            )
+        },
+    )
+
+
 def _problem_response(status: int, header: str, header_description: str) -> OpenAPIResponse:
     return OpenAPIResponse(
         description=_DESCRIPTIONS[status],
@@ -130,6 +160,8 @@ def complete_document(app: Litestar) -> None:
     generated = cast("dict[str, Any]", document.components.schemas)
     _refs, components = msgspec.json.schema_components(REQUEST_BODIES, ref_template="#/components/schemas/{name}")
     generated.update(components)
+    for (path, method), field in _UPLOADS.items():
+        getattr((document.paths or {})[path], method).request_body = _upload_body(field)
     for (path, method, status), links in _LINKS.items():
         item = (document.paths or {})[path]
         operation = getattr(item, method)

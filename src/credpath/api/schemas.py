@@ -93,6 +93,9 @@ class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_credentials: Annotated[int, msgspec.Meta(ge=1, le=20)] | None = None
     max_hours: Annotated[float, msgspec.Meta(gt=0, le=100_000)] | None = None
     max_cost: Annotated[float, msgspec.Meta(ge=0, le=1_000_000)] | None = None
+    # ISO 4217 code of max_cost (default: the deployment's, CREDPATH_CURRENCY); credentials priced in another
+    # currency count as of unknown cost for the budget.
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | None = None
     kinds: Names | None = None
     providers: Names | None = None
     levels: Names | None = None

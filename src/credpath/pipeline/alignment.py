@@ -24,27 +24,19 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from credpath.alignments import alignment_dir, credential_text, model_identity, served_alignments, skill_facts
 from credpath.config import repository_root
 from credpath.errors import ArtifactError
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex
-from credpath.skills.alignment import (
-    CANDIDATE_RECIPE,
-    FEATURE_NAMES,
-    AlignmentCandidate,
-    CredentialText,
-    SkillFacts,
-    featurize,
-    supported,
-)
+from credpath.skills.alignment import FEATURE_NAMES, AlignmentCandidate, featurize, supported
 from credpath.skills.alignment_model import AlignmentModel, FitReport, JudgedPair, fit_alignment_model
 from credpath.skills.linking import TextLinker
 from credpath.storage.bulk import sync_rows
 from credpath.storage.db import session_scope
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import occupations as occupation_repo
-from credpath.storage.repositories import skills as skill_repo
-from credpath.storage.repositories.credentials import AlignmentInput, InferredSkill
+from credpath.storage.repositories.credentials import InferredSkill
 from credpath.storage.tables import OccupationLink
 from credpath.vocabulary import is_esco_id
 
@@ -60,8 +52,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 JUDGMENTS_FILE = repository_root() / "data" / "eval" / "alignment_judgments.jsonl"
-# The start of an ESCO description says what the skill is; the rest lengthens the text to encode.
-MEANING_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +64,6 @@ class AlignmentReport:
     seconds: float
 
 
-def alignment_dir(models_dir: Path) -> Path:
-    """Where the fitted alignment model and its report live."""
-    return models_dir / "alignment"
-
-
 def read_judgments(path: Path = JUDGMENTS_FILE) -> list[dict[str, Any]]:
     """The hand-judged credential → skill pairs.
 
@@ -89,27 +74,6 @@ def read_judgments(path: Path = JUDGMENTS_FILE) -> list[dict[str, Any]]:
         raise ArtifactError(f"alignment judgements not found at {path}; they ship in data/eval/")
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
-
-
-def _facts(session: Session, skills: VectorIndex) -> SkillFacts:
-    profiles = skill_repo.skill_profiles(session)
-    frequency, total = credential_repo.tag_frequencies(session)
-    rows = [profiles.get(item) for item in skills.item_ids]
-    return SkillFacts(
-        occupations=np.array([p.occupations if p else 0 for p in rows], dtype=np.float64),
-        transversal=np.array([bool(p and p.reuse_level and "transversal" in p.reuse_level) for p in rows]),
-        knowledge=np.array([bool(p and p.skill_type and "knowledge" in p.skill_type) for p in rows]),
-        labels=[p.label if p else "" for p in rows],
-        meanings=[f"{p.label}: {p.description[:MEANING_CHARS]}" if p else "" for p in rows],
-        tag_frequency=frequency,
-        credentials=max(total, 1),
-    )
-
-
-def _text(row: AlignmentInput) -> CredentialText:
-    return CredentialText(
-        id=row.id, title=row.title, tags=tuple(row.skill_tags), description=row.description, hours=row.hours
-    )
 
 
 def _fit(
@@ -134,29 +98,6 @@ def _fit(
     if len(pairs) < len(judged):
         log.warning("%d judged pairs name a credential or skill no longer loaded", len(judged) - len(pairs))
     return fit_alignment_model(pairs, FEATURE_NAMES)
-
-
-def _served(
-    candidates: Sequence[AlignmentCandidate], model: AlignmentModel, skills: VectorIndex
-) -> dict[str, list[InferredSkill]]:
-    out: dict[str, list[InferredSkill]] = defaultdict(list)
-    if not candidates:
-        return out
-    matrix = np.stack([c.features for c in candidates])
-    confidence = model.confidence(matrix)
-    keep = supported(matrix) & (confidence >= model.threshold)
-    for candidate, sure, kept in zip(candidates, confidence, keep, strict=True):
-        if kept:
-            out[candidate.credential_id].append(
-                InferredSkill(
-                    skill_id=skills.item_ids[candidate.item],
-                    confidence=round(float(sure), 3),
-                    evidence="; ".join(candidate.evidence)[:500],
-                )
-            )
-    for found in out.values():
-        found.sort(key=lambda skill: -skill.confidence)
-    return out
 
 
 def align_credentials(
@@ -187,13 +128,13 @@ def align_credentials(
         if position is not None:
             judged_skills[pair["credential_id"]].append(position)
     with Session(engine) as session:
-        facts = _facts(session, skills)
+        facts = skill_facts(session, skills)
         judged_rows = credential_repo.credentials_by_id(session, list(judged_skills))
-    fitted = featurize(linker, [_text(r) for r in judged_rows], facts, extra=judged_skills)
+    fitted = featurize(linker, [credential_text(r) for r in judged_rows], facts, extra=judged_skills)
     model, fit = _fit(judged, fitted, skills)
     directory = alignment_dir(models_dir)
     saved = directory / "model.json"
-    identity = f"{model.fingerprint}:{CANDIDATE_RECIPE}"
+    identity = model_identity(model)
     previous = json.loads(saved.read_text(encoding="utf-8")).get("identity") if saved.is_file() else None
     everything = everything or previous != identity
     with Session(engine) as session:
@@ -209,7 +150,7 @@ def align_credentials(
     alignments: dict[str, list[InferredSkill]] = {}
     for start in range(0, len(rows), 1000):
         batch = rows[start : start + 1000]
-        served = _served(featurize(linker, [_text(r) for r in batch], facts), model, skills)
+        served = served_alignments(featurize(linker, [credential_text(r) for r in batch], facts), model, skills)
         alignments.update({row.id: served.get(row.id, []) for row in batch})
         log.info("aligned %d/%d credentials", min(start + 1000, len(rows)), len(rows))
     with session_scope(engine) as session:

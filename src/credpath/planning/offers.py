@@ -43,7 +43,9 @@ __all__ = [
     "OfferFilters",
     "PathwayPlan",
     "PlannedStep",
+    "cost_known",
     "offering_key",
+    "priced_in_other_currencies",
     "recommend_pathway",
     "relevance_credit",
     "select_candidates",
@@ -96,6 +98,7 @@ class CredentialOffer:
     url: str | None
     teaches: Mapping[str, float]
     language: str | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,6 +146,8 @@ class PathwayPlan:
     total_hours: float
     total_cost: float | None
     uncovered: list[tuple[str, float]]
+    currency: str | None = None
+    cost_by_currency: dict[str, float] = field(default_factory=dict)
 
 
 class OfferCatalogue:
@@ -205,8 +210,48 @@ def _wanted(offer: CredentialOffer, budget: Budget, filters: OfferFilters, provi
         return False
     # A budget can only be respected for credentials whose size is known.
     return not (
-        (budget.max_hours is not None and offer.hours is None) or (budget.max_cost is not None and offer.cost is None)
+        (budget.max_hours is not None and offer.hours is None)
+        or (budget.max_cost is not None and not cost_known(offer, budget))
     )
+
+
+def cost_known(offer: CredentialOffer, budget: Budget) -> bool:
+    """Whether an offer's cost is known in the budget's currency (free is free in any currency).
+
+    Example:
+        >>> euro = CredentialOffer(id="c1", title="SQL", provider="U", kind="course", level=None, hours=None,
+        ...     cost=80.0, currency="EUR", reviews=None, canonical_key="k1", url=None, teaches={})
+        >>> [cost_known(euro, Budget(max_cost=100, currency=code)) for code in ("EUR", "USD")]
+        [True, False]
+    """
+    if offer.cost is None:
+        return False
+    return offer.cost == 0 or budget.currency is None or offer.currency == budget.currency
+
+
+def priced_in_other_currencies(offers: Iterable[CredentialOffer], budget: Budget) -> list[str]:
+    """Ids of priced offers a cost budget cannot count because they are priced in another currency."""
+    if budget.max_cost is None:
+        return []
+    return [o.id for o in offers if o.cost is not None and not cost_known(o, budget)]
+
+
+def _totals(offers: Sequence[CredentialOffer]) -> tuple[float | None, str | None, dict[str, float]]:
+    """The pathway's total cost and its currency, and the total per currency (``unknown``: a price without one).
+
+    The total is None when a step's price is unknown or the steps are priced in more than one currency
+    (sums per currency are given instead: no exchange rate is assumed).
+    """
+    by_currency: dict[str, float] = {}
+    codes = {offer.currency for offer in offers if offer.cost}
+    for offer in offers:
+        if offer.cost:
+            code = offer.currency or "unknown"
+            by_currency[code] = round(by_currency.get(code, 0.0) + offer.cost, 2)
+    if any(offer.cost is None for offer in offers) or len(codes) > 1:
+        return None, None, by_currency
+    currency = next(iter(codes), None)
+    return round(sum(offer.cost or 0.0 for offer in offers), 2), currency, by_currency
 
 
 def relevance_credit(credential_id: str, filters: OfferFilters) -> float:
@@ -358,7 +403,7 @@ def recommend_pathway(
     total_weight = sum(g.weight for g in analysis.items)
     after = analysis.readiness + (result.closed / total_weight if total_weight else 0.0)
     taken = [step.offer for step in steps]
-    costs = [offer.cost for offer in taken]
+    total_cost, currency, by_currency = _totals(taken)
     taught = {skill for offer in eligible for skill in offer.teaches}
     return PathwayPlan(
         steps=steps,
@@ -366,6 +411,8 @@ def recommend_pathway(
         readiness_before=analysis.readiness,
         readiness_after=round(min(1.0, after), 4),
         total_hours=round(sum(offer.hours or 0.0 for offer in taken), 1),
-        total_cost=None if any(c is None for c in costs) else round(sum(c for c in costs if c is not None), 2),
+        total_cost=total_cost,
         uncovered=sorted(((s, gaps[s][0]) for s in gaps if s not in taught), key=lambda pair: -pair[1]),
+        currency=currency,
+        cost_by_currency=by_currency,
     )

@@ -52,11 +52,16 @@ class Offer:
 
 @dataclass(frozen=True, slots=True)
 class Budget:
-    """Limits on the pathway; ``None`` means unlimited."""
+    """Limits on the pathway; ``None`` means unlimited.
+
+    ``currency`` is the ISO 4217 code ``max_cost`` is in: a credential priced in another currency has an
+    unknown cost for this budget (no exchange rates are applied, prices are never summed across currencies).
+    """
 
     max_credentials: int | None = None
     max_hours: float | None = None
     max_cost: float | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

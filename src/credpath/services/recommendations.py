@@ -15,7 +15,14 @@ from sqlmodel import Session
 from credpath.errors import InvalidInputError, NotFoundError
 from credpath.planning.demand import weight_by_demand
 from credpath.planning.gaps import GapAnalysis, Requirement, compute_gaps
-from credpath.planning.offers import OfferCatalogue, OfferFilters, PlannedStep, recommend_pathway, select_candidates
+from credpath.planning.offers import (
+    OfferCatalogue,
+    OfferFilters,
+    PlannedStep,
+    priced_in_other_currencies,
+    recommend_pathway,
+    select_candidates,
+)
 from credpath.planning.pathways import PATHWAY_ALGORITHM, Budget
 from credpath.services import views
 from credpath.services.access import ANONYMOUS, Caller
@@ -67,11 +74,12 @@ class TargetSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConstraintSpec:
-    """Budget and filters for a pathway."""
+    """Budget and filters for a pathway; ``currency`` is the ISO 4217 code of ``max_cost``."""
 
     max_credentials: int | None = None
     max_hours: float | None = None
     max_cost: float | None = None
+    currency: str | None = None
     kinds: tuple[str, ...] | None = None
     providers: tuple[str, ...] | None = None
     levels: tuple[str, ...] | None = None
@@ -286,6 +294,7 @@ def _budget(constraints: ConstraintSpec) -> Budget:
         else DEFAULT_MAX_CREDENTIALS,
         max_hours=constraints.max_hours,
         max_cost=constraints.max_cost,
+        currency=constraints.currency if constraints.max_cost is not None else None,
     )
 
 
@@ -367,6 +376,7 @@ def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> 
         level=offer.level,
         hours=offer.hours,
         cost=offer.cost,
+        currency=offer.currency,
         url=offer.url,
         language=offer.language,
         covers=[views.StepSkill(skill_id=s, label=labels.get(s, ""), gain=round(g, 4)) for s, g in step.covers],
@@ -420,6 +430,7 @@ def recommend(
         titles = {o.id: o.title for o in offers}
         filters = replace(filters, relevance=semantic.credential_relevance(about, list(titles), titles))
     candidates = select_candidates(offers, gaps, budget, filters)
+    other_currencies = priced_in_other_currencies(offers, budget)
     plan = recommend_pathway(
         analysis, candidates, budget, prerequisites=skill_repo.skill_prerequisites(session, list(gaps))
     )
@@ -432,6 +443,10 @@ def recommend(
         readiness_after=plan.readiness_after,
         total_hours=plan.total_hours,
         total_cost=plan.total_cost,
+        currency=plan.currency,
+        cost_by_currency=plan.cost_by_currency,
+        budget_currency=budget.currency,
+        priced_in_other_currencies=len(other_currencies),
         uncovered=[
             views.UncoveredSkill(skill_id=s, label=labels.get(s, ""), weight=weight) for s, weight in plan.uncovered
         ],

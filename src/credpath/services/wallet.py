@@ -8,7 +8,12 @@ and nothing of the submission is stored.
 
 An achievement's skills are the ESCO skills its own ``alignment`` names, plus those of the catalogue
 credential imported under the same achievement id (declared or inferred). Deleting a badge removes the
-skills that it alone supported.
+skills that it alone supported, and only those: a skill another badge supports keeps that badge's
+evidence, and a skill the learner had declared (or that was inferred from their text) before the badge
+upgraded it returns to that earlier evidence (the badge remembers it: ``LearnerBadge.superseded``).
+
+Checking proofs (JSON-LD canonicalisation, signature verification) is CPU work that reads nothing
+stored: :func:`check_badges` does it before the write transaction, :func:`store_badges` only writes.
 """
 
 import hashlib
@@ -44,14 +49,16 @@ from credpath.vocabulary import (
     Scope,
 )
 
-__all__ = ["add_badges", "delete_badge", "list_badges"]
+__all__ = ["CheckedBadge", "add_badges", "check_badges", "delete_badge", "list_badges", "store_badges"]
 
 CREDENTIAL_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 BADGE_SOURCE = "badge:"
 
 
 @dataclass(frozen=True, slots=True)
-class _Checked:
+class CheckedBadge:
+    """One submitted credential whose proof has been checked (verified, or claimed when it cannot be)."""
+
     path: str
     fmt: BadgeFormat
     document: str
@@ -79,19 +86,19 @@ def _achievement(credential: dict[str, Any], at: str) -> dict[str, Any]:
     return achievement
 
 
-def _check(item: Any, at: str, now: datetime) -> _Checked:
+def _check(item: Any, at: str, now: datetime) -> CheckedBadge:
     if isinstance(item, str):
         credential, verification = verify_jwt(item.strip(), now, at)
-        return _Checked(at, BadgeFormat.JWT, item.strip(), credential, _achievement(credential, at), verification)
+        return CheckedBadge(at, BadgeFormat.JWT, item.strip(), credential, _achievement(credential, at), verification)
     if not isinstance(item, dict):
         raise DocumentError(at, "expected an OpenBadgeCredential object or a compact VC-JWT string")
     achievement = _achievement(item, at)
     verification = verify_credential(item, now, at)
     document = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return _Checked(at, BadgeFormat.JSON, document, item, achievement, verification)
+    return CheckedBadge(at, BadgeFormat.JSON, document, item, achievement, verification)
 
 
-def _skills(session: Session, checked: _Checked) -> tuple[list[str], str | None]:
+def _skills(session: Session, checked: CheckedBadge) -> tuple[list[str], str | None]:
     aligned = [
         a.get("targetUrl")
         for a in as_list(checked.achievement.get("alignment"))
@@ -128,11 +135,21 @@ def _evidence(status: str) -> Evidence:
     return Evidence.VERIFIED if status == BadgeStatus.VERIFIED else Evidence.DECLARED
 
 
+def _own_evidence(row: Any) -> dict[str, Any]:
+    return {"evidence": row.evidence, "proficiency": row.proficiency, "source": row.source_credential_id}
+
+
 def _support(session: Session, tenant: TenantScope, learner_id: str, badge: LearnerBadge) -> None:
-    """Record a new badge's skills: a skill the learner declared themselves is replaced only by stronger evidence."""
+    """Record a new badge's skills: a skill the learner declared themselves is replaced only by stronger evidence.
+
+    What the badge replaces is remembered on it (``superseded``): the learner's own row, or what the badge
+    it takes the skill from remembered, so deleting badges in any order ends at the learner's own evidence.
+    """
     evidence = _evidence(badge.status)
     stored = {row.skill_id: row for row, _label in learner_repo.learner_skills(session, tenant, learner_id)}
+    holders = {f"{BADGE_SOURCE}{b.id}": b for b in badge_repo.learner_badges(session, learner_id)}
     rows = []
+    superseded: dict[str, dict[str, Any]] = {}
     for skill in badge.skills:
         row = stored.get(skill)
         if row is not None:
@@ -140,32 +157,45 @@ def _support(session: Session, tenant: TenantScope, learner_id: str, badge: Lear
             current, new = EVIDENCE_WEIGHT.get(row.evidence, 0.0), EVIDENCE_WEIGHT[evidence]
             if new < current or (new == current and not mine):
                 continue
+            if not mine:
+                superseded[skill] = _own_evidence(row)
+            elif (holder := holders.get(row.source_credential_id or "")) is not None and skill in (
+                holder.superseded or {}
+            ):
+                superseded[skill] = dict((holder.superseded or {})[skill])
         proficiency = row.proficiency if row is not None else None
         rows.append(LearnerSkillRow(skill, evidence, proficiency, f"{BADGE_SOURCE}{badge.id}"))
+    badge.superseded = superseded or None
     learner_repo.put_learner_skills(session, tenant, learner_id, rows)
 
 
-def add_badges(
-    session: Session, caller: Caller, learner_id: str, submission: Any, *, now: datetime | None = None
-) -> views.BadgeBatch:
-    """Check and store one or more badges (a credential object, a VC-JWT string, or a list of them).
-
-    Every proof is checked before anything is written: one tampered credential rejects the submission.
-    Submitting a badge the learner already holds returns the stored one.
+def check_badges(caller: Caller, submission: Any, *, now: datetime | None = None) -> list[CheckedBadge]:
+    """Check every proof of a submission (a credential object, a VC-JWT string, or a list of them): no database.
 
     Raises:
-        NotFoundError: no learner the caller may see has this id.
+        PermissionDeniedError: a key without ``learners:write``.
         DocumentError: an item is not an Open Badges credential (the JSON path says which).
         ProofError: a proof that does not verify, a key that is not the issuer's, an expired credential.
     """
     caller.require(Scope.LEARNERS_WRITE)
-    tenant = caller.tenant
-    learner = _require_learner(session, tenant, learner_id)
     moment = now or datetime.now(UTC)
     items = list(enumerate(submission)) if isinstance(submission, list) else [(None, submission)]
     if not items:
         raise DocumentError("$", "an empty list holds no credential")
-    checked = [_check(item, "$" if i is None else f"$[{i}]", moment) for i, item in items]
+    return [_check(item, "$" if i is None else f"$[{i}]", moment) for i, item in items]
+
+
+def store_badges(session: Session, caller: Caller, learner_id: str, checked: list[CheckedBadge]) -> views.BadgeBatch:
+    """Store checked badges (:func:`check_badges`) and the skills they support, in the caller's transaction.
+
+    Submitting a badge the learner already holds returns the stored one.
+
+    Raises:
+        NotFoundError: no learner the caller may see has this id.
+    """
+    caller.require(Scope.LEARNERS_WRITE)
+    tenant = caller.tenant
+    learner = _require_learner(session, tenant, learner_id)
     out: list[views.BadgeView] = []
     for entry in checked:
         digest = hashlib.sha256(entry.document.encode()).hexdigest()
@@ -190,12 +220,28 @@ def add_badges(
             skills=skills,
             document=entry.document,
         )
-        badge_repo.add_badge(session, badge)
         _support(session, tenant, learner.id, badge)
+        badge_repo.add_badge(session, badge)
         out.append(_view(badge))
     learner.updated_at = datetime.now(UTC)
     record(session, caller, AuditAction.UPDATE, AuditEntity.LEARNER, learner.id)
     return views.BadgeBatch(items=out)
+
+
+def add_badges(
+    session: Session, caller: Caller, learner_id: str, submission: Any, *, now: datetime | None = None
+) -> views.BadgeBatch:
+    """:func:`check_badges` then :func:`store_badges`, in one call (the command line, tests).
+
+    Every proof is checked before anything is written: one tampered credential rejects the submission.
+
+    Raises:
+        NotFoundError: no learner the caller may see has this id.
+        DocumentError: an item is not an Open Badges credential (the JSON path says which).
+        ProofError: a proof that does not verify, a key that is not the issuer's, an expired credential.
+    """
+    checked = check_badges(caller, submission, now=now)
+    return store_badges(session, caller, learner_id, checked)
 
 
 def list_badges(session: Session, caller: Caller, learner_id: str) -> views.BadgeBatch:
@@ -225,15 +271,25 @@ def delete_badge(session: Session, caller: Caller, learner_id: str, badge_id: st
         raise NotFoundError(f"learner {learner_id!r} holds no badge {badge_id!r}")
     remaining = badge_repo.learner_badges(session, learner.id)
     mine = f"{BADGE_SOURCE}{badge.id}"
+    remembered = badge.superseded or {}
     for row in badge_repo.learner_skill_rows(session, learner.id, list(badge.skills or ())):
         if row.source_credential_id != mine:
             continue  # the learner's own claim, or another badge's: not this badge's to remove
         others = [b for b in remaining if row.skill_id in (b.skills or ())]
-        if not others:
+        own = remembered.get(row.skill_id)
+        if others:
+            best = max(others, key=lambda b: EVIDENCE_WEIGHT[_evidence(b.status)])
+            if own is not None and row.skill_id not in (best.superseded or {}):
+                # The badge that now holds the skill remembers the learner's own evidence in turn.
+                best.superseded = {**(best.superseded or {}), row.skill_id: own}
+            fallback = LearnerSkillRow(
+                row.skill_id, _evidence(best.status), row.proficiency, f"{BADGE_SOURCE}{best.id}"
+            )
+        elif own is not None:
+            fallback = LearnerSkillRow(row.skill_id, str(own["evidence"]), own.get("proficiency"), own.get("source"))
+        else:
             learner_repo.delete_learner_skill(session, tenant, learner.id, row.skill_id)
             continue
-        best = max(others, key=lambda b: EVIDENCE_WEIGHT[_evidence(b.status)])
-        fallback = LearnerSkillRow(row.skill_id, _evidence(best.status), row.proficiency, f"{BADGE_SOURCE}{best.id}")
         learner_repo.put_learner_skills(session, tenant, learner.id, [fallback])
     learner.updated_at = datetime.now(UTC)
     record(session, caller, AuditAction.UPDATE, AuditEntity.LEARNER, learner.id)

@@ -407,6 +407,8 @@ class LearnerBadge(SQLModel, table=True):
 
     ``status`` is ``verified`` (its skills are the learner's verified skills) or ``claimed`` (it could not be
     checked offline; its skills count as declared). ``skills`` are the ESCO skills it supports.
+    ``superseded``: skill → the learner's own evidence this badge replaced (``evidence``, ``proficiency``,
+    ``source``: the row's source credential), restored when the badge is deleted and no other badge supports the skill.
     """
 
     __tablename__ = "learner_badge"
@@ -424,6 +426,7 @@ class LearnerBadge(SQLModel, table=True):
     achievement_name: str | None = None
     credential_id: str | None = None
     skills: list[str] = Field(default_factory=list, sa_type=JSON)
+    superseded: dict[str, dict[str, Any]] | None = Field(default=None, sa_type=JSON)
     document: str
     created_at: datetime = Field(default_factory=_now)
 

@@ -11,7 +11,9 @@ from credpath.planning.offers import (
     CredentialOffer,
     OfferCatalogue,
     OfferFilters,
+    cost_known,
     offering_key,
+    priced_in_other_currencies,
     recommend_pathway,
     relevance_credit,
     select_candidates,
@@ -225,3 +227,31 @@ def test_a_step_whose_essential_skill_another_step_closes_is_dropped() -> None:
     offers = [_offer("full", {"sql": 1.0}), _offer("crumb", {"sql": 0.35, "excel": 0.9})]
     plan = recommend_pathway(analysis, offers, Budget(max_credentials=2))
     assert [s.offer.id for s in plan.steps] == ["full"]
+
+
+def test_a_cost_budget_never_counts_a_price_in_another_currency() -> None:
+    euro = _offer("euro", {"sql": 0.9}, cost=80.0, currency="EUR")
+    dollar = _offer("dollar", {"sql": 0.95, "excel": 0.9}, cost=50.0, currency="USD")
+    unpriced = _offer("unpriced", {"excel": 0.9})
+    free = _offer("free", {"excel": 0.8}, cost=0.0, currency="GBP")
+    budget = Budget(max_credentials=3, max_cost=100.0, currency="EUR")
+    picked = {o.id for o in select_candidates([euro, dollar, unpriced, free], GAPS, budget, OfferFilters())}
+    # Free is free in any currency; 50 USD is not 50 EUR, and no rate is assumed: its cost is unknown here.
+    assert picked == {"euro", "free"}
+    assert priced_in_other_currencies([euro, dollar, unpriced, free], budget) == ["dollar"]
+    in_dollars = Budget(max_credentials=3, max_cost=100.0, currency="USD")
+    assert {o.id for o in select_candidates([euro, dollar], GAPS, in_dollars, OfferFilters())} == {"dollar"}
+    assert cost_known(dollar, in_dollars)
+    assert not cost_known(unpriced, in_dollars)
+
+
+def test_totals_are_never_summed_across_currencies() -> None:
+    analysis = compute_gaps([Requirement("sql"), Requirement("excel")], [], parents={})
+    euro = _offer("euro", {"sql": 0.9}, cost=80.0, currency="EUR")
+    dollar = _offer("dollar", {"excel": 0.9}, cost=50.0, currency="USD")
+    mixed = recommend_pathway(analysis, [euro, dollar], Budget(max_credentials=2))
+    assert {s.offer.id for s in mixed.steps} == {"euro", "dollar"}
+    assert (mixed.total_cost, mixed.currency, mixed.cost_by_currency) == (None, None, {"EUR": 80.0, "USD": 50.0})
+    second = replace(dollar, id="second", canonical_key="second", cost=20.0, currency="EUR")
+    one = recommend_pathway(analysis, [euro, second], Budget(max_credentials=2))
+    assert (one.total_cost, one.currency, one.cost_by_currency) == (100.0, "EUR", {"EUR": 100.0})

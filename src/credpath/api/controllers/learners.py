@@ -189,16 +189,14 @@ class LearnerController(Controller):
     @post(
         "/{learner_id:str}/badges",
         status_code=200,
-        sync_to_thread=True,
         guards=WRITE,
-        dependencies={"session": WRITES},
         summary="Add Open Badges credentials to a learner's wallet",
         operation_id="addLearnerBadges",
         responses=problems(400, 403, 404, 413, 415, 422),
     )
-    def add_badges(
+    async def add_badges(
         self,
-        session: NamedDependency[Session],
+        state: State,
         caller: NamedDependency[Caller],
         learner_id: LearnerId,
         data: JSONBody[Any],
@@ -208,7 +206,11 @@ class LearnerController(Controller):
         A proof that verifies makes the achievement's skills verified; a credential that cannot be verified
         offline (``did:web``) is kept as claimed (its skills count as declared). Nothing is stored on a 422.
         """
-        return wallet_service.add_badges(session, caller, learner_id, data)
+        # Proofs are checked (canonicalisation, signatures) before the write transaction opens.
+        checked = await anyio.to_thread.run_sync(partial(wallet_service.check_badges, caller, data))
+        return await run_in_write_unit(
+            state, partial(wallet_service.store_badges, caller=caller, learner_id=learner_id, checked=checked)
+        )
 
     @get(
         "/{learner_id:str}/badges",

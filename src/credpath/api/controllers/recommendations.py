@@ -17,6 +17,7 @@ from credpath.api.schemas import (
     RolesRequest,
     TargetBody,
 )
+from credpath.config import Settings
 from credpath.services import recommendations as recommendation_service
 from credpath.services import roles as role_service
 from credpath.services.access import Caller
@@ -44,11 +45,12 @@ def _target(body: TargetBody) -> TargetSpec:
     )
 
 
-def _constraints(body: ConstraintsBody) -> ConstraintSpec:
+def _constraints(body: ConstraintsBody, currency: str) -> ConstraintSpec:
     return ConstraintSpec(
         max_credentials=body.max_credentials,
         max_hours=body.max_hours,
         max_cost=body.max_cost,
+        currency=body.currency or currency,
         kinds=_optional(body.kinds),
         providers=_optional(body.providers),
         levels=_optional(body.levels),
@@ -113,6 +115,7 @@ class PlanningController(Controller):
         session: NamedDependency[Session],
         semantic: NamedDependency[SemanticService],
         caller: NamedDependency[Caller],
+        settings: NamedDependency[Settings],
         data: JSONBody[RecommendationRequest],
         accept_language: Annotated[
             str | None, HeaderParameter(name="Accept-Language", required=False, max_length=500)
@@ -123,7 +126,7 @@ class PlanningController(Controller):
             session,
             semantic,
             _target(data.target),
-            _constraints(data.constraints),
+            _constraints(data.constraints, settings.currency),
             learner=_learner(data.learner),
             learner_id=data.learner_id,
             accept_languages=recommendation_service.parse_accept_language(accept_language),

@@ -204,9 +204,9 @@ function constraints() {
   return body;
 }
 
-function money(cost) {
+function money(cost, currency) {
   if (cost === null || cost === undefined) return "cost unknown";
-  return cost === 0 ? "free" : `cost ${cost}`;
+  return cost === 0 ? "free" : `cost ${cost}${currency ? ` ${currency}` : ""}`;
 }
 
 function readinessBars(before, after) {
@@ -230,7 +230,7 @@ function renderPathway(body, essential) {
         el(
           "p",
           { class: "meta" },
-          [step.provider, step.kind, step.level, step.hours ? `${Math.round(step.hours)} h` : "hours unknown", money(step.cost)]
+          [step.provider, step.kind, step.level, step.hours ? `${Math.round(step.hours)} h` : "hours unknown", money(step.cost, step.currency)]
             .filter(Boolean)
             .join(" · "),
         ),

@@ -63,6 +63,7 @@ from credpath.services.views.standards import (
     CatalogImport,
     DeclaredAlignmentView,
     ImportedCredentialView,
+    ImportedSkillView,
 )
 from credpath.services.views.taxonomy import (
     ConceptRef,
@@ -108,6 +109,7 @@ __all__ = [
     "GapResponse",
     "Health",
     "ImportedCredentialView",
+    "ImportedSkillView",
     "IndexState",
     "LearnerFit",
     "LearnerSkillView",

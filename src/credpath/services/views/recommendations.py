@@ -72,6 +72,7 @@ class PathwayStep(msgspec.Struct, frozen=True, kw_only=True):
     level: str | None
     hours: float | None
     cost: float | None
+    currency: str | None
     url: str | None
     language: str | None
     covers: list[StepSkill]
@@ -88,13 +89,23 @@ class UncoveredSkill(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Pathway(msgspec.Struct, frozen=True, kw_only=True):
-    """Ordered steps, readiness before and after, totals, and what stays uncovered."""
+    """Ordered steps, readiness before and after, totals, and what stays uncovered.
+
+    Costs are never summed across currencies: ``total_cost`` (in ``currency``) is given when every step's
+    price is known and in one currency, else it is null and ``cost_by_currency`` holds the sum per currency.
+    Under a cost budget (``max_cost`` in ``budget_currency``), credentials priced in another currency count
+    as of unknown cost and are left out; ``priced_in_other_currencies`` says how many teaching a gap were.
+    """
 
     steps: list[PathwayStep]
     readiness_before: float
     readiness_after: float
     total_hours: float
     total_cost: float | None
+    currency: str | None
+    cost_by_currency: dict[str, float]
+    budget_currency: str | None
+    priced_in_other_currencies: int
     uncovered: list[UncoveredSkill]
     uncovered_essential: int
     message: str | None

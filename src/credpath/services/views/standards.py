@@ -4,7 +4,7 @@ from datetime import datetime
 
 import msgspec
 
-from credpath.vocabulary import BadgeFormat, BadgeStatus, CatalogFormat
+from credpath.vocabulary import BadgeFormat, BadgeStatus, CatalogFormat, Evidence, LinkingStatus
 
 __all__ = [
     "BadgeBatch",
@@ -12,6 +12,7 @@ __all__ = [
     "CatalogImport",
     "DeclaredAlignmentView",
     "ImportedCredentialView",
+    "ImportedSkillView",
 ]
 
 
@@ -25,8 +26,27 @@ class DeclaredAlignmentView(msgspec.Struct, frozen=True, kw_only=True):
     target_framework: str | None
 
 
+class ImportedSkillView(msgspec.Struct, frozen=True, kw_only=True):
+    """An ESCO skill an imported credential teaches: declared by the issuer, or linked by credpath's scorer.
+
+    ``source`` ``declared``: confidence 1.0, evidence ``declared_by_issuer``. ``inferred``: the alignment
+    scorer's calibrated confidence, and its evidence in words (which tag, title phrase or description
+    sentence proposed the skill, and how well it matched).
+    """
+
+    skill_id: str
+    label: str
+    source: Evidence
+    confidence: float
+    evidence: str | None
+
+
 class ImportedCredentialView(msgspec.Struct, frozen=True, kw_only=True):
-    """One credential of an import: its credpath id, the issuer's key, and whether the import changed it."""
+    """One credential of an import: its credpath id, the issuer's key, and whether the import changed it.
+
+    ``linking`` says whether credpath's scorer has read this version of the credential's free text
+    (``competencies``, tags, title, description); ``skills`` are its ESCO skills as now stored.
+    """
 
     id: str
     key: str
@@ -38,13 +58,16 @@ class ImportedCredentialView(msgspec.Struct, frozen=True, kw_only=True):
     declared_skills: list[str]
     competencies: list[str]
     alignments: list[DeclaredAlignmentView]
+    linking: LinkingStatus
+    skills: list[ImportedSkillView]
 
 
 class CatalogImport(msgspec.Struct, frozen=True, kw_only=True):
     """What a catalogue import did: every credential, and counts of created, updated and unchanged ones.
 
-    Free-text ``competencies`` are linked to ESCO skills by the next alignment pass (``credpath build-index``),
-    with its calibrated confidence; declared ESCO skills are served at once.
+    Declared ESCO skills are served at once; free-text ``competencies`` are linked during the import by the
+    alignment scorer the last ``credpath build-index`` fitted, with its calibrated confidence. Without built
+    models ``linking`` is ``pending`` (``linking_detail`` says why) and the next build links them.
     """
 
     format: CatalogFormat
@@ -52,6 +75,8 @@ class CatalogImport(msgspec.Struct, frozen=True, kw_only=True):
     created: int
     updated: int
     unchanged: int
+    linking: LinkingStatus
+    linking_detail: str | None
     credentials: list[ImportedCredentialView]
 
 

@@ -9,15 +9,17 @@ from sqlmodel import Session, col
 from credpath.storage.tables import Credential, CredentialAlignment, CredentialSkill
 from credpath.vocabulary import Evidence
 
-__all__ = ["credential_by_key", "declared_alignments", "import_hashes", "write_imported"]
+__all__ = ["credential_by_key", "declared_alignments", "import_states", "write_imported"]
 
 
-def import_hashes(session: Session, credential_ids: Sequence[str]) -> dict[str, str]:
-    """The stored content hash of each of ``credential_ids`` that exists."""
+def import_states(session: Session, credential_ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """The stored content hash and aligned hash (what the alignment scorer last read) of each that exists."""
     if not credential_ids:
         return {}
-    query = select(col(Credential.id), col(Credential.content_hash)).where(col(Credential.id).in_(credential_ids))
-    return {str(credential): str(digest) for credential, digest in session.execute(query)}
+    query = select(col(Credential.id), col(Credential.content_hash), col(Credential.aligned_hash)).where(
+        col(Credential.id).in_(list(credential_ids))
+    )
+    return {str(credential): (str(digest), aligned) for credential, digest, aligned in session.execute(query)}
 
 
 def write_imported(
