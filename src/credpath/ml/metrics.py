@@ -6,7 +6,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["RankingMetrics", "bootstrap_interval", "paired_difference", "per_query_metrics", "ranking_metrics"]
+__all__ = [
+    "BOOTSTRAP_RESAMPLES",
+    "RankingMetrics",
+    "bootstrap_interval",
+    "paired_difference",
+    "per_query_metrics",
+    "ranking_metrics",
+]
 
 # Resamples for bootstrap intervals: enough for two stable decimals of a 95% interval.
 BOOTSTRAP_RESAMPLES = 2000

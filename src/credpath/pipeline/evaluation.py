@@ -34,7 +34,13 @@ from sqlmodel import Session
 from credpath.indexes import name_lexicon
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex, subset, text_hashes
-from credpath.ml.metrics import bootstrap_interval, paired_difference, per_query_metrics, ranking_metrics
+from credpath.ml.metrics import (
+    BOOTSTRAP_RESAMPLES,
+    bootstrap_interval,
+    paired_difference,
+    per_query_metrics,
+    ranking_metrics,
+)
 from credpath.pipeline.indexing import index_texts
 from credpath.skills.lexicon import NameLexicon
 from credpath.skills.linking import EXTRACTION_THRESHOLD, LinkerConfig, TextLinker
@@ -117,6 +123,11 @@ class EvalReport:
                     f"precision {row['precision']:.3f}, recall {row['recall']:.3f}, F1 {row['f1']:.3f}, boilerplate "
                     f"sentences with any output {row['boilerplate_with_output']}/{boilerplate}"
                 )
+            gain = self.extraction["names_gain_at_shipped"]
+            lines.append(
+                "extraction gain from names at the shipped threshold (paired bootstrap 95%): "
+                + ", ".join(f"{m} {d['mean']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}]" for m, d in gain.items())
+            )
         for row in self.calibration:
             lines.append(
                 f"short-text calibration: score >= {row['score']:.2f} → top-1 precision {row['precision']:.3f}"
@@ -237,35 +248,52 @@ def _calibration(linker: TextLinker, queries: list[str], gold: list[set[str]]) -
     return out
 
 
-def _extraction_sweep(linker: TextLinker, sentences: list[dict[str, Any]], thresholds: list[float]) -> dict[str, Any]:
-    """Precision, recall and F1 of extraction at each threshold, over sentences with and without gold skills.
+def _extracted(linker: TextLinker, sentences: list[dict[str, Any]], lowest: float) -> list[dict[str, float]]:
+    """Per sentence, every item extracted at ``lowest`` with its score.
 
-    One extraction at the lowest threshold serves them all: an item is extracted at threshold ``t`` exactly
-    when its best qualifying score reaches ``t`` (the margin and boilerplate rules do not depend on ``t``).
+    One extraction at the lowest threshold serves a whole sweep: an item is extracted at threshold ``t``
+    exactly when its best qualifying score reaches ``t`` (the margin and boilerplate rules do not depend on ``t``).
     """
-    lowest = min(thresholds)
-    found_scores = [
+    return [
         {linker.index.item_ids[m.item]: m.score for m in linker.extract(sentence["text"], lowest)}
         for sentence in sentences
     ]
+
+
+def _counts(extracted: list[dict[str, float]], sentences: list[dict[str, Any]], threshold: float) -> np.ndarray:
+    """Per sentence: true positives, false positives, false negatives, and whether boilerplate had output."""
+    rows = []
+    for sentence, scores in zip(sentences, extracted, strict=True):
+        found = {item for item, score in scores.items() if score >= threshold}
+        gold = {s["uri"] for s in sentence["skills"]}
+        rows.append((len(found & gold), len(found - gold), len(gold - found), int(not gold and bool(found))))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), 4)
+
+
+def _prf(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Micro precision, recall and F1 from summed (tp, fp, fn, ...) counts, over any leading axes."""
+    tp, fp, fn = counts[..., 0], counts[..., 1], counts[..., 2]
+    precision = np.divide(tp, tp + fp, out=np.zeros_like(tp), where=tp + fp > 0)
+    recall = np.divide(tp, tp + fn, out=np.zeros_like(tp), where=tp + fn > 0)
+    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros_like(tp), where=precision + recall > 0)
+    return precision, recall, f1
+
+
+def _extraction_sweep(
+    extracted: list[dict[str, float]], sentences: list[dict[str, Any]], thresholds: list[float]
+) -> dict[str, Any]:
+    """Precision, recall and F1 of extraction at each threshold, over sentences with and without gold skills."""
     rows = []
     for threshold in thresholds:
-        tp = fp = fn = noisy = 0
-        for sentence, scores in zip(sentences, found_scores, strict=True):
-            found = {item for item, score in scores.items() if score >= threshold}
-            gold = {s["uri"] for s in sentence["skills"]}
-            tp, fp, fn = tp + len(found & gold), fp + len(found - gold), fn + len(gold - found)
-            noisy += int(not gold and bool(found))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        counts = _counts(extracted, sentences, threshold)
+        precision, recall, f1 = _prf(counts.sum(axis=0))
         rows.append(
             {
                 "threshold": threshold,
-                "precision": round(precision, 4),
-                "recall": round(recall, 4),
-                "f1": round(f1, 4),
-                "boilerplate_with_output": noisy,
+                "precision": round(float(precision), 4),
+                "recall": round(float(recall), 4),
+                "f1": round(float(f1), 4),
+                "boilerplate_with_output": int(counts[:, 3].sum()),
             }
         )
     best = max(rows, key=lambda r: (r["f1"], r["threshold"]))
@@ -276,6 +304,23 @@ def _extraction_sweep(linker: TextLinker, sentences: list[dict[str, Any]], thres
         "shipped": shipped,
         "boilerplate_sentences": sum(1 for s in sentences if not s["skills"]),
     }
+
+
+def _extraction_gain(
+    after: list[dict[str, float]], before: list[dict[str, float]], sentences: list[dict[str, Any]], seed: int = 0
+) -> dict[str, dict[str, float]]:
+    """Paired bootstrap (over sentences) of the gain in precision, recall and F1 at the shipped threshold."""
+    a = _counts(after, sentences, EXTRACTION_THRESHOLD)
+    b = _counts(before, sentences, EXTRACTION_THRESHOLD)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(sentences), size=(BOOTSTRAP_RESAMPLES, len(sentences)))
+    sampled = [np.array(_prf(a[draws].sum(axis=1))) - np.array(_prf(b[draws].sum(axis=1)))]
+    point = np.array(_prf(a.sum(axis=0))) - np.array(_prf(b.sum(axis=0)))
+    out = {}
+    for row, metric in enumerate(("precision", "recall", "f1")):
+        low, high = np.percentile(sampled[0][row], [2.5, 97.5])
+        out[metric] = {"mean": round(float(point[row]), 4), "low": round(float(low), 4), "high": round(float(high), 4)}
+    return out
 
 
 def run_evaluation(
@@ -461,6 +506,9 @@ def run_evaluation(
     extraction: dict[str, Any] = {}
     if sentences:
         thresholds = [round(0.40 + 0.025 * i, 3) for i in range(17)]
-        extraction = _extraction_sweep(TextLinker(encoder, skills_exact, config, skill_names), sentences, thresholds)
-        extraction["before"] = _extraction_sweep(TextLinker(encoder, skills_exact, config), sentences, thresholds)
+        with_names = _extracted(TextLinker(encoder, skills_exact, config, skill_names), sentences, min(thresholds))
+        without = _extracted(TextLinker(encoder, skills_exact, config), sentences, min(thresholds))
+        extraction = _extraction_sweep(with_names, sentences, thresholds)
+        extraction["before"] = _extraction_sweep(without, sentences, thresholds)
+        extraction["names_gain_at_shipped"] = _extraction_gain(with_names, without, sentences)
     return EvalReport(results, extraction, time.perf_counter() - started, calibration, _differences(per_query))

@@ -10,7 +10,7 @@ phrase; every candidate is then re-scored exactly.
 With a :class:`~credpath.skills.lexicon.NameLexicon`, every verbatim mention of a name (a technology,
 tool or licence: "SQL", "Tableau", "forklift licence") is one more phrase, whose vector is the index's
 own vector of that name (nothing more is encoded), so an exact name scores as if the text had been cut
-around it; ``LinkerConfig.name_bonus`` may also add a fixed amount to the items named verbatim.
+around it. (Adding a fixed bonus to items named verbatim instead, or as well, gained less: README.)
 """
 
 import re
@@ -116,10 +116,6 @@ class LinkerConfig:
     boilerplate_override: float = 0.9
     # Phrases longer than this many words are also cut before prepositions (see _PREPOSITION_SPLIT).
     split_words: int = 4
-    # With a lexicon: verbatim name mentions join the phrases (their index vectors), and items named
-    # verbatim gain ``name_bonus`` on top of their dense score.
-    name_phrases: bool = True
-    name_bonus: float = 0.0
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -215,15 +211,6 @@ class TextLinker:
             return np.asarray(stored[[m.rows[0] for m in mentions]], dtype=np.float32).reshape(len(mentions), -1)
         return self.encoder.encode([m.name for m in mentions])
 
-    def _name_boost(
-        self, items: npt.NDArray[np.int64], mentions: Sequence[NameMention]
-    ) -> npt.NDArray[np.float32] | None:
-        """``name_bonus`` for each of ``items`` named verbatim by one of ``mentions``, else None."""
-        if not mentions or self.config.name_bonus == 0.0:
-            return None
-        named = np.array(sorted({i for m in mentions for i in m.items}), dtype=np.int64)
-        return np.where(np.isin(items, named), np.float32(self.config.name_bonus), np.float32(0.0)).astype(np.float32)
-
     def _encode(
         self, texts: Sequence[str], max_texts: int | None, should_stop: StopCheck | None
     ) -> npt.NDArray[np.float32]:
@@ -275,9 +262,6 @@ class TextLinker:
         else:
             best_row = np.zeros(len(items), dtype=np.int64)
             fused = scores[0]
-        boost = self._name_boost(items, mentions)
-        if boost is not None:
-            fused = fused + boost
         order = np.argsort(-fused, kind="stable")[:k]
         return items[order], fused[order].astype(np.float32), best_row[order]
 
@@ -306,7 +290,7 @@ class TextLinker:
         for candidates, mentions in zip(candidate_lists, mention_lists, strict=True):
             block = vectors[start : start + len(candidates)]
             start += len(candidates)
-            if mentions and self.config.name_phrases:
+            if mentions:
                 block = np.concatenate([block, self._name_vectors(mentions)])
             items, scores, _rows = self._fuse(block, k, allowed, mentions)
             out.append((items, scores))
@@ -353,7 +337,7 @@ class TextLinker:
         for (sentence, spans, mentions), noise in zip(units, boilerplate, strict=True):
             block = vectors[start : start + len(spans)]
             start += len(spans)
-            if mentions and self.config.name_phrases:
+            if mentions:
                 block = np.concatenate([block, self._name_vectors(mentions)])
                 spans = [*spans, *[Span(m.start, m.end, text[m.start : m.end]) for m in mentions]]
             found = self.index.search(block, per_sentence)
@@ -365,10 +349,6 @@ class TextLinker:
             if len(spans) > 1:
                 combined[1:] = 0.5 * (scores[1:] + scores[0])
             for row, span in enumerate(spans):
-                inside = [m for m in mentions if span.start <= m.start and m.end <= span.end]
-                boost = self._name_boost(items, inside)
-                if boost is not None:
-                    combined[row] += boost
                 top = float(combined[row].max()) if len(items) else 0.0
                 for column in np.flatnonzero(combined[row] >= max(floor, top - self.config.extract_margin)):
                     item, score = int(items[column]), float(combined[row, column])

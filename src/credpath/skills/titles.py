@@ -149,13 +149,15 @@ def normalise_title(title: str, *, expand_abbreviations: bool = True) -> str:
         expand_abbreviations: spell out :data:`ABBREVIATIONS` in the occupation (off only to measure it).
 
     Returns:
-        The normalised title, segments joined with " - ".
+        The occupation, with the later segments kept in parentheses: "Registered Nurse (ICU)". (Of five
+        ways to join them, this read best to the encoder, which was trained to treat a parenthesis as
+        decoration of the occupation before it; README, "Titles".)
 
     Example:
         >>> normalise_title("Sales Associate - Part Time - Store 123")
         'Sales Associate'
         >>> normalise_title("RN – Med/Surg, Nights ($5K Sign-On Bonus)")
-        'registered nurse - Med/Surg'
+        'registered nurse (Med/Surg)'
         >>> normalise_title("Senior UX Designer (m/w/d)")
         'user experience Designer'
     """
@@ -183,4 +185,5 @@ def normalise_title(title: str, *, expand_abbreviations: bool = True) -> str:
         return " ".join(title.split())
     head = _expand(kept[0]) if expand_abbreviations else kept[0]
     rest = [segment for segment in kept[1:] if not _abbreviates(segment, head)]
-    return " - ".join([head, *dict.fromkeys(rest)])
+    rest = list(dict.fromkeys(rest))
+    return f"{head} ({', '.join(rest)})" if rest else head

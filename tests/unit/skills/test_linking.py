@@ -164,16 +164,6 @@ def test_extraction_reports_a_verbatim_name_at_its_own_offsets() -> None:
     assert "s:bi" not in {NAMED_IDS[m.item] for m in without}
 
 
-def test_the_name_bonus_adds_to_named_items_only() -> None:
-    sentence = "We use SQL and Tableau daily in the team"
-    plain = dict(_ranked(_named_linker(), sentence))
-    boosted = dict(_ranked(_named_linker(LinkerConfig(name_bonus=0.05)), sentence))
-    for item in ("s:sql", "s:bi"):
-        assert boosted[item] == pytest.approx(plain[item] + 0.05, abs=1e-6)
-    for item in ("s:excel", "s:forklift"):
-        assert boosted[item] == pytest.approx(plain[item], abs=1e-6)
-
-
 def test_names_are_encoded_when_the_index_keeps_no_vectors_in_memory() -> None:
     linker = _named_linker()
     stored = linker.index
