@@ -2,6 +2,11 @@
 
 Writes benchmarks/results/semantic.json. Everything is measured in this one run on this machine, with
 the serving configuration (one thread per numeric pool) unless a line says otherwise.
+
+``python benchmarks/semantic_bench.py --serving-only LABEL`` measures only the HTTP part (cold start,
+latencies, RSS) against the configured database and models (``CREDPATH_DATABASE_URL``,
+``CREDPATH_MODELS_DIR``, built beforehand) and writes ``results/semantic_serving_LABEL.json``: how two
+versions of the code compare on the same artifacts, minutes instead of a full rebuild.
 """
 
 import json
@@ -9,6 +14,7 @@ import os
 import platform
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -146,11 +152,11 @@ def _rss_mb(pid: int) -> dict[str, float]:
     return {"rss_mb": int(fields["VmRSS"]) / 1024, "peak_rss_mb": int(fields["VmHWM"]) / 1024}
 
 
-def _http(database_url: str, models_dir: Path) -> dict[str, object]:
-    process, cold = _serve(database_url, models_dir, 8765)
+def _http(database_url: str, models_dir: Path, port: int = 8765) -> dict[str, object]:
+    process, cold = _serve(database_url, models_dir, port)
     out: dict[str, object] = {"cold_start_to_healthy_s": cold, "after_start": _rss_mb(process.pid)}
     try:
-        with httpx.Client(base_url="http://127.0.0.1:8765", timeout=30) as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             for _ in range(20):
                 client.post("/v1/skills/match", json={"texts": ["warm up"], "top_k": 10})
             for size, requests in ((1, 500), (32, 60)):
@@ -258,5 +264,29 @@ def main() -> None:
     print(f"wrote {RESULTS}")
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serving_only(label: str) -> None:
+    """Only the HTTP measurements, against the configured (already built) database and models."""
+    settings = Settings()
+    results: dict[str, object] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_avg_at_start": os.getloadavg()},
+        "label": label,
+        "http": _http(settings.database_url, settings.models_dir, _free_port()),
+        "load_avg_at_end": os.getloadavg(),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    path = RESULTS.with_name(f"semantic_serving_{label}.json")
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--serving-only":
+        serving_only(sys.argv[2])
+    else:
+        main()

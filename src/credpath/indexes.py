@@ -7,19 +7,23 @@ reads the database through ``storage`` and the manifests through ``ml.index``, a
 """
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 from sqlmodel import Session
 
 from credpath.ml.encoder import ENCODING_VERSION
 from credpath.ml.export import encoder_weights
 from credpath.ml.index import VectorIndex
+from credpath.skills.lexicon import NameLexicon, prose_words
 from credpath.skills.representations import REPRESENTATION_VERSION, WEIGHTS
 from credpath.storage.repositories import datasets as dataset_repo
 from credpath.storage.repositories import index_rows
 from credpath.vocabulary import IndexStatus
 
-__all__ = ["INDEX_NAMES", "index_dir", "index_state", "source_fingerprint"]
+__all__ = ["INDEX_NAMES", "index_dir", "index_state", "name_lexicon", "source_fingerprint"]
 
 INDEX_NAMES = ("skills", "occupations", "credentials")
 
@@ -66,3 +70,41 @@ def index_state(session: Session, models_dir: Path, name: str) -> IndexStatus:
     if manifest.source_hash == source_fingerprint(session, name, models_dir):
         return IndexStatus.READY
     return IndexStatus.STALE
+
+
+def name_lexicon(
+    session: Session,
+    name: str,
+    hashes: npt.NDArray[np.uint64],
+    owners: npt.NDArray[np.int64],
+    *,
+    min_words: int | None = None,
+    rows: tuple[Sequence[index_rows.SkillText], Sequence[index_rows.OccupationText]] | None = None,
+) -> NameLexicon:
+    """The verbatim names (labels, product names) of index ``name``, tied to its vectors by content hash.
+
+    Args:
+        session: the database the index was built from.
+        name: ``skills`` or ``occupations``.
+        hashes: the index's per-vector content hashes.
+        owners: the index's per-vector item positions.
+        min_words: also count lower-case labels of this many words as names (see ``skills.lexicon.is_name``).
+        rows: the skill and occupation text rows when the caller has read them already.
+    """
+    skill_rows, occupation_rows = rows or (
+        index_rows.skill_text_rows(session),
+        index_rows.occupation_text_rows(session),
+    )
+    # Lower-case words of the taxonomy's prose (skill descriptions, occupation labels): a one-word name that
+    # is also one of them ("Chef", "Salt") is an ordinary word too, and left to the encoder.
+    prose = prose_words(
+        [*(row["description"] or "" for row in skill_rows), *(row["preferred_label"] for row in occupation_rows)]
+    )
+    if name == "skills":
+        texts = [label for row in skill_rows for label in (row["preferred_label"], *row["alt_labels"])]
+        texts += [product for products in index_rows.technology_products(session).values() for product in products]
+    elif name == "occupations":
+        texts = [label for row in occupation_rows for label in (row["preferred_label"], *row["alt_labels"])]
+    else:
+        raise ValueError(f"no name lexicon for index {name!r}")
+    return NameLexicon.from_index(texts, hashes, owners, common_words=prose, min_words=min_words)

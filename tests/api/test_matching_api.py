@@ -64,6 +64,45 @@ def test_extract_on_pure_boilerplate_abstains(client: TestClient) -> None:
     assert client.post("/v1/skills/extract", json={"text": text}).json()["mentions"] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Both were missed before the name lexicon: the encoder blurred the names into their clauses.
+        (
+            "You will write SQL queries and build dashboards in Tableau. Python is a plus.",
+            {"SQL", "Python (computer programming)"},
+        ),
+        ("I write SQL and Python scripts and manage a team.", {"SQL", "Python (computer programming)"}),
+    ],
+)
+def test_extract_finds_exact_names(client: TestClient, text: str, expected: set[str]) -> None:
+    body = client.post("/v1/skills/extract", json={"text": text}).json()
+    labels = {m["label"] for m in body["mentions"]}
+    assert expected <= labels
+    for mention in body["mentions"]:
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+    named = {m["text"]: m["label"] for m in body["mentions"] if m["label"] in expected}
+    assert set(named) >= {"SQL", "Python"}
+
+
+def test_skill_match_ranks_every_name_a_short_text_holds(client: TestClient) -> None:
+    body = client.post("/v1/skills/match", json={"texts": ["SQL and Python"], "top_k": 3}).json()
+    assert {"SQL", "Python (computer programming)"} <= set(_labels(body["results"][0]))
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Sales Associate - Part Time - Store 123", {"sales assistant", "shop assistant", "sales support assistant"}),
+        ("Registered Nurse (RN) - ICU Nights", {"nurse responsible for general care", "specialist nurse"}),
+        ("UX Designer", {"user interface designer", "user experience analyst", "technical communicator"}),
+    ],
+)
+def test_occupation_match_normalises_noisy_titles(client: TestClient, title: str, expected: set[str]) -> None:
+    body = client.post("/v1/occupations/match", json={"titles": [title], "top_k": 3, "taxonomy": "esco"}).json()
+    assert expected & set(_labels(body["results"][0]))
+
+
 def test_occupation_match_per_taxonomy(client: TestClient) -> None:
     titles = ["Senior Data Analyst (m/f/d)", "HGV Class 1 Driver"]
     body = client.post("/v1/occupations/match", json={"titles": titles, "top_k": 5, "taxonomy": "esco"}).json()

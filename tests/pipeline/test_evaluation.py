@@ -23,21 +23,36 @@ def test_methods_beat_the_baseline(loaded_sqlite_url: str, models_dir: Path) -> 
         "occupations_alt_label",
         "onet_title_to_esco",
         "job_ad_sentences",
+        "job_ad_sentences_extra",
         "vacancy_titles",
+        "vacancy_titles_extra",
     }
     baseline = "baseline: preferred labels"
     assert (
-        results["skills_alt_label"]["credpath: labels + descriptions"]["mrr"]
+        results["skills_alt_label"]["credpath: labels + descriptions + names"]["mrr"]
         > results["skills_alt_label"][baseline]["mrr"] + 0.03
     )
     assert (
-        results["occupations_alt_label"]["credpath: all labels"]["mrr"]
+        results["occupations_alt_label"]["credpath: all labels, normalised titles"]["mrr"]
         > results["occupations_alt_label"][baseline]["mrr"] + 0.05
     )
-    assert results["vacancy_titles"]["credpath: + phrases"]["mrr"] > results["vacancy_titles"][baseline]["mrr"] + 0.05
-    assert results["job_ad_sentences"]["credpath: + phrases"]["rp@5"] > results["job_ad_sentences"][baseline]["rp@5"]
-    assert results["job_ad_sentences"][baseline]["n"] == 100
-    best = report.extraction["best"]
-    assert best["precision"] > 0.25
-    assert best["boilerplate_with_output"] <= 5
+    titles = results["vacancy_titles"]
+    assert titles["credpath: + title normalisation"]["mrr"] > titles[baseline]["mrr"] + 0.05
+    sentences = results["job_ad_sentences"]
+    assert sentences["credpath: + names"]["rp@5"] > sentences[baseline]["rp@5"]
+    # Both hand-labelled files are read: 100 + 244 sentences with gold skills, 80 + 274 titles.
+    assert sentences[baseline]["n"] == 344
+    assert results["job_ad_sentences_extra"][baseline]["n"] == 244
+    assert titles[baseline]["n"] == 354
+    for row in (*sentences.values(), *titles.values()):
+        low, high = row["mrr_ci"]
+        assert low <= row["mrr"] <= high
+    gain = report.differences["vacancy_titles"]["credpath: + title normalisation vs + phrases"]["mrr"]
+    assert gain["low"] <= gain["mean"] <= gain["high"]
+    extraction = report.extraction
+    assert extraction["boilerplate_sentences"] == 57
+    assert extraction["best"]["precision"] > 0.25
+    assert extraction["best"]["boilerplate_with_output"] <= 10
+    assert extraction["shipped"]["threshold"] == 0.625
+    assert extraction["before"]["shipped"]["threshold"] == 0.625
     assert "job_ad_sentences" in report.table()

@@ -71,6 +71,7 @@ def evaluate(engine: Engine, models_dir: Path, *, sample: int = 2000, output: Pa
             "encoder": encoder.backend,
             "weights": encoder_weights(models_dir)[1],
             "results": report.results,
+            "differences": report.differences,
             "extraction": report.extraction,
             "calibration": report.calibration,
             "alignments": alignment_quality(engine, models_dir),

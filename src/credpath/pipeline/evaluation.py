@@ -8,10 +8,13 @@ searched in (otherwise a label would trivially find itself):
 - ``onet_title_to_esco``: an O*NET alternate title → the ESCO occupations the crosswalk maps to it
   (these three draw only from the items kept out of the encoder's fine-tuning, ``skills.training``);
 - ``job_ad_sentences`` / ``vacancy_titles``: hand-written ad sentences and vacancy titles with gold
-  ESCO skills/occupations (``data/eval/``), plus boilerplate sentences for extraction abstention.
+  ESCO skills/occupations (``data/eval/``: the first sets and their ``_extra`` companions, read together),
+  plus boilerplate sentences for extraction abstention.
 
-Each set is scored for the plain baseline (MiniLM over preferred labels, whole text) and for
-credpath's method, so the README can show both from one run.
+Each set is scored for the plain baseline (MiniLM over preferred labels, whole text), for each lever of
+credpath's method in turn (the ablation) and for credpath's method as served, so the README can show
+them all from one run. Every figure carries a bootstrap 95% interval, and each lever's gain over the
+method without it a paired bootstrap interval (``differences``): a gain whose interval holds 0 is noise.
 """
 
 import json
@@ -28,12 +31,21 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from credpath.indexes import name_lexicon
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex, subset, text_hashes
-from credpath.ml.metrics import ranking_metrics
+from credpath.ml.metrics import (
+    BOOTSTRAP_RESAMPLES,
+    bootstrap_interval,
+    paired_difference,
+    per_query_metrics,
+    ranking_metrics,
+)
 from credpath.pipeline.indexing import index_texts
-from credpath.skills.linking import LinkerConfig, TextLinker
+from credpath.skills.lexicon import NameLexicon
+from credpath.skills.linking import EXTRACTION_THRESHOLD, LinkerConfig, TextLinker
 from credpath.skills.representations import ItemText
+from credpath.skills.titles import normalise_title
 from credpath.skills.training import is_held_out
 from credpath.storage.repositories import index_rows
 from credpath.storage.repositories import occupations as occupation_repo
@@ -44,17 +56,45 @@ __all__ = ["EVAL_DIR", "EvalReport", "run_evaluation"]
 log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parents[3] / "data" / "eval"
+# Each hand-labelled set is read with its companion of later, larger additions.
+SENTENCE_FILES = ("job_ad_sentences.jsonl", "job_ad_sentences_extra.jsonl")
+TITLE_FILES = ("vacancy_titles.jsonl", "vacancy_titles_extra.jsonl")
+# (dev set, method with a lever, the same method without it): the gains reported with paired intervals.
+COMPARISONS = (
+    ("skills_alt_label", "credpath: labels + descriptions + names", "labels + descriptions"),
+    ("occupations_alt_label", "credpath: all labels, normalised titles", "all labels"),
+    ("onet_title_to_esco", "credpath: all ESCO labels, normalised titles", "all ESCO labels"),
+    ("job_ad_sentences", "credpath: + names", "+ phrases + products"),
+    ("job_ad_sentences_extra", "credpath: + names", "+ phrases + products"),
+    ("vacancy_titles", "+ title normalisation, no abbreviations", "+ phrases"),
+    ("vacancy_titles", "credpath: + title normalisation", "+ phrases"),
+    ("vacancy_titles_extra", "credpath: + title normalisation", "+ phrases"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Method:
+    """How one row of a dev set is scored: which index, phrases or not, names, title normalisation."""
+
+    index: VectorIndex
+    use_phrases: bool = False
+    allowed: np.ndarray | None = None
+    lexicon: NameLexicon | None = None
+    normalise: bool = False
+    expand_abbreviations: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class EvalReport:
     """Metrics per dev set and method, plus extraction precision/recall per threshold."""
 
-    results: dict[str, dict[str, dict[str, float]]]
+    results: dict[str, dict[str, dict[str, Any]]]
     extraction: dict[str, Any]
     seconds: float
     # Top-1 precision of held-out skill labels at or above each score: what alignment confidences use.
     calibration: list[dict[str, float]] = field(default_factory=list)
+    # dev set → "method vs method" → metric → mean difference and its paired bootstrap 95% interval.
+    differences: dict[str, dict[str, dict[str, dict[str, float]]]] = field(default_factory=dict)
 
     def table(self) -> str:
         """A plain-text table for the terminal."""
@@ -65,12 +105,28 @@ class EvalReport:
                     f"{dataset:24} {method:28} {m['n']:>5} {m['mrr']:>6.3f} {m['rp@5']:>6.3f} {m['rp@10']:>6.3f}"
                     f" {m['recall@10']:>6.3f} {m['recall@50']:>6.3f}"
                 )
+        for dataset, comparisons in self.differences.items():
+            for comparison, metrics in comparisons.items():
+                cells = ", ".join(
+                    f"{metric} {d['mean']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}]" for metric, d in metrics.items()
+                )
+                lines.append(f"{dataset}: {comparison}: {cells}")
         if self.extraction:
-            best = self.extraction["best"]
+            boilerplate = self.extraction["boilerplate_sentences"]
+            for label, row in (
+                ("best F1", self.extraction["best"]),
+                ("shipped", self.extraction["shipped"]),
+                ("shipped, without names", self.extraction["before"]["shipped"]),
+            ):
+                lines.append(
+                    f"extraction (job-ad sentences + boilerplate), {label}: threshold {row['threshold']:.3f} → "
+                    f"precision {row['precision']:.3f}, recall {row['recall']:.3f}, F1 {row['f1']:.3f}, boilerplate "
+                    f"sentences with any output {row['boilerplate_with_output']}/{boilerplate}"
+                )
+            gain = self.extraction["names_gain_at_shipped"]
             lines.append(
-                f"extraction (job-ad sentences + boilerplate): threshold {best['threshold']:.2f} → precision "
-                f"{best['precision']:.3f}, recall {best['recall']:.3f}, F1 {best['f1']:.3f}, boilerplate sentences "
-                f"with any output {best['boilerplate_with_output']}/{self.extraction['boilerplate_sentences']}"
+                "extraction gain from names at the shipped threshold (paired bootstrap 95%): "
+                + ", ".join(f"{m} {d['mean']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}]" for m, d in gain.items())
             )
         for row in self.calibration:
             lines.append(
@@ -132,21 +188,49 @@ def _evaluate(
     name: str,
     queries: list[str],
     gold: list[set[str]],
-    variants: dict[str, tuple[VectorIndex, bool, np.ndarray | None]],
+    methods: dict[str, _Method],
     encoder: Encoder,
     config: LinkerConfig,
-    results: dict[str, dict[str, dict[str, float]]],
+    results: dict[str, dict[str, dict[str, Any]]],
     baseline_encoder: Encoder | None = None,
+    per_query: dict[str, dict[str, dict[str, np.ndarray]]] | None = None,
 ) -> None:
     if not queries:
         return
-    for method, (index, use_phrases, allowed) in variants.items():
+    for method, spec in methods.items():
         # The baseline is plain MiniLM: with a fine-tuned encoder it is scored by the bundled one.
         plain = baseline_encoder if baseline_encoder is not None and method.startswith("baseline") else encoder
-        linker = TextLinker(plain, index, config)
-        ranking = linker.rank(queries, 50, allowed=allowed, use_phrases=use_phrases)
-        results.setdefault(name, {})[method] = ranking_metrics(_ranked_ids(index, ranking), gold).as_dict()
-        log.info("eval %s / %s: %s", name, method, results[name][method])
+        linker = TextLinker(plain, spec.index, config, spec.lexicon)
+        texts = (
+            [normalise_title(q, expand_abbreviations=spec.expand_abbreviations) for q in queries]
+            if spec.normalise
+            else queries
+        )
+        ranking = linker.rank(texts, 50, allowed=spec.allowed, use_phrases=spec.use_phrases)
+        ranked = _ranked_ids(spec.index, ranking)
+        row: dict[str, Any] = dict(ranking_metrics(ranked, gold).as_dict())
+        values = per_query_metrics(ranked, gold)
+        row |= {"mrr_ci": bootstrap_interval(values["rr"]), "rp@5_ci": bootstrap_interval(values["rp5"])}
+        row["recall@5_ci"] = bootstrap_interval(values["r5"])
+        results.setdefault(name, {})[method] = row
+        if per_query is not None:
+            per_query.setdefault(name, {})[method] = values
+        log.info("eval %s / %s: %s", name, method, row)
+
+
+def _differences(
+    per_query: dict[str, dict[str, dict[str, np.ndarray]]],
+) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """Each lever's paired gain over the same method without it (``COMPARISONS``), with its 95% interval."""
+    out: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
+    for dataset, after, before in COMPARISONS:
+        methods = per_query.get(dataset, {})
+        if after in methods and before in methods:
+            out.setdefault(dataset, {})[f"{after} vs {before}"] = {
+                metric: paired_difference(methods[after][key], methods[before][key])
+                for metric, key in (("mrr", "rr"), ("rp@5", "rp5"), ("recall@5", "r5"))
+            }
+    return out
 
 
 def _calibration(linker: TextLinker, queries: list[str], gold: list[set[str]]) -> list[dict[str, float]]:
@@ -164,29 +248,79 @@ def _calibration(linker: TextLinker, queries: list[str], gold: list[set[str]]) -
     return out
 
 
-def _extraction_sweep(linker: TextLinker, sentences: list[dict[str, Any]], thresholds: list[float]) -> dict[str, Any]:
+def _extracted(linker: TextLinker, sentences: list[dict[str, Any]], lowest: float) -> list[dict[str, float]]:
+    """Per sentence, every item extracted at ``lowest`` with its score.
+
+    One extraction at the lowest threshold serves a whole sweep: an item is extracted at threshold ``t``
+    exactly when its best qualifying score reaches ``t`` (the margin and boilerplate rules do not depend on ``t``).
+    """
+    return [
+        {linker.index.item_ids[m.item]: m.score for m in linker.extract(sentence["text"], lowest)}
+        for sentence in sentences
+    ]
+
+
+def _counts(extracted: list[dict[str, float]], sentences: list[dict[str, Any]], threshold: float) -> np.ndarray:
+    """Per sentence: true positives, false positives, false negatives, and whether boilerplate had output."""
+    rows = []
+    for sentence, scores in zip(sentences, extracted, strict=True):
+        found = {item for item, score in scores.items() if score >= threshold}
+        gold = {s["uri"] for s in sentence["skills"]}
+        rows.append((len(found & gold), len(found - gold), len(gold - found), int(not gold and bool(found))))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), 4)
+
+
+def _prf(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Micro precision, recall and F1 from summed (tp, fp, fn, ...) counts, over any leading axes."""
+    tp, fp, fn = counts[..., 0], counts[..., 1], counts[..., 2]
+    precision = np.divide(tp, tp + fp, out=np.zeros_like(tp), where=tp + fp > 0)
+    recall = np.divide(tp, tp + fn, out=np.zeros_like(tp), where=tp + fn > 0)
+    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros_like(tp), where=precision + recall > 0)
+    return precision, recall, f1
+
+
+def _extraction_sweep(
+    extracted: list[dict[str, float]], sentences: list[dict[str, Any]], thresholds: list[float]
+) -> dict[str, Any]:
+    """Precision, recall and F1 of extraction at each threshold, over sentences with and without gold skills."""
     rows = []
     for threshold in thresholds:
-        tp = fp = fn = noisy = 0
-        for sentence in sentences:
-            found = {linker.index.item_ids[m.item] for m in linker.extract(sentence["text"], threshold)}
-            gold = {s["uri"] for s in sentence["skills"]}
-            tp, fp, fn = tp + len(found & gold), fp + len(found - gold), fn + len(gold - found)
-            noisy += int(not gold and bool(found))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        counts = _counts(extracted, sentences, threshold)
+        precision, recall, f1 = _prf(counts.sum(axis=0))
         rows.append(
             {
                 "threshold": threshold,
-                "precision": round(precision, 4),
-                "recall": round(recall, 4),
-                "f1": round(f1, 4),
-                "boilerplate_with_output": noisy,
+                "precision": round(float(precision), 4),
+                "recall": round(float(recall), 4),
+                "f1": round(float(f1), 4),
+                "boilerplate_with_output": int(counts[:, 3].sum()),
             }
         )
     best = max(rows, key=lambda r: (r["f1"], r["threshold"]))
-    return {"sweep": rows, "best": best, "boilerplate_sentences": sum(1 for s in sentences if not s["skills"])}
+    shipped = min(rows, key=lambda r: abs(r["threshold"] - EXTRACTION_THRESHOLD))
+    return {
+        "sweep": rows,
+        "best": best,
+        "shipped": shipped,
+        "boilerplate_sentences": sum(1 for s in sentences if not s["skills"]),
+    }
+
+
+def _extraction_gain(
+    after: list[dict[str, float]], before: list[dict[str, float]], sentences: list[dict[str, Any]], seed: int = 0
+) -> dict[str, dict[str, float]]:
+    """Paired bootstrap (over sentences) of the gain in precision, recall and F1 at the shipped threshold."""
+    a = _counts(after, sentences, EXTRACTION_THRESHOLD)
+    b = _counts(before, sentences, EXTRACTION_THRESHOLD)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(sentences), size=(BOOTSTRAP_RESAMPLES, len(sentences)))
+    sampled = [np.array(_prf(a[draws].sum(axis=1))) - np.array(_prf(b[draws].sum(axis=1)))]
+    point = np.array(_prf(a.sum(axis=0))) - np.array(_prf(b.sum(axis=0)))
+    out = {}
+    for row, metric in enumerate(("precision", "recall", "f1")):
+        low, high = np.percentile(sampled[0][row], [2.5, 97.5])
+        out[metric] = {"mean": round(float(point[row]), 4), "low": round(float(low), 4), "high": round(float(high), 4)}
+    return out
 
 
 def run_evaluation(
@@ -243,25 +377,31 @@ def run_evaluation(
     def esco_only(index: VectorIndex) -> np.ndarray:
         return np.array([is_esco_id(item) for item in index.item_ids])
 
-    results: dict[str, dict[str, dict[str, float]]] = {}
+    def names(index: VectorIndex) -> NameLexicon:
+        # Built against the very index searched, so a held-out label is not a name there either.
+        with Session(engine) as session:
+            return name_lexicon(session, "skills", index.hashes, index.owners)
+
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    per_query: dict[str, dict[str, dict[str, np.ndarray]]] = {}
+
+    def evaluate(dataset: str, queries: list[str], gold: list[set[str]], methods: dict[str, _Method]) -> None:
+        _evaluate(dataset, queries, gold, methods, encoder, config, results, baseline_encoder, per_query)
 
     note("skills_alt_label")
     queries, gold, keep = _holdout(skills, skill_reprs, sample, seed)
     held_full = subset(skills, keep)
     held_labels = subset(skills, keep & _kind_mask(skills, skill_kinds, {"preferred", "alternative"}))
-    _evaluate(
+    evaluate(
         "skills_alt_label",
         queries,
         gold,
         {
-            "baseline: preferred labels": (skills_baseline, False, None),
-            "all labels": (held_labels, False, None),
-            "credpath: labels + descriptions": (held_full, False, None),
+            "baseline: preferred labels": _Method(skills_baseline),
+            "all labels": _Method(held_labels),
+            "labels + descriptions": _Method(held_full),
+            "credpath: labels + descriptions + names": _Method(held_full, lexicon=names(held_full)),
         },
-        encoder,
-        config,
-        results,
-        baseline_encoder,
     )
     calibration = _calibration(TextLinker(encoder, held_full, config), queries, gold)
 
@@ -269,18 +409,15 @@ def run_evaluation(
     queries, gold, keep = _holdout(occupations, occ_reprs, sample, seed)
     esco_queries = [(q, g) for q, g in zip(queries, gold, strict=True) if is_esco_id(next(iter(g)))]
     held = subset(occupations, keep)
-    _evaluate(
+    evaluate(
         "occupations_alt_label",
         [q for q, _ in esco_queries],
         [g for _, g in esco_queries],
         {
-            "baseline: preferred labels": (occ_baseline, False, esco_only(occ_baseline)),
-            "credpath: all labels": (held, False, esco_only(held)),
+            "baseline: preferred labels": _Method(occ_baseline, allowed=esco_only(occ_baseline)),
+            "all labels": _Method(held, allowed=esco_only(held)),
+            "credpath: all labels, normalised titles": _Method(held, allowed=esco_only(held), normalise=True),
         },
-        encoder,
-        config,
-        results,
-        baseline_encoder,
     )
 
     note("onet_title_to_esco")
@@ -296,57 +433,82 @@ def run_evaluation(
     flat = [(title, gold_set) for labels, gold_set in titles for title in labels]
     rng.shuffle(flat)
     flat = flat[:sample]
-    _evaluate(
+    esco_exact = esco_only(occ_exact)
+    evaluate(
         "onet_title_to_esco",
         [t for t, _ in flat],
         [g for _, g in flat],
         {
-            "baseline: preferred labels": (occ_baseline, False, esco_only(occ_baseline)),
-            "credpath: all ESCO labels": (occ_exact, False, esco_only(occ_exact)),
+            "baseline: preferred labels": _Method(occ_baseline, allowed=esco_only(occ_baseline)),
+            "all ESCO labels": _Method(occ_exact, allowed=esco_exact),
+            "credpath: all ESCO labels, normalised titles": _Method(occ_exact, allowed=esco_exact, normalise=True),
         },
-        encoder,
-        config,
-        results,
-        baseline_encoder,
     )
 
     note("hand-labelled sets")
-    sentences = _read_jsonl(eval_dir / "job_ad_sentences.jsonl")
+    sentences = [row for file in SENTENCE_FILES for row in _read_jsonl(eval_dir / file)]
+    extra_ids = {row["id"] for row in _read_jsonl(eval_dir / SENTENCE_FILES[1])}
     labelled = [s for s in sentences if s["skills"]]
     no_products = subset(skills, ~_kind_mask(skills, skill_kinds, {"product"}))
-    _evaluate(
+    skill_names = names(skills_exact)
+    sentence_methods = {
+        "baseline: preferred labels": _Method(skills_baseline),
+        "all labels, whole sentence": _Method(skills_labels),
+        "labels + descriptions": _Method(no_products),
+        "labels + descriptions + phrases": _Method(no_products, use_phrases=True),
+        "+ phrases + products": _Method(skills_exact, use_phrases=True),
+        "credpath: + names": _Method(skills_exact, use_phrases=True, lexicon=skill_names),
+    }
+    evaluate(
         "job_ad_sentences",
         [s["text"] for s in labelled],
         [{x["uri"] for x in s["skills"]} for s in labelled],
-        {
-            "baseline: preferred labels": (skills_baseline, False, None),
-            "all labels, whole sentence": (skills_labels, False, None),
-            "labels + descriptions": (no_products, False, None),
-            "labels + descriptions + phrases": (no_products, True, None),
-            "credpath: + phrases": (skills_exact, True, None),
-        },
-        encoder,
-        config,
-        results,
-        baseline_encoder,
+        sentence_methods,
     )
-    vacancies = _read_jsonl(eval_dir / "vacancy_titles.jsonl")
-    _evaluate(
+    # The later sentences alone: written after the method's choices were made on the first ones.
+    extra = [s for s in labelled if s["id"] in extra_ids]
+    evaluate(
+        "job_ad_sentences_extra",
+        [s["text"] for s in extra],
+        [{x["uri"] for x in s["skills"]} for s in extra],
+        {
+            name: sentence_methods[name]
+            for name in ("baseline: preferred labels", "+ phrases + products", "credpath: + names")
+        },
+    )
+    vacancies = [row for file in TITLE_FILES for row in _read_jsonl(eval_dir / file)]
+    extra_ids = {row["id"] for row in _read_jsonl(eval_dir / TITLE_FILES[1])}
+    title_methods = {
+        "baseline: preferred labels": _Method(occ_baseline, allowed=esco_only(occ_baseline)),
+        "all ESCO labels": _Method(occ_exact, allowed=esco_exact),
+        "+ phrases": _Method(occ_exact, use_phrases=True, allowed=esco_exact),
+        "+ title normalisation, no abbreviations": _Method(
+            occ_exact, use_phrases=True, allowed=esco_exact, normalise=True, expand_abbreviations=False
+        ),
+        "credpath: + title normalisation": _Method(occ_exact, use_phrases=True, allowed=esco_exact, normalise=True),
+    }
+    evaluate(
         "vacancy_titles",
         [v["title"] for v in vacancies],
         [{x["uri"] for x in v["occupations"]} for v in vacancies],
+        title_methods,
+    )
+    extra_titles = [v for v in vacancies if v["id"] in extra_ids]
+    evaluate(
+        "vacancy_titles_extra",
+        [v["title"] for v in extra_titles],
+        [{x["uri"] for x in v["occupations"]} for v in extra_titles],
         {
-            "baseline: preferred labels": (occ_baseline, False, esco_only(occ_baseline)),
-            "all ESCO labels": (occ_exact, False, esco_only(occ_exact)),
-            "credpath: + phrases": (occ_exact, True, esco_only(occ_exact)),
+            name: title_methods[name]
+            for name in ("baseline: preferred labels", "+ phrases", "credpath: + title normalisation")
         },
-        encoder,
-        config,
-        results,
-        baseline_encoder,
     )
     extraction: dict[str, Any] = {}
     if sentences:
         thresholds = [round(0.40 + 0.025 * i, 3) for i in range(17)]
-        extraction = _extraction_sweep(TextLinker(encoder, skills_exact, config), sentences, thresholds)
-    return EvalReport(results, extraction, time.perf_counter() - started, calibration)
+        with_names = _extracted(TextLinker(encoder, skills_exact, config, skill_names), sentences, min(thresholds))
+        without = _extracted(TextLinker(encoder, skills_exact, config), sentences, min(thresholds))
+        extraction = _extraction_sweep(with_names, sentences, thresholds)
+        extraction["before"] = _extraction_sweep(without, sentences, thresholds)
+        extraction["names_gain_at_shipped"] = _extraction_gain(with_names, without, sentences)
+    return EvalReport(results, extraction, time.perf_counter() - started, calibration, _differences(per_query))

@@ -1,8 +1,9 @@
 """Semantic matching served by the API: skills for texts, mentions in documents, occupations for titles.
 
 One :class:`SemanticService` is created at start-up (encoder session, memory-mapped indexes, item
-labels) and shared by all requests; it refuses to serve from an index whose manifest no longer
-matches the database (stale), raising :class:`ArtifactError` instead.
+labels, the skills' name lexicon) and shared by all requests; it refuses to serve from an index whose
+manifest no longer matches the database (stale), raising :class:`ArtifactError` instead. Job titles are
+normalised (``skills.titles``) before they are matched to occupations.
 """
 
 import logging
@@ -17,12 +18,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from credpath.errors import ArtifactError, InvalidInputError, LimitExceededError
-from credpath.indexes import INDEX_NAMES, index_dir, index_state
+from credpath.indexes import INDEX_NAMES, index_dir, index_state, name_lexicon
 from credpath.ml.encoder import CachedEncoder, Encoder
 from credpath.ml.export import load_serving_encoder
 from credpath.ml.index import ItemIndex, VectorIndex
 from credpath.services import views
-from credpath.skills.linking import StopCheck, TextLinker
+from credpath.skills.lexicon import NameLexicon
+from credpath.skills.linking import EXTRACTION_THRESHOLD, StopCheck, TextLinker
+from credpath.skills.titles import normalise_title
 from credpath.storage.repositories import index_rows
 from credpath.storage.repositories import skills as skill_repo
 from credpath.vocabulary import IndexStatus, Taxonomy, VectorBackend, is_esco_id
@@ -46,11 +49,6 @@ MAX_TEXT_CHARS = 20_000
 # seconds (benchmarks/results/robustness.json); a long job posting or CV cuts into a few hundred.
 MAX_REQUEST_CHARS = 64_000
 MAX_ENCODED_TEXTS = 1_000
-# Minimum score for an extracted mention, from the sweep on the hand-labelled job-ad sentences with the
-# fine-tuned encoder (``credpath eval``; README): F1 peaks at 0.60 (0.462, precision 0.462, 3/20
-# boilerplate sentences with output); 0.625 keeps precision 0.511 and recall 0.393 with 2/20 — abstaining
-# beats a weak match. (The plain model's sweep peaked lower, at F1 0.420.)
-EXTRACTION_THRESHOLD = 0.625
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +66,8 @@ class SemanticService:
         labels: display labels for result ids.
         states: index name → ``ready``/``stale``/``absent`` at load time.
         skill_parents: skill → its broader skills (the ESCO hierarchy), for gap analysis.
+        skill_names: verbatim names of the skills index's items (technologies, tools), fused with the
+            dense score when matching and extracting skills.
     """
 
     def __init__(
@@ -77,6 +77,7 @@ class SemanticService:
         labels: _Labels,
         states: dict[str, IndexStatus],
         skill_parents: dict[str, frozenset[str]] | None = None,
+        skill_names: NameLexicon | None = None,
     ) -> None:
         self.encoder = encoder
         # The skill hierarchy changes only with a new ESCO load (which also forces a rebuild and restart),
@@ -91,7 +92,9 @@ class SemanticService:
         self.indexes = indexes
         self.labels = labels
         self.states = states
-        self._skill_linker = TextLinker(encoder, indexes["skills"]) if "skills" in indexes else None
+        self._skill_linker = (
+            TextLinker(encoder, indexes["skills"], lexicon=skill_names) if "skills" in indexes else None
+        )
         self._occupation_linker = TextLinker(encoder, indexes["occupations"]) if "occupations" in indexes else None
         occupations = indexes.get("occupations")
         self._taxonomy_masks: dict[str, npt.NDArray[np.bool_] | None] = {"all": None}
@@ -117,13 +120,19 @@ class SemanticService:
         with Session(engine) as session:
             states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
             parents = skill_repo.skill_parents(session)
+            skill_rows = index_rows.skill_text_rows(session)
+            occupation_rows = index_rows.occupation_text_rows(session)
             labels = _Labels(
-                skills={row["id"]: row["preferred_label"] for row in index_rows.skill_text_rows(session)},
-                occupations={
-                    row["id"]: (row["preferred_label"], Taxonomy(row["taxonomy"]))
-                    for row in index_rows.occupation_text_rows(session)
-                },
+                skills={row["id"]: row["preferred_label"] for row in skill_rows},
+                occupations={row["id"]: (row["preferred_label"], Taxonomy(row["taxonomy"])) for row in occupation_rows},
             )
+            skill_names = None
+            if states["skills"] == IndexStatus.READY:
+                # Built from the index directory whatever the backend: the vectors' content hashes and owners.
+                with np.load(index_dir(models_dir, "skills") / "meta.npz", allow_pickle=False) as meta:
+                    skill_names = name_lexicon(
+                        session, "skills", meta["hashes"], meta["owners"], rows=(skill_rows, occupation_rows)
+                    )
         indexes: dict[str, ItemIndex] = {
             name: _open_index(engine, models_dir, name, backend)
             for name, state in states.items()
@@ -135,12 +144,13 @@ class SemanticService:
         if encoder is None:
             encoder = CachedEncoder(load_serving_encoder(models_dir)) if indexes else _NoEncoder()
         log.info(
-            "semantic service loaded in %.2fs: %s; encoder %s",
+            "semantic service loaded in %.2fs: %s; encoder %s; %d skill names",
             time.perf_counter() - started,
             ", ".join(f"{name} index {state.value}" for name, state in states.items()),
             encoder.backend,
+            len(skill_names) if skill_names is not None else 0,
         )
-        return cls(encoder, indexes, labels, states, parents)
+        return cls(encoder, indexes, labels, states, parents, skill_names)
 
     def _require(self, name: str) -> ItemIndex:
         index = self.indexes.get(name)
@@ -270,13 +280,17 @@ class SemanticService:
     def match_occupations(
         self, titles: Sequence[str], top_k: int, taxonomy: str, should_stop: StopCheck | None = None
     ) -> views.OccupationMatchResponse:
-        """Rank occupations for each job title (title normalisation), within one or both taxonomies."""
+        """Rank occupations for each job title, within one or both taxonomies.
+
+        Each title is normalised first (``skills.titles.normalise_title``: seniority, schedule, pay, codes
+        and gender tags off, abbreviations such as RN or UX spelled out).
+        """
         index = self._require("occupations")
         assert self._occupation_linker is not None  # noqa: S101
         if taxonomy not in self._taxonomy_masks:
             raise InvalidInputError(f"taxonomy must be esco, onet or all, not {taxonomy!r}")
         ranking = self._occupation_linker.rank(
-            self._clean(titles, "titles"),
+            [normalise_title(title) for title in self._clean(titles, "titles")],
             top_k,
             allowed=self._taxonomy_masks[taxonomy],
             max_texts=MAX_ENCODED_TEXTS,

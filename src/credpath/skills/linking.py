@@ -6,6 +6,11 @@ requirement boilerplate such as "experience with" stripped), every phrase is emb
 score is the mean of the whole-text score and its best phrase's score, so an item must both fit
 the text's context and be named by some part of it. Candidates come from the index's approximate search per
 phrase; every candidate is then re-scored exactly.
+
+With a :class:`~credpath.skills.lexicon.NameLexicon`, every verbatim mention of a name (a technology,
+tool or standard: "SQL", "Tableau", "ISO 9001") is one more phrase, whose vector is the index's
+own vector of that name (nothing more is encoded), so an exact name scores as if the text had been cut
+around it. (Adding a fixed bonus to items named verbatim instead, or as well, gained less: README.)
 """
 
 import re
@@ -19,13 +24,30 @@ from credpath.errors import AbandonedError, LimitExceededError
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import ItemIndex
 from credpath.skills.boilerplate import BOILERPLATE_PROTOTYPES
+from credpath.skills.lexicon import NameLexicon, NameMention
 
-__all__ = ["ENCODE_CHUNK", "LinkerConfig", "Mention", "Span", "StopCheck", "TextLinker", "phrases", "split_sentences"]
+__all__ = [
+    "ENCODE_CHUNK",
+    "EXTRACTION_THRESHOLD",
+    "LinkerConfig",
+    "Mention",
+    "Span",
+    "StopCheck",
+    "TextLinker",
+    "phrases",
+    "split_sentences",
+]
 
 # Asked between chunks of encoding: has the caller (a client that disconnected) stopped wanting the answer?
 StopCheck = Callable[[], bool]
 # Texts encoded between two stop checks (about 0.1-0.5 s of CPU on one core).
 ENCODE_CHUNK = 64
+# Minimum score for an extracted mention, from the sweep on the hand-labelled job-ad sentences with the
+# fine-tuned encoder (``credpath eval``; README): F1 peaks at 0.60 (0.462, precision 0.462, 3/20
+# boilerplate sentences with output); 0.625 keeps precision 0.511 and recall 0.393 with 2/20 — abstaining
+# beats a weak match. (The plain model's sweep peaked lower, at F1 0.420.) With verbatim names (issue 14) F1 at
+# 0.625 rose on both hand-labelled sets and no boilerplate sentence gained output, so it stays.
+EXTRACTION_THRESHOLD = 0.625
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|[\n\r]+|\s*[•▪●◦■\u2022]\s*|(?<=;)\s+")
 _PHRASE_SPLIT = re.compile(
@@ -164,13 +186,31 @@ class TextLinker:
         encoder: the text encoder the index was built with.
         index: the items (skills or occupations).
         config: tuning.
+        lexicon: verbatim names of the index's items (optional; see the module docstring).
     """
 
-    def __init__(self, encoder: Encoder, index: ItemIndex, config: LinkerConfig | None = None) -> None:
+    def __init__(
+        self,
+        encoder: Encoder,
+        index: ItemIndex,
+        config: LinkerConfig | None = None,
+        lexicon: NameLexicon | None = None,
+    ) -> None:
         self.encoder = encoder
         self.index = index
         self.config = config or LinkerConfig()
+        self.lexicon = lexicon
         self._prototypes: npt.NDArray[np.float32] | None = None
+
+    def _mentions(self, text: str) -> list[NameMention]:
+        return self.lexicon.find(text) if self.lexicon is not None else []
+
+    def _name_vectors(self, mentions: Sequence[NameMention]) -> npt.NDArray[np.float32]:
+        """The index's own vectors of the mentioned names (encoded only when the index keeps none in memory)."""
+        stored = getattr(self.index, "vectors", None)
+        if stored is not None:
+            return np.asarray(stored[[m.rows[0] for m in mentions]], dtype=np.float32).reshape(len(mentions), -1)
+        return self.encoder.encode([m.name for m in mentions])
 
     def _encode(
         self, texts: Sequence[str], max_texts: int | None, should_stop: StopCheck | None
@@ -202,6 +242,7 @@ class TextLinker:
         vectors: npt.NDArray[np.float32],
         k: int,
         allowed: npt.NDArray[np.bool_] | None,
+        mentions: Sequence[NameMention] = (),
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
         """Score candidate items for a text (row 0) and its phrases (rows 1..).
 
@@ -211,7 +252,10 @@ class TextLinker:
         Returns items, scores and, per item, the row of its best phrase (0 without phrases).
         """
         found = self.index.search(vectors, max(k, self.config.candidates), allowed)
-        items = np.unique(np.concatenate(found.positions)) if found.positions else np.zeros(0, np.int64)
+        named = [np.array([i for m in mentions for i in m.items], dtype=np.int64)] if mentions else []
+        items = np.unique(np.concatenate([*found.positions, *named])) if found.positions else np.zeros(0, np.int64)
+        if allowed is not None and named:
+            items = items[allowed[items]]
         scores = self.index.score_items(vectors, items)
         if len(vectors) > 1:
             best_row = scores[1:].argmax(axis=0) + 1
@@ -239,14 +283,17 @@ class TextLinker:
             AbandonedError: ``should_stop`` answered true between two chunks of encoding.
         """
         candidate_lists = [self._candidates(text, use_phrases) for text in texts]
+        mention_lists = [self._mentions(text) for text in texts]
         flat = [c for candidates in candidate_lists for c in candidates]
         vectors = self._encode(flat, max_texts, should_stop)
         out = []
         start = 0
-        for candidates in candidate_lists:
+        for candidates, mentions in zip(candidate_lists, mention_lists, strict=True):
             block = vectors[start : start + len(candidates)]
             start += len(candidates)
-            items, scores, _rows = self._fuse(block, k, allowed)
+            if mentions:
+                block = np.concatenate([block, self._name_vectors(mentions)])
+            items, scores, _rows = self._fuse(block, k, allowed, mentions)
             out.append((items, scores))
         return out
 
@@ -270,23 +317,32 @@ class TextLinker:
             AbandonedError: ``should_stop`` answered true between two chunks of encoding.
         """
         sentences = split_sentences(text)
-        units: list[tuple[Span, list[Span]]] = []
+        units: list[tuple[Span, list[Span], list[NameMention]]] = []
         for sentence in sentences:
             # Even a short sentence ("Proficient in SQL;") is also tried without its requirement wording.
             parts = phrases(sentence, self.config.min_phrase_letters, self.config.split_words)
-            units.append((sentence, [sentence, *[p for p in parts if p.text != sentence.text]]))
-        flat = [span.text for _, spans in units for span in spans]
+            mentions = [
+                NameMention(m.start + sentence.start, m.end + sentence.start, m.name, m.rows, m.items)
+                for m in self._mentions(sentence.text)
+            ]
+            units.append((sentence, [sentence, *[p for p in parts if p.text != sentence.text]], mentions))
+        flat = [span.text for _, spans, _ in units for span in spans]
         if not flat:
             return []
         vectors = self._encode(flat, max_texts, should_stop)
-        boilerplate = self._boilerplate_scores(vectors[[sum(len(s) for _, s in units[:i]) for i in range(len(units))]])
+        boilerplate = self._boilerplate_scores(
+            vectors[[sum(len(s) for _, s, _ in units[:i]) for i in range(len(units))]]
+        )
         best: dict[int, Mention] = {}
         start = 0
-        for (sentence, spans), noise in zip(units, boilerplate, strict=True):
+        for (sentence, spans, mentions), noise in zip(units, boilerplate, strict=True):
             block = vectors[start : start + len(spans)]
             start += len(spans)
+            if mentions:
+                block = np.concatenate([block, self._name_vectors(mentions)])
+                spans = [*spans, *[Span(m.start, m.end, text[m.start : m.end]) for m in mentions]]
             found = self.index.search(block, per_sentence)
-            items = np.unique(np.concatenate(found.positions))
+            items = np.unique(np.concatenate([*found.positions, *[np.array(m.items) for m in mentions]]))
             scores = self.index.score_items(block, items)
             floor = threshold if noise < self.config.boilerplate_similarity else self.config.boilerplate_override
             # A phrase's evidence is averaged with its sentence's, as in ranking (see _fuse).

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from credpath.ml.index import VectorIndex
+from credpath.ml.index import VectorIndex, text_hashes
+from credpath.skills.lexicon import NameLexicon
 from credpath.skills.linking import LinkerConfig, Span, TextLinker, phrases, split_sentences
 
 
@@ -125,3 +126,69 @@ def test_boilerplate_sentences_are_skipped_unless_an_item_matches_almost_verbati
     # Close to the "salary and benefits" prototype: only an item scoring >= 0.9 would be reported.
     assert _linker().extract(text, 0.5) == []
     assert [m.item for m in _linker(LinkerConfig(boilerplate_override=0.5)).extract(text, 0.5)] == [0]
+
+
+NAMED = {"s:sql": "SQL", "s:excel": "Excel", "s:forklift": "forklift", "s:bi": "Tableau"}
+
+
+def _named_linker(config: LinkerConfig | None = None, *, names: bool = True) -> TextLinker:
+    """A controlled index where "Tableau" is only a hashed filler word to the encoder: a name it cannot see."""
+    texts = list(NAMED.values())
+    index = VectorIndex(
+        list(NAMED), ENCODER.encode(texts), np.arange(len(texts)), np.ones(len(texts), np.float32), text_hashes(texts)
+    )
+    lexicon = NameLexicon.from_index(texts, index.hashes, index.owners) if names else None
+    return TextLinker(ENCODER, index, config, lexicon)
+
+
+def test_a_verbatim_name_is_one_more_phrase_scored_with_the_index_vector() -> None:
+    sentence = "You will build dashboards in Tableau every week"
+    ((items, scores),) = _named_linker().rank([sentence], 4)
+    ranked = dict(zip([NAMED_IDS[i] for i in items], scores.tolist(), strict=True))
+    assert NAMED_IDS[items[0]] == "s:bi"
+    assert ranked["s:bi"] == pytest.approx(0.5 * (_cosine(sentence, "Tableau") + 1.0), abs=1e-6)
+    ((items, scores),) = _named_linker(names=False).rank([sentence], 4)
+    without = dict(zip([NAMED_IDS[i] for i in items], scores.tolist(), strict=True))
+    assert without["s:bi"] < ranked["s:bi"] - 0.2
+
+
+def test_extraction_reports_a_verbatim_name_at_its_own_offsets() -> None:
+    text = "Proficient with spreadsheets. You will build dashboards in Tableau every week."
+    config = LinkerConfig(boilerplate_similarity=1.01)
+    expected = 0.5 * (1.0 + _cosine("You will build dashboards in Tableau every week.", "Tableau"))
+    found = _named_linker(config).extract(text, expected - 0.01)
+    (mention,) = [m for m in found if NAMED_IDS[m.item] == "s:bi"]
+    assert (mention.phrase.text, text[mention.phrase.start : mention.phrase.end]) == ("Tableau", "Tableau")
+    assert mention.score == pytest.approx(expected, abs=1e-6)
+    without = _named_linker(config, names=False).extract(text, expected - 0.01)
+    assert "s:bi" not in {NAMED_IDS[m.item] for m in without}
+
+
+def test_names_are_encoded_when_the_index_keeps_no_vectors_in_memory() -> None:
+    linker = _named_linker()
+    stored = linker.index
+
+    class NoVectors:
+        item_ids = stored.item_ids
+        manifest = None
+
+        def __len__(self) -> int:
+            return len(stored)
+
+        def search(self, queries, k, allowed=None):  # type: ignore[no-untyped-def]
+            return stored.search(queries, k, allowed)
+
+        def score_items(self, queries, items):  # type: ignore[no-untyped-def]
+            return stored.score_items(queries, items)
+
+    remote = TextLinker(ENCODER, NoVectors(), lexicon=linker.lexicon)  # type: ignore[arg-type]
+    sentence = "You will build dashboards in Tableau every week"
+    assert dict(_ranked(remote, sentence)) == pytest.approx(dict(_ranked(linker, sentence)), abs=1e-6)
+
+
+NAMED_IDS = list(NAMED)
+
+
+def _ranked(linker: TextLinker, sentence: str) -> list[tuple[str, float]]:
+    ((items, scores),) = linker.rank([sentence], len(NAMED))
+    return [(NAMED_IDS[i], float(s)) for i, s in zip(items, scores, strict=True)]
