@@ -5,11 +5,13 @@ from sqlmodel import Session
 
 from credpath.errors import InvalidInputError, NotFoundError
 from credpath.planning.gaps import requirement_weight
+from credpath.planning.offers import CredentialOffer, PlannedStep
 from credpath.services import learners, recommendations, taxonomy
 from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
+from credpath.storage.tables import Credential
 from credpath.vocabulary import GapStatus, RelationType, TargetKind, Taxonomy
 from credpath.vocabulary import Scope as _Scope
 
@@ -134,6 +136,11 @@ def test_recommendation_respects_constraints(session: Session, semantic: Semanti
     assert 1 <= len(steps) <= 2
     assert found.next.credential == steps[0]
     assert all(step.hours is not None for step in steps)
+    # Each step carries the length as its catalogue published it, and says so beside the estimated hours.
+    for step in steps:
+        stored = session.get(Credential, step.credential_id)
+        assert stored is not None
+        assert step.duration_text == stored.duration_text
     assert found.pathway.total_hours == round(sum(step.hours or 0.0 for step in steps), 1) <= 300
     assert not {a.credential_id for a in found.next.alternatives} & {s.credential_id for s in steps}
     gains = [a.gain for a in found.next.alternatives]
@@ -177,3 +184,30 @@ def test_filters_narrow_the_pathway(session: Session, semantic: SemanticService,
     )
     assert found.pathway.steps
     assert all(step.kind == "course" and step.level == "beginner" for step in found.pathway.steps)
+
+
+def test_a_step_names_the_published_length_beside_the_estimated_hours() -> None:
+    def step(hours: float | None, published: str | None) -> str:
+        offer = CredentialOffer(
+            id="c1",
+            title="SQL",
+            provider="U",
+            kind="course",
+            level=None,
+            hours=hours,
+            cost=None,
+            reviews=None,
+            canonical_key="k1",
+            url=None,
+            teaches={"s": 0.9},
+            duration_text=published,
+        )
+        return recommendations._step(PlannedStep(offer, [("s", 0.5)], 0.5), {"s": "SQL"}, {"s"}).reason
+
+    assert (
+        step(86.7, "1 - 3 Months")
+        == "Closes 1 gap skill (1 essential): SQL in about 87 h (published as “1 - 3 Months”)."
+    )
+    assert step(40.0, "40 hours").endswith("in about 40 h.")
+    assert step(40.0, "PT40H").endswith("in about 40 h.")
+    assert step(None, "1 - 3 Months").endswith("SQL.")

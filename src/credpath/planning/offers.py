@@ -99,6 +99,8 @@ class CredentialOffer:
     teaches: Mapping[str, float]
     language: str | None = None
     currency: str | None = None
+    # The length as the catalogue published it ("1 - 3 Months"); ``hours`` is our estimate from it.
+    duration_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -358,12 +358,21 @@ def _message(
     return f"No credential in the catalogue that fits you teaches {len(missing)} essential skill(s): {named}."
 
 
+def _states_hours(duration_text: str) -> bool:
+    """Whether a published length is already a number of hours ("40 hours", "PT40H"), so needs no echo."""
+    text = duration_text.strip().lower()
+    return text.startswith("pt") or bool(re.fullmatch(r"[\d.,]+\s*(h|hrs?|hours?)", text))
+
+
 def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> views.PathwayStep:
     offer = step.offer
     names = [labels.get(s, s) for s, _ in step.covers]
     n_essential = sum(1 for s, _ in step.covers if s in essential)
     what = f"{n_essential} essential" if n_essential else "optional"
     size = f" in about {offer.hours:.0f} h" if offer.hours else ""
+    if offer.hours and offer.duration_text and not _states_hours(offer.duration_text):
+        # Most catalogues publish a range ("1 - 3 Months"); the hours are our estimate of it, so say both.
+        size += f" (published as “{offer.duration_text}”)"
     more = f" and {len(names) - 3} more" if len(names) > 3 else ""
     reason = (
         f"Closes {len(names)} gap skill{'s' if len(names) != 1 else ''} ({what}): {', '.join(names[:3])}{more}{size}."
@@ -375,6 +384,7 @@ def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> 
         kind=offer.kind,
         level=offer.level,
         hours=offer.hours,
+        duration_text=offer.duration_text,
         cost=offer.cost,
         currency=offer.currency,
         url=offer.url,

@@ -218,6 +218,13 @@ function readinessBars(before, after) {
   );
 }
 
+// The catalogue's own words for the length ("1 - 3 Months") beside our estimate in hours.
+function length(step) {
+  if (!step.hours) return step.duration_text || "hours unknown";
+  const hours = `${Math.round(step.hours)} h`;
+  return step.duration_text ? `${step.duration_text} (about ${hours})` : hours;
+}
+
 function renderPathway(body, essential) {
   const { pathway } = body;
   readinessBars(pathway.readiness_before, pathway.readiness_after);
@@ -230,7 +237,7 @@ function renderPathway(body, essential) {
         el(
           "p",
           { class: "meta" },
-          [step.provider, step.kind, step.level, step.hours ? `${Math.round(step.hours)} h` : "hours unknown", money(step.cost, step.currency)]
+          [step.provider, step.kind, step.level, length(step), money(step.cost, step.currency)]
             .filter(Boolean)
             .join(" · "),
         ),

@@ -71,6 +71,7 @@ class PathwayStep(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     level: str | None
     hours: float | None
+    duration_text: str | None = None  # as published ("1 - 3 Months"); ``hours`` is estimated from it
     cost: float | None
     currency: str | None
     url: str | None
