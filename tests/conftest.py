@@ -2,6 +2,7 @@
 
 import logging
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -69,6 +70,25 @@ def drop_database(server_uri: str, name: str) -> None:
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+def private_bundle_copy(backend: str, loaded_sqlite_url: str, folder: Path, request: pytest.FixtureRequest) -> Engine:
+    """An engine over a private copy of the loaded bundle on ``backend`` (PostgreSQL: via ``copy_database``).
+
+    Build ``models_dir`` before calling it: its build writes the credential alignments into the bundle.
+    """
+    from credpath.storage.transfer import copy_database
+
+    source = folder / "source.db"
+    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), source)
+    engine = create_db_engine(f"sqlite:///{source}")
+    if backend == "sqlite":
+        return engine
+    target = create_db_engine(fresh_database_url("postgresql", folder, request))
+    migrate(target)
+    copy_database(engine, target)
+    engine.dispose()
+    return target
 
 
 @pytest.fixture(params=BACKENDS)

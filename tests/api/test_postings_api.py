@@ -5,7 +5,6 @@ registers its own organisations under fresh names and deletes the learners it cr
 for an occupation only one test posts under.
 """
 
-import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -21,10 +20,8 @@ from sqlmodel import Session, col
 from credpath.api import create_app
 from credpath.config import Settings
 from credpath.services.semantic import SemanticService
-from credpath.storage.db import create_db_engine, migrate
 from credpath.storage.tables import CredentialSkill, JobPosting, Occupation, Skill
-from credpath.storage.transfer import copy_database
-from tests.conftest import ADMIN_KEY, BACKENDS, fresh_database_url
+from tests.conftest import ADMIN_KEY, BACKENDS, private_bundle_copy
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
@@ -43,20 +40,11 @@ def engine(
 
     ``models_dir`` is built first: its build writes the credential alignments into the SQLite bundle.
     """
-    folder = tmp_path_factory.mktemp(f"postings-{request.param}")
-    source = folder / "source.db"
-    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), source)
-    source_engine = create_db_engine(f"sqlite:///{source}")
-    if request.param == "sqlite":
-        yield source_engine
-        source_engine.dispose()
-        return
-    target = create_db_engine(fresh_database_url("postgresql", folder, request))
-    migrate(target)
-    copy_database(source_engine, target)
-    source_engine.dispose()
-    yield target
-    target.dispose()
+    engine = private_bundle_copy(
+        request.param, loaded_sqlite_url, tmp_path_factory.mktemp(f"postings-{request.param}"), request
+    )
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

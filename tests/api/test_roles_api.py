@@ -1,6 +1,5 @@
 """Roles a learner is closest to, over HTTP on SQLite and PostgreSQL, for inline and stored learners."""
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,13 +7,10 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy import Engine
 
 from credpath.api import create_app
 from credpath.config import Settings
-from credpath.storage.db import create_db_engine, migrate
-from credpath.storage.transfer import copy_database
-from tests.conftest import ADMIN_KEY, BACKENDS, fresh_database_url
+from tests.conftest import ADMIN_KEY, BACKENDS, private_bundle_copy
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
@@ -25,15 +21,7 @@ def api(
 ) -> Iterator[TestClient]:  # type: ignore[type-arg]
     """An app over a private copy of the loaded, aligned bundle per backend (no key sent by default)."""
     folder = tmp_path_factory.mktemp(f"roles-{request.param}")
-    source = folder / "source.db"
-    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), source)
-    engine: Engine = create_db_engine(f"sqlite:///{source}")
-    if request.param == "postgresql":
-        target = create_db_engine(fresh_database_url("postgresql", folder, request))
-        migrate(target)
-        copy_database(engine, target)
-        engine.dispose()
-        engine = target
+    engine = private_bundle_copy(request.param, loaded_sqlite_url, folder, request)
     settings = Settings(
         database_url=engine.url.render_as_string(hide_password=False),
         models_dir=models_dir,

@@ -5,7 +5,6 @@ the session's built models) and through the command line. Each test imports as i
 """
 
 import json
-import shutil
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -21,11 +20,9 @@ from credpath.alignments import CredentialAligner
 from credpath.api import create_app
 from credpath.cli import main
 from credpath.config import Settings
-from credpath.storage.db import create_db_engine, migrate
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories.credentials import AlignmentInput, InferredSkill
-from credpath.storage.transfer import copy_database
-from tests.conftest import ADMIN_KEY, BACKENDS, fresh_database_url
+from tests.conftest import ADMIN_KEY, BACKENDS, private_bundle_copy
 from tests.standards_samples import CTDL, OB3, load
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
@@ -37,20 +34,11 @@ def engine(
     request: pytest.FixtureRequest, loaded_sqlite_url: str, models_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     """A private copy of the loaded, aligned bundle per backend (``models_dir`` first: its build aligns it)."""
-    folder = tmp_path_factory.mktemp(f"linking-{request.param}")
-    source = folder / "source.db"
-    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), source)
-    source_engine = create_db_engine(f"sqlite:///{source}")
-    if request.param == "sqlite":
-        yield source_engine
-        source_engine.dispose()
-        return
-    target = create_db_engine(fresh_database_url("postgresql", folder, request))
-    migrate(target)
-    copy_database(source_engine, target)
-    source_engine.dispose()
-    yield target
-    target.dispose()
+    engine = private_bundle_copy(
+        request.param, loaded_sqlite_url, tmp_path_factory.mktemp(f"linking-{request.param}"), request
+    )
+    yield engine
+    engine.dispose()
 
 
 def _settings(engine: Engine, models_dir: Path, tmp_path: Path) -> Settings:
