@@ -2,7 +2,7 @@
 
 import logging
 import os
-import shutil
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -72,6 +72,13 @@ def drop_database(server_uri: str, name: str) -> None:
     admin.dispose()
 
 
+def copy_sqlite_file(url: str, target: Path) -> None:
+    """Copy a SQLite database with the backup API: a plain file copy would miss pages still in the WAL of a
+    pooled connection that some engine keeps open."""
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+
+
 def private_bundle_copy(backend: str, loaded_sqlite_url: str, folder: Path, request: pytest.FixtureRequest) -> Engine:
     """An engine over a private copy of the loaded bundle on ``backend`` (PostgreSQL: via ``copy_database``).
 
@@ -80,7 +87,7 @@ def private_bundle_copy(backend: str, loaded_sqlite_url: str, folder: Path, requ
     from credpath.storage.transfer import copy_database
 
     source = folder / "source.db"
-    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), source)
+    copy_sqlite_file(loaded_sqlite_url, source)
     engine = create_db_engine(f"sqlite:///{source}")
     if backend == "sqlite":
         return engine

@@ -8,7 +8,6 @@ rather than refused with 401. ``CREDPATH_SCHEMATHESIS_EXAMPLES`` raises the numb
 """
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.conftest import copy_sqlite_file
 from tests.server.serverprocess import ADMIN, serve
 
 EXAMPLES = int(os.environ.get("CREDPATH_SCHEMATHESIS_EXAMPLES", "12"))
@@ -38,7 +38,7 @@ SETTINGS = settings(
 def server(loaded_sqlite_url: str, models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server over a private copy of the loaded database (the generated writes stay there)."""
     copy = tmp_path_factory.mktemp("schemathesis") / "credpath.db"
-    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), copy)
+    copy_sqlite_file(loaded_sqlite_url, copy)
     with serve(f"sqlite:///{copy}", models_dir) as base:
         yield base
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.conftest import copy_sqlite_file
 from tests.server.serverprocess import serve
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -78,7 +79,7 @@ def _page_on_a_copy(
 ) -> Iterator[tuple[str, Page, list[str]]]:
     """A server on a copy of the loaded database and a ready page on it; yields (base URL, page, page errors)."""
     database = tmp_path / "credpath.db"
-    shutil.copyfile(loaded_sqlite_url.removeprefix("sqlite:///"), database)
+    copy_sqlite_file(loaded_sqlite_url, database)
     with serve(f"sqlite:///{database}", models_dir, log_path=tmp_path / "server.log") as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium(), headless=True, args=["--no-sandbox"])
         try:
