@@ -25,10 +25,10 @@ from credpath.services.access import OPERATOR_ORG, Caller
 from credpath.services.postings import require_posting
 from credpath.services.recommendations import aligned_catalogue
 from credpath.services.semantic import SemanticService
+from credpath.services.taxonomy_snapshot import taxonomy_snapshot
 from credpath.storage.repositories import learners as learner_repo
 from credpath.storage.repositories import postings as posting_repo
 from credpath.storage.repositories import secrets as secret_repo
-from credpath.storage.repositories import skills as skill_repo
 from credpath.storage.repositories.learners import CandidateSkills
 from credpath.vocabulary import GapStatus, Scope
 
@@ -119,7 +119,7 @@ def posting_candidates(
         ranked.append((scorer.readiness(held), candidate_ref(secret, employer, holder.learner_id), holder))
     ranked.sort(key=lambda item: (-item[0], item[1]))
     page = ranked[offset : offset + limit]
-    labels = skill_repo.skill_labels(session, required)
+    labels = taxonomy_snapshot(session).labels(session, required)
     offers = aligned_catalogue(session).teaching(required) if page else []
     items = []
     for readiness, ref, holder in page:

@@ -30,6 +30,7 @@ from credpath.services.demand import demand_shares
 from credpath.services.learners import LearnerSpec, resolve_held, resolve_learner
 from credpath.services.semantic import SemanticService
 from credpath.services.taxonomy import esco_profile
+from credpath.services.taxonomy_snapshot import taxonomy_snapshot
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import occupations as occupation_repo
 from credpath.storage.repositories import postings as posting_repo
@@ -120,14 +121,23 @@ def _echo(
     )
 
 
-def _occupation_requirements(session: Session, occupation_id: str) -> tuple[list[Requirement], views.TargetEcho]:
-    occupation = occupation_repo.get_occupation(session, expand_esco_id(occupation_id, ESCO_OCCUPATION_PREFIX))
+@dataclass(frozen=True, slots=True)
+class _OccupationTarget:
+    """What a pathway needs from an occupation: its requirements, its echo, and its label + description lead."""
+
+    requirements: tuple[Requirement, ...]
+    echo: views.TargetEcho
+    about: str
+
+
+def _load_occupation_target(session: Session, occupation_id: str) -> _OccupationTarget:
+    occupation = occupation_repo.get_occupation(session, occupation_id)
     if occupation is None:
         raise NotFoundError(f"no occupation with id {occupation_id!r}")
     if occupation.taxonomy == Taxonomy.ESCO:
         requirements = [
-            Requirement(s.id, relation)
-            for s, relation in occupation_repo.occupation_esco_skills(session, occupation.id)
+            Requirement(skill_id, relation)
+            for skill_id, relation in occupation_repo.occupation_esco_skill_ids(session, occupation.id)
         ]
     else:
         profile = esco_profile(session, occupation.id)
@@ -143,7 +153,22 @@ def _occupation_requirements(session: Session, occupation_id: str) -> tuple[list
         label=occupation.preferred_label,
         taxonomy=Taxonomy(occupation.taxonomy),
     )
-    return requirements, echo
+    description = (occupation.description or "")[:300]
+    about = f"{occupation.preferred_label}. {description}" if description else occupation.preferred_label
+    return _OccupationTarget(tuple(requirements), echo, about)
+
+
+def _occupation_target(session: Session, occupation_id: str) -> _OccupationTarget:
+    """An occupation as a target, from the taxonomy snapshot (the taxonomy changes only on ingest)."""
+    occupation_id = expand_esco_id(occupation_id, ESCO_OCCUPATION_PREFIX)
+    return taxonomy_snapshot(session).memo(
+        ("occupation_target", occupation_id), lambda: _load_occupation_target(session, occupation_id)
+    )
+
+
+def _occupation_requirements(session: Session, occupation_id: str) -> tuple[list[Requirement], views.TargetEcho]:
+    target = _occupation_target(session, occupation_id)
+    return list(target.requirements), target.echo
 
 
 def _posting_requirements(
@@ -243,7 +268,7 @@ def analyse_gaps(
     """
     spec = resolve_learner(session, caller, learner, learner_id)
     analysis, echo, _ = _analysis(session, semantic, spec, target, caller, demand=demand)
-    labels = skill_repo.skill_labels(session, [i.skill_id for i in analysis.items])
+    labels = taxonomy_snapshot(session).labels(session, [i.skill_id for i in analysis.items])
     order = sorted(analysis.items, key=lambda g: (-g.weight * g.remaining, labels.get(g.skill_id, "")))
     items = [
         views.GapItem(
@@ -274,11 +299,10 @@ def _target_text(session: Session, echo: views.TargetEcho) -> str | None:
     """What the target role is about, for credential relevance: its label and the lead of its description."""
     if echo.occupation_id is None:
         return None
-    occupation = occupation_repo.get_occupation(session, echo.occupation_id)
-    if occupation is None:
+    try:
+        return _occupation_target(session, echo.occupation_id).about
+    except (NotFoundError, InvalidInputError):
         return None
-    description = (occupation.description or "")[:300]
-    return f"{occupation.preferred_label}. {description}" if description else occupation.preferred_label
 
 
 def _budget(constraints: ConstraintSpec) -> Budget:
@@ -444,7 +468,7 @@ def recommend(
     plan = recommend_pathway(
         analysis, candidates, budget, prerequisites=skill_repo.skill_prerequisites(session, list(gaps))
     )
-    labels = skill_repo.skill_labels(session, list(gaps))
+    labels = taxonomy_snapshot(session).labels(session, list(gaps))
     essential = {g.skill_id for g in analysis.gaps if g.relation == RelationType.ESSENTIAL}
     steps = [_step(step, labels, essential) for step in plan.steps]
     pathway = views.Pathway(

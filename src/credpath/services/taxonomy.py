@@ -4,6 +4,7 @@ from sqlmodel import Session
 
 from credpath.errors import NotFoundError
 from credpath.services import views
+from credpath.services.taxonomy_snapshot import taxonomy_snapshot
 from credpath.storage.repositories import occupations as occupation_repo
 from credpath.storage.repositories import skills as skill_repo
 from credpath.storage.tables import Occupation
@@ -124,6 +125,13 @@ def get_occupation(session: Session, occupation_id: str) -> views.OccupationDeta
         NotFoundError: no such occupation.
     """
     occupation_id = expand_esco_id(occupation_id, ESCO_OCCUPATION_PREFIX)
+    # The same occupations are asked for again and again, and only an ingest changes them.
+    return taxonomy_snapshot(session).memo(
+        ("occupation_detail", occupation_id), lambda: _occupation_detail(session, occupation_id)
+    )
+
+
+def _occupation_detail(session: Session, occupation_id: str) -> views.OccupationDetail:
     occupation = occupation_repo.get_occupation(session, occupation_id)
     if occupation is None:
         raise NotFoundError(f"no occupation with id {occupation_id!r} (ESCO URI or O*NET-SOC code)")

@@ -8,7 +8,7 @@ from sqlmodel import Session, SQLModel, col
 
 from credpath.storage.tables import Dataset
 
-__all__ = ["count_rows", "dataset_hashes", "get_dataset", "list_datasets", "put_dataset"]
+__all__ = ["count_rows", "dataset_hashes", "datasets_version", "get_dataset", "list_datasets", "put_dataset"]
 
 
 def get_dataset(session: Session, name: str) -> Dataset | None:
@@ -35,6 +35,12 @@ def dataset_hashes(session: Session) -> dict[str, str]:
     """Loaded dataset name → content hash."""
     query = select(col(Dataset.name), col(Dataset.content_hash))
     return {name: digest for name, digest in session.execute(query)}  # noqa: C416 - rows are not pairs to dict()
+
+
+def datasets_version(session: Session) -> tuple[Any, ...]:
+    """How many datasets are loaded and when the last was: every ingest writes its row with a new ``loaded_at``."""
+    count, last = session.execute(select(func.count(), func.max(col(Dataset.loaded_at)))).one()
+    return int(count), last
 
 
 def count_rows(session: Session, model: type[SQLModel], where: ColumnElement[bool] | None = None) -> int:

@@ -32,6 +32,7 @@ __all__ = [
     "esco_skill_relations",
     "get_occupation",
     "occupation_broader",
+    "occupation_esco_skill_ids",
     "occupation_esco_skills",
     "occupation_labels",
     "occupation_links",
@@ -84,6 +85,17 @@ def occupation_esco_skills(session: Session, occupation_id: str) -> list[tuple[S
         .order_by(col(OccupationSkill.relation_type), col(Skill.preferred_label))
     )
     return [(skill, relation) for skill, relation in rows]
+
+
+def occupation_esco_skill_ids(session: Session, occupation_id: str) -> list[tuple[str, str]]:
+    """The ESCO skill profile as (skill id, ``essential``/``optional``), in ``occupation_esco_skills``' order."""
+    rows = session.execute(
+        select(col(Skill.id), col(OccupationSkill.relation_type))
+        .join(OccupationSkill, col(OccupationSkill.skill_id) == col(Skill.id))
+        .where(col(OccupationSkill.occupation_id) == occupation_id)
+        .order_by(col(OccupationSkill.relation_type), col(Skill.preferred_label))
+    )
+    return [(skill_id, relation) for skill_id, relation in rows]
 
 
 def esco_skill_relations(session: Session, occupation_ids: Sequence[str]) -> list[OccupationSkillRow]:

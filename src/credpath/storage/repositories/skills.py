@@ -14,6 +14,7 @@ __all__ = [
     "HierarchyNode",
     "RelatedSkillRow",
     "SkillProfile",
+    "all_skill_labels",
     "existing_skill_ids",
     "get_skill",
     "search_skills",
@@ -84,6 +85,12 @@ def skill_labels(session: Session, skill_ids: Sequence[str]) -> dict[str, str]:
     if not skill_ids:
         return {}
     query = select(col(Skill.id), col(Skill.preferred_label)).where(col(Skill.id).in_(list(skill_ids)))
+    return {skill: label for skill, label in session.execute(query)}  # noqa: C416 - rows are not pairs to dict()
+
+
+def all_skill_labels(session: Session) -> dict[str, str]:
+    """Every ESCO skill's id → preferred label."""
+    query = select(col(Skill.id), col(Skill.preferred_label))
     return {skill: label for skill, label in session.execute(query)}  # noqa: C416 - rows are not pairs to dict()
 
 
