@@ -62,10 +62,12 @@ def test_skill_search_ranks_exact_labels_first_and_pages(loaded: Loaded) -> None
     with Session(engine) as session:
         page = skill_repo.search_skills(session, "sql", 5, 0)
         second = skill_repo.search_skills(session, "sql", 5, 5)
+        past_end = skill_repo.search_skills(session, "sql", 5, 10_000)
         everything = skill_repo.search_skills(session, None, 3, 0)
         nothing = skill_repo.search_skills(session, "%_%", 5, 0)
     assert page.items[0].preferred_label == "SQL"
-    assert page.total == second.total > 5
+    assert page.total == second.total == past_end.total > 5
+    assert past_end.items == []
     assert not {s.id for s in page.items} & {s.id for s in second.items}
     assert everything.total == 13_896
     assert [s.preferred_label for s in everything.items] == sorted(s.preferred_label for s in everything.items)

@@ -55,7 +55,17 @@ def lexical(
 
 
 def page(session: Session, query: Select[T], order: Sequence[Any], limit: int, offset: int) -> Page[T]:
-    """Run ``query`` for one page in ``order``, with the total number of matches."""
-    total = int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
-    items = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
-    return Page(items=items, total=total)
+    """Run ``query`` for one page in ``order``, with the total number of matches.
+
+    The total rides on the page's rows (``count(*) OVER ()``), so the filter (a substring scan of every
+    label) runs once, not once for the page and again for the count; only a page past the end needs the
+    separate count.
+    """
+    total = func.count().over().label("total_matches")
+    rows = session.execute(query.add_columns(total).order_by(*order).limit(limit).offset(offset)).all()
+    if rows:
+        return Page(items=[row[0] for row in rows], total=int(rows[0][-1]))
+    if offset == 0:
+        return Page(items=[], total=0)
+    count = int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+    return Page(items=[], total=count)
