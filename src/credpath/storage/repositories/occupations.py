@@ -2,8 +2,9 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from credpath.storage.repositories.lexical import Page, lexical, page
@@ -76,25 +77,25 @@ def esco_occupation_ids(session: Session) -> list[str]:
     return list(session.scalars(query))
 
 
-def occupation_esco_skills(session: Session, occupation_id: str) -> list[tuple[Skill, str]]:
-    """The ESCO skill profile: (skill, ``essential``/``optional``), essentials first, then by label."""
-    rows = session.execute(
-        select(Skill, col(OccupationSkill.relation_type))
+def _esco_profile_query(occupation_id: str, *columns: Any) -> Select[Any]:
+    """``columns`` of an ESCO occupation's skill profile, essentials first, then by skill label."""
+    return (
+        select(*columns)
         .join(OccupationSkill, col(OccupationSkill.skill_id) == col(Skill.id))
         .where(col(OccupationSkill.occupation_id) == occupation_id)
         .order_by(col(OccupationSkill.relation_type), col(Skill.preferred_label))
     )
+
+
+def occupation_esco_skills(session: Session, occupation_id: str) -> list[tuple[Skill, str]]:
+    """The ESCO skill profile: (skill, ``essential``/``optional``), essentials first, then by label."""
+    rows = session.execute(_esco_profile_query(occupation_id, Skill, col(OccupationSkill.relation_type)))
     return [(skill, relation) for skill, relation in rows]
 
 
 def occupation_esco_skill_ids(session: Session, occupation_id: str) -> list[tuple[str, str]]:
     """The ESCO skill profile as (skill id, ``essential``/``optional``), in ``occupation_esco_skills``' order."""
-    rows = session.execute(
-        select(col(Skill.id), col(OccupationSkill.relation_type))
-        .join(OccupationSkill, col(OccupationSkill.skill_id) == col(Skill.id))
-        .where(col(OccupationSkill.occupation_id) == occupation_id)
-        .order_by(col(OccupationSkill.relation_type), col(Skill.preferred_label))
-    )
+    rows = session.execute(_esco_profile_query(occupation_id, col(Skill.id), col(OccupationSkill.relation_type)))
     return [(skill_id, relation) for skill_id, relation in rows]
 
 
