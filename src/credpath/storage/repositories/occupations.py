@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
-from credpath.storage.repositories.lexical import Page, lexical, page
+from credpath.storage.repositories.lexical import Page, lexical, page, trigram_index
 from credpath.storage.tables import (
     Crosswalk,
     Occupation,
@@ -67,7 +67,9 @@ def search_occupations(
     base = select(Occupation)
     if taxonomy:
         base = base.where(col(Occupation.taxonomy) == taxonomy)
-    query, order = lexical(base, col(Occupation.preferred_label), col(Occupation.search_text), q)
+    query, order = lexical(
+        base, col(Occupation.preferred_label), col(Occupation.search_text), q, trigram_index(session, "occupation")
+    )
     return page(session, query, order, limit, offset)
 
 

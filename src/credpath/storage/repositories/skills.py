@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from credpath.storage.repositories.lexical import Page, lexical, page
+from credpath.storage.repositories.lexical import Page, lexical, page, trigram_index
 from credpath.storage.tables import OccupationSkill, Skill, SkillBroader, SkillGroup, SkillRelation
 from credpath.vocabulary import RelationType
 
@@ -69,7 +69,9 @@ def get_skill(session: Session, skill_id: str) -> Skill | None:
 
 def search_skills(session: Session, q: str | None, limit: int, offset: int) -> Page[Skill]:
     """ESCO skills whose labels contain every word of ``q``, best label matches first."""
-    query, order = lexical(select(Skill), col(Skill.preferred_label), col(Skill.search_text), q)
+    query, order = lexical(
+        select(Skill), col(Skill.preferred_label), col(Skill.search_text), q, trigram_index(session, "skill")
+    )
     return page(session, query, order, limit, offset)
 
 
