@@ -1,12 +1,16 @@
 """Alembic environment: runs against the engine handed over in ``config.attributes``."""
 
 from alembic import context
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
 import credpath.storage.tables  # noqa: F401 - registers the tables on SQLModel.metadata
+from credpath.storage.db import for_writes
 
 target_metadata = SQLModel.metadata
+
+# PostgreSQL advisory lock key held by a migration ("credpath" in ASCII, as a bigint).
+MIGRATION_LOCK = 0x6372656470617468
 
 
 def _engine() -> Engine:
@@ -17,8 +21,18 @@ def _engine() -> Engine:
 
 
 def run_migrations_online() -> None:
-    """Run migrations in a transaction on the configured engine."""
-    with _engine().connect() as connection:
+    """Run migrations in a transaction on the configured engine, one process at a time.
+
+    Every worker of ``credpath serve --workers N`` migrates as it starts. Unserialised, two of them read
+    the same old revision and the second fails on "table already exists" once the first commits, so
+    the server does not start. On SQLite the migration's transaction takes the write lock as it begins
+    (``BEGIN IMMEDIATE``); on PostgreSQL it first takes an advisory lock. A second process waits, then
+    reads the revision the first one wrote and has nothing to do.
+    """
+    engine = _engine()
+    if engine.dialect.name == "sqlite":
+        engine = for_writes(engine)
+    with engine.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -26,6 +40,8 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             context.run_migrations()
         connection.commit()
 
