@@ -285,6 +285,10 @@ def copy_database_cmd(target: str) -> None:
     click.echo(f"copied {sum(copied.values()):,} rows in {len(copied)} tables")
 
 
+# Seconds an idle HTTP connection stays open (see serve_cmd): above the 60 s of common proxies and clients.
+KEEP_ALIVE_S = 75
+
+
 @main.command("serve")
 @click.option("--host", default=None, help="Bind address (default CREDPATH_HOST or 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default CREDPATH_PORT or 8000).")
@@ -311,6 +315,11 @@ def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
         log_config=json_log_config(settings.log_level),
         access_log=False,
         server_header=False,  # no "Server: uvicorn" banner
+        # A server must keep an idle connection open longer than its clients do, or a client may send a
+        # request on a connection at the moment the server closes it and get no answer. uvicorn's 5 s
+        # equals httpx's default expiry: 7 of 600 requests sent on a connection idle ~5 s failed that way
+        # (RemoteProtocolError), which is the rare load-benchmark error. Proxies idle out at 60 s.
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
 
 
