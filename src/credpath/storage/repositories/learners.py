@@ -58,15 +58,28 @@ def get_learner(session: Session, tenant: TenantScope, learner_id: str, *, for_u
     return session.scalars(query).first()
 
 
-def learner_skills(session: Session, tenant: TenantScope, learner_id: str) -> list[tuple[LearnerSkill, str]]:
-    """A learner's skills with labels (none for a learner the scope does not see)."""
+def learner_skills(session: Session, tenant: TenantScope, learner_id: str) -> list[tuple[LearnerSkillRow, str]]:
+    """A learner's skills with labels (none for a learner the scope does not see), by label.
+
+    Plain rows, not ORM objects: every gap, pathway and profile reads all of a learner's skills, and
+    building an ORM object per skill cost more than the query (a learner with 100 skills: ~1.3 ms).
+    """
     rows = session.execute(
-        select(LearnerSkill, col(Skill.preferred_label))
+        select(
+            col(LearnerSkill.skill_id),
+            col(LearnerSkill.evidence),
+            col(LearnerSkill.proficiency),
+            col(LearnerSkill.source_credential_id),
+            col(Skill.preferred_label),
+        )
         .join(Skill, col(Skill.id) == col(LearnerSkill.skill_id))
         .where(col(LearnerSkill.learner_id).in_(_visible_id(tenant, learner_id)))
         .order_by(col(Skill.preferred_label))
     )
-    return [(row, label) for row, label in rows]
+    return [
+        (LearnerSkillRow(skill, evidence, proficiency, source), label)
+        for skill, evidence, proficiency, source, label in rows
+    ]
 
 
 def learner_credentials(session: Session, tenant: TenantScope, learner_id: str) -> list[str]:
@@ -96,7 +109,15 @@ def put_learner_skills(
 ) -> None:
     """Insert these skills, or overwrite the stored ones (which evidence may replace which is the caller's rule)."""
     _require(session, tenant, learner_id)
-    stored = {row.skill_id: row for row, _label in learner_skills(session, tenant, learner_id)}
+    wanted = [skill.skill_id for skill in skills]
+    stored = {
+        row.skill_id: row
+        for row in session.scalars(
+            select(LearnerSkill).where(
+                col(LearnerSkill.learner_id) == learner_id, col(LearnerSkill.skill_id).in_(wanted)
+            )
+        )
+    }
     for skill in skills:
         row = stored.get(skill.skill_id)
         if row is None:
