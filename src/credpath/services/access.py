@@ -31,6 +31,7 @@ from credpath.errors import (
 )
 from credpath.services import views
 from credpath.services.resources import unit_of_work
+from credpath.storage.db import for_writes
 from credpath.storage.repositories import access as access_repo
 from credpath.storage.tables import ApiKey, AuditEvent, Organisation
 from credpath.storage.tenancy import TenantScope
@@ -387,12 +388,15 @@ def ensure_admin_key(session: Session, *, value: str | None, key_file: Path) -> 
 def bootstrap_admin_key(engine: Engine, *, value: str | None, key_file: Path) -> Path | None:
     """:func:`ensure_admin_key` in its own transaction, as a server does at start.
 
-    Several replicas starting at once on one database race to store the same key (or the operator
-    organisation); the loser's insert fails on the unique constraint, and it looks again and finds it.
+    Several workers or replicas starting at once on one database race to store the same key (or the
+    operator organisation). On SQLite the transaction takes the write lock as it begins, so they take
+    turns and the later ones find the key. On PostgreSQL the loser's insert fails on the unique
+    constraint, or its check finds the key the winner just committed ("prefix collision"); either way
+    it looks again and finds it. (Unhandled, that collision stopped a two-worker server at start.)
     """
     try:
-        with unit_of_work(engine) as session:
+        with unit_of_work(for_writes(engine)) as session:
             return ensure_admin_key(session, value=value, key_file=key_file)
-    except IntegrityError:
-        with unit_of_work(engine) as session:
+    except (IntegrityError, ConflictError):
+        with unit_of_work(for_writes(engine)) as session:
             return ensure_admin_key(session, value=value, key_file=key_file)
