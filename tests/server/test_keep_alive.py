@@ -11,14 +11,25 @@ REQUEST = b"GET /v1/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
 
 
 def _answer(connection: socket.socket) -> bytes:
+    """Send one request and read exactly its response (headers, then ``content-length`` bytes of body)."""
     connection.sendall(REQUEST)
     received = b""
     while b"\r\n\r\n" not in received:
         chunk = connection.recv(4096)
         if not chunk:
-            break
+            return received
         received += chunk
-    return received
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = next(
+        (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")),
+        0,
+    )
+    while len(body) < length:
+        chunk = connection.recv(4096)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
 
 
 def test_a_connection_idle_beyond_five_seconds_is_still_served(tmp_path: Path) -> None:

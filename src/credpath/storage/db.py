@@ -8,6 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from filelock import FileLock
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -147,5 +148,17 @@ def _alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (idempotent; safe to call at every start)."""
+    """Bring the schema to ``revision`` (idempotent; safe to call at every start), one process at a time.
+
+    Every worker of ``credpath serve --workers N`` migrates as it starts. Alembic runs SQLite DDL without
+    one enclosing transaction, so a database lock cannot make a second process wait for the whole
+    upgrade: it read an old revision and applied it again ("duplicate column"). A lock file beside
+    the database does. PostgreSQL migrations run in one transaction that first takes an advisory lock
+    (``migrations/env.py``).
+    """
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if database and database != ":memory:":
+        with FileLock(f"{database}.migrate-lock"):
+            command.upgrade(_alembic_config(engine), revision)
+        return
     command.upgrade(_alembic_config(engine), revision)

@@ -5,7 +5,6 @@ from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
 import credpath.storage.tables  # noqa: F401 - registers the tables on SQLModel.metadata
-from credpath.storage.db import for_writes
 
 target_metadata = SQLModel.metadata
 
@@ -25,14 +24,11 @@ def run_migrations_online() -> None:
 
     Every worker of ``credpath serve --workers N`` migrates as it starts. Unserialised, two of them read
     the same old revision and the second fails on "table already exists" once the first commits, so
-    the server does not start. On SQLite the migration's transaction takes the write lock as it begins
-    (``BEGIN IMMEDIATE``); on PostgreSQL it first takes an advisory lock. A second process waits, then
-    reads the revision the first one wrote and has nothing to do.
+    the server does not start. On PostgreSQL the transaction first takes an advisory lock, so a second
+    process waits, then reads the revision the first one wrote and has nothing to do. (SQLite files are
+    serialised by a lock file in ``storage.db.migrate``: Alembic's SQLite DDL is not one transaction.)
     """
-    engine = _engine()
-    if engine.dialect.name == "sqlite":
-        engine = for_writes(engine)
-    with engine.connect() as connection:
+    with _engine().connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
