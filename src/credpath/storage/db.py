@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -157,8 +157,6 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     (``migrations/env.py``).
     """
     database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if database and database != ":memory:":
-        with FileLock(f"{database}.migrate-lock"):
-            command.upgrade(_alembic_config(engine), revision)
-        return
-    command.upgrade(_alembic_config(engine), revision)
+    on_file = bool(database) and database != ":memory:"
+    with FileLock(f"{database}.migrate-lock") if on_file else nullcontext():
+        command.upgrade(_alembic_config(engine), revision)
