@@ -4,7 +4,8 @@ Every persona in ``data/eval/personas.jsonl`` (a self-description, a target titl
 the languages they study in, their level, a budget) goes through ``POST /v1/recommendations`` — the path a
 portal takes. Each recommended step is looked up in ``data/eval/persona_judgments.jsonl`` (relevant /
 weak / wrong, judged blind by reading the credential against the person's real goal) by persona and
-offering; steps nobody has judged yet are counted and listed, never guessed. The persona file also says
+offering (a step that is one of the adviser's own picks for that person, ``good_credentials``, counts as
+relevant); steps nobody has judged yet are counted and listed, never guessed. The persona file also says
 whether an adviser would recommend anything at all (``should_abstain``), so abstentions are scored too.
 
 Writes ``benchmarks/results/personas.json`` (and ``--unjudged FILE``: the steps still to judge).
@@ -76,6 +77,9 @@ def main() -> None:
                         (j for (p, _k), j in judged.items() if p == persona["id"] and j["title"] == step["title"]),
                         None,
                     )
+                if found is None and step["credential_id"] in keys:
+                    # The adviser named this credential for this person before any run: judged relevant.
+                    found = {"verdict": "relevant"}
                 verdict = found["verdict"] if found else "unjudged"
                 verdicts[verdict] += 1
                 if found is None:

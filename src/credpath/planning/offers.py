@@ -31,18 +31,23 @@ from credpath.vocabulary import RelationType
 
 __all__ = [
     "ALTERNATIVES",
+    "CONTEXT_CONFIDENCE",
     "FULL_RELEVANCE",
     "LEVEL_FIT",
+    "LINK_FLOOR",
     "MICRO_CREDENTIAL_HOURS",
     "MIN_ESSENTIAL_GAIN",
     "MIN_RELEVANCE",
     "NARROWER_CREDIT",
     "PROGRAMME_KINDS",
+    "ROLE_CANDIDATES",
+    "ROLE_FLOOR",
     "CredentialOffer",
     "OfferCatalogue",
     "OfferFilters",
     "PathwayPlan",
     "PlannedStep",
+    "context_links",
     "cost_known",
     "offering_key",
     "priced_in_other_currencies",
@@ -74,7 +79,17 @@ MIN_RELEVANCE = 0.35
 # reaching full credit at this cosine: of two credentials teaching the same essential skill, the one whose
 # subject is the target role wins over a neighbouring subject that mentions the skill (a statistics course for
 # a GIS specialist).
-FULL_RELEVANCE = 0.5
+FULL_RELEVANCE = 0.65
+# Links in context. Most of the catalogue serves no alignment (a tag alone never suffices, see
+# ``skills.alignment.supported``), yet a credential whose subject *is* the target role teaches that role's
+# skills: the ROLE_CANDIDATES credentials nearest the target's text, at cosine >= ROLE_FLOOR, are linked to
+# each gap skill whose labels sit at cosine >= LINK_FLOOR to their "title — tags", with CONTEXT_CONFIDENCE.
+# The same tag that is noise in a random course ("System Security" → building systems) is evidence in a
+# course about the role; both floors and the confidence were chosen on the persona benchmark (README).
+ROLE_CANDIDATES = 80
+ROLE_FLOOR = 0.5
+LINK_FLOOR = 0.5
+CONTEXT_CONFIDENCE = 0.6
 _MARKERS = re.compile(
     r"\((?:DE|PT|ES|FR)\)|\((?:deutsch|español|português|français)\)|\s+(?:en|em)\s+(?:español|português|français)\b.*$",
     re.IGNORECASE,
@@ -110,6 +125,7 @@ class OfferFilters:
     ``languages``: ISO 639-1 codes the learner studies in (empty: any). ``learner_level``: the learner's
     level, for :data:`LEVEL_FIT`. ``parents``: skill → broader skills, for narrower-skill credit.
     ``relevance``: credential → how much it is about the target (``None``: not measured, no floor).
+    ``context``: credential → gap skill → confidence of links made in the target's context (:func:`context_links`).
     """
 
     kinds: Collection[str] = ()
@@ -123,6 +139,7 @@ class OfferFilters:
     relevance: Mapping[str, float] | None = None
     min_relevance: float = MIN_RELEVANCE
     full_relevance: float = FULL_RELEVANCE
+    context: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,10 +181,15 @@ class OfferCatalogue:
 
     def __init__(self, offers: Sequence[CredentialOffer]) -> None:
         self.offers = list(offers)
+        self._by_id = {offer.id: offer for offer in self.offers}
         self._by_skill: dict[str, list[CredentialOffer]] = {}
         for offer in self.offers:
             for skill in offer.teaches:
                 self._by_skill.setdefault(skill, []).append(offer)
+
+    def get(self, credential_ids: Iterable[str]) -> list[CredentialOffer]:
+        """The offers with these ids (unknown or inactive ids are skipped), in the order given."""
+        return [self._by_id[c] for c in credential_ids if c in self._by_id]
 
     def teaching(self, skills: Iterable[str]) -> list[CredentialOffer]:
         """Offers teaching any of ``skills``, each once, in the order the skills first reach them."""
@@ -283,7 +305,35 @@ def _gap_teaching(
         for parent in filters.parents.get(skill, ()):
             if parent in gaps:
                 teaches[parent] = max(teaches.get(parent, 0.0), NARROWER_CREDIT * confidence * fit)
+    for skill, confidence in filters.context.get(offer.id, {}).items():
+        if skill in gaps:
+            teaches[skill] = max(teaches.get(skill, 0.0), confidence * fit)
     return teaches
+
+
+def context_links(
+    fits: Mapping[str, tuple[float, Mapping[str, float]]],
+    *,
+    role_floor: float = ROLE_FLOOR,
+    link_floor: float = LINK_FLOOR,
+    confidence: float = CONTEXT_CONFIDENCE,
+) -> dict[str, dict[str, float]]:
+    """Credential → gap skill → confidence, for credentials about the target and skills their text names.
+
+    Args:
+        fits: credential → (cosine to the target, gap skill → cosine to the credential), as
+            ``SemanticService.role_links`` gives them.
+
+    Example:
+        >>> context_links({"gis": (0.67, {"gis": 0.72, "sql": 0.3}), "stats": (0.4, {"gis": 0.6})})
+        {'gis': {'gis': 0.6}}
+    """
+    out: dict[str, dict[str, float]] = {}
+    for credential, (relevance, cosines) in fits.items():
+        links = {skill: confidence for skill, cosine in cosines.items() if cosine >= link_floor}
+        if relevance >= role_floor and links:
+            out[credential] = links
+    return out
 
 
 def select_candidates(

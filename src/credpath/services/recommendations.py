@@ -16,9 +16,12 @@ from credpath.errors import InvalidInputError, NotFoundError
 from credpath.planning.demand import weight_by_demand
 from credpath.planning.gaps import GapAnalysis, Requirement, compute_gaps
 from credpath.planning.offers import (
+    ROLE_CANDIDATES,
+    ROLE_FLOOR,
     OfferCatalogue,
     OfferFilters,
     PlannedStep,
+    context_links,
     priced_in_other_currencies,
     recommend_pathway,
     select_candidates,
@@ -103,7 +106,7 @@ def aligned_catalogue(session: Session) -> OfferCatalogue:
     with _CATALOGUE_LOCK:
         cached = _CATALOGUES.get(key)
         if cached is None or cached[0] != version:
-            cached = _CATALOGUES[key] = (version, OfferCatalogue(credential_repo.credential_offers(session)))
+            cached = _CATALOGUES[key] = (version, OfferCatalogue(credential_repo.credential_offers(session, unaligned=True)))
     return cached[1]
 
 
@@ -458,11 +461,17 @@ def recommend(
     )
     # Offers teaching a narrower skill of a gap skill close it too (planning.offers.NARROWER_CREDIT).
     wanted = [*gaps, *(child for skill in gaps for child in semantic.skill_children.get(skill, ()))]
-    offers = aligned_catalogue(session).teaching(wanted)
+    catalogue = aligned_catalogue(session)
+    offers = catalogue.teaching(wanted)
     about = _target_text(session, echo)
     if about is not None:
+        # Credentials about the target role are linked to its gap skills in that context, aligned or not.
+        context = context_links(semantic.role_links(about, list(gaps), limit=ROLE_CANDIDATES, floor=ROLE_FLOOR))
+        known = {o.id for o in offers}
+        offers += catalogue.get(c for c in context if c not in known)
         titles = {o.id: o.title for o in offers}
-        filters = replace(filters, relevance=semantic.credential_relevance(about, list(titles), titles))
+        relevance = semantic.credential_relevance(about, list(titles), titles)
+        filters = replace(filters, relevance=relevance, context=context)
     candidates = select_candidates(offers, gaps, budget, filters)
     other_currencies = priced_in_other_currencies(offers, budget)
     plan = recommend_pathway(

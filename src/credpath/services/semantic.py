@@ -277,6 +277,39 @@ class SemanticService:
             out.update({c: round(float(s), 4) for (c, _), s in zip(fresh, scores, strict=True)})
         return out
 
+    def role_links(
+        self, target_text: str, skill_ids: Sequence[str], *, limit: int, floor: float
+    ) -> dict[str, tuple[float, dict[str, float]]]:
+        """The credentials most about the target, each with its cosine to every given skill.
+
+        Returns credential → (cosine to the target's text, skill → cosine between the credential's
+        "title — tags" and the skill's labels) for at most ``limit`` credentials at or above ``floor``,
+        most central first. The planner links a credential to the target's gap skills in this context
+        (``planning.offers.context_links``): a skill the role needs, named by a credential about that role.
+        Empty when the credentials or skills index is not loaded.
+        """
+        credentials, skills = self.indexes.get("credentials"), self.indexes.get("skills")
+        if credentials is None or skills is None or not target_text.strip() or limit <= 0:
+            return {}
+        found = credentials.search(self.encoder.encode([target_text]), limit)
+        kept = [(int(p), c, float(v)) for p, c, v in zip(found.positions[0], found.ids[0], found.scores[0], strict=True)]
+        kept = [item for item in kept if item[2] >= floor]
+        positions = [(s, skills.position(s)) for s in skill_ids]
+        known = [(s, p) for s, p in positions if p is not None]
+        if not kept:
+            return {}
+        cosines = (
+            skills.score_items(
+                credentials.canonical_vectors([p for p, _, _ in kept]), np.array([p for _, p in known], dtype=np.int64)
+            )
+            if known
+            else np.zeros((len(kept), 0), dtype=np.float32)
+        )
+        return {
+            credential: (round(score, 4), {s: round(float(v), 4) for (s, _), v in zip(known, row, strict=True)})
+            for (_, credential, score), row in zip(kept, cosines, strict=True)
+        }
+
     def match_occupations(
         self, titles: Sequence[str], top_k: int, taxonomy: str, should_stop: StopCheck | None = None
     ) -> views.OccupationMatchResponse:

@@ -176,15 +176,21 @@ def skill_teachers(session: Session, skill_ids: Sequence[str]) -> list[SkillTeac
 
 
 def credential_offers(
-    session: Session, skill_ids: Sequence[str] | None = None, *, credential_ids: Sequence[str] | None = None
+    session: Session,
+    skill_ids: Sequence[str] | None = None,
+    *,
+    credential_ids: Sequence[str] | None = None,
+    unaligned: bool = False,
 ) -> list[CredentialOffer]:
     """Active credentials with their aligned skills (skill → confidence), optionally only for ``skill_ids``.
 
+    ``unaligned``: also credentials with no served alignment (``teaches`` empty), which the planner may
+    still link to a target's skills in context (``planning.offers.OfferFilters.context``).
     One joined query: the planner calls this on every request, so it must not fan out.
     """
     query = (
         select(
-            col(CredentialSkill.credential_id),
+            col(Credential.id).label("credential_id"),
             col(CredentialSkill.skill_id),
             col(CredentialSkill.confidence),
             col(Credential.title),
@@ -200,13 +206,14 @@ def credential_offers(
             col(Credential.url),
             col(Credential.language),
         )
-        .join(Credential, col(Credential.id) == col(CredentialSkill.credential_id))
+        .select_from(Credential)
+        .join(CredentialSkill, col(Credential.id) == col(CredentialSkill.credential_id), isouter=unaligned)
         .where(col(Credential.active))
     )
     if skill_ids is not None:
         query = query.where(col(CredentialSkill.skill_id).in_(list(skill_ids)))
     if credential_ids is not None:
-        query = query.where(col(CredentialSkill.credential_id).in_(list(credential_ids)))
+        query = query.where(col(Credential.id).in_(list(credential_ids)))
     offers: dict[str, CredentialOffer] = {}
     teaches: dict[str, dict[str, float]] = {}
     for row in session.execute(query):
@@ -229,7 +236,8 @@ def credential_offers(
                 language=row.language,
                 teaches=teaches[credential],
             )
-        teaches[credential][row.skill_id] = float(row.confidence)
+        if row.skill_id is not None:
+            teaches[credential][row.skill_id] = float(row.confidence)
     return list(offers.values())
 
 
