@@ -5,8 +5,10 @@ from urllib.parse import quote
 import pytest
 from litestar.testing import TestClient
 
-from credpath.planning.offers import MICRO_CREDENTIAL_HOURS, PROGRAMME_KINDS
+from credpath.planning.offers import MICRO_CREDENTIAL_HOURS, MIN_RELEVANCE, PROGRAMME_KINDS, ROLE_FLOOR
 
+# ESCO "geographic information systems specialist".
+GIS_SPECIALIST = "http://data.europa.eu/esco/occupation/9af8907f-56a7-4170-83b1-3c6ba0997cfa"
 WAREHOUSE = (
     "I've worked nights in a warehouse for six years: picking, packing, reach truck licence, stock counts. "
     "I reset the conveyor when it trips. I want to retrain as an electrician."
@@ -123,3 +125,30 @@ def test_every_served_alignment_is_named_by_the_credentials_title_or_description
     for skill in detail["skills"]:
         assert 0 < skill["confidence"] < 1
         assert "title" in skill["evidence"] or "description" in skill["evidence"]
+
+
+def test_a_credential_about_the_role_is_recommended_though_no_alignment_is_served(client: TestClient) -> None:
+    # Issue 9: "Fundamentals of GIS" and its kind serve no alignment to geographic information systems (its
+    # title scores under the threshold), so a would-be GIS technician used to get statistics courses or
+    # nothing. Linked in the target's context, the catalogue's GIS courses are the pathway.
+    body = _recommend(
+        client,
+        {
+            "learner": {
+                "text": "I'm a surveyor's assistant: I hold the staff, log readings in Excel, and draw site plans."
+            },
+            "target": {"occupation_id": GIS_SPECIALIST},
+            "constraints": {"max_credentials": 3},
+        },
+    )
+    steps = body["pathway"]["steps"]
+    assert steps
+    assert any("GIS" in s["title"] or "Geographic" in s["title"] for s in steps)
+    for step in [*steps, *body["next"]["alternatives"]]:
+        assert step["about_target"] >= MIN_RELEVANCE
+        kinds = {skill["evidence"] for skill in step["covers"]}
+        assert kinds <= {"alignment", "context"}
+        if "context" in kinds:
+            # Links made for this role only come from credentials about the role, and the reason says so.
+            assert step["about_target"] >= ROLE_FLOOR
+            assert "linked for this role only" in step["reason"]

@@ -5,6 +5,7 @@
 - in a language the learner studies in (explicitly asked-for languages override the learner's);
 - micro-credential sized: degrees, master's tracks, postgraduate diplomas, graduate certificates and
   MicroMasters programmes, and anything over :data:`MICRO_CREDENTIAL_HOURS`, only when ``kinds`` asks;
+  never a capstone, which presupposes the rest of its programme;
 - teaching a gap skill, directly or through a narrower skill (a course on *SQL* for the requirement
   *query languages* closes it at :data:`NARROWER_CREDIT` of its confidence, as for a learner's skills);
 - pitched at the learner: for a beginner, an intermediate offer counts :data:`LEVEL_FIT` of its
@@ -90,6 +91,8 @@ ROLE_CANDIDATES = 80
 ROLE_FLOOR = 0.5
 LINK_FLOOR = 0.5
 CONTEXT_CONFIDENCE = 0.6
+# A capstone is the last course of a programme and presupposes the others: never a next step on its own.
+_CAPSTONE = re.compile(r"\bcapstone\b", re.IGNORECASE)
 _MARKERS = re.compile(
     r"\((?:DE|PT|ES|FR)\)|\((?:deutsch|español|português|français)\)|\s+(?:en|em)\s+(?:español|português|français)\b.*$",
     re.IGNORECASE,
@@ -229,6 +232,8 @@ def _wanted(offer: CredentialOffer, budget: Budget, filters: OfferFilters, provi
         return False
     if filters.relevance is not None and filters.relevance.get(offer.id, 0.0) < filters.min_relevance:
         return False
+    if _CAPSTONE.search(offer.title):
+        return False
     programme = offer.kind in PROGRAMME_KINDS or (offer.hours or 0.0) > filters.max_programme_hours
     if programme and offer.kind not in kinds:
         return False
@@ -323,6 +328,9 @@ def context_links(
     Args:
         fits: credential → (cosine to the target, gap skill → cosine to the credential), as
             ``SemanticService.role_links`` gives them.
+        role_floor: how much a credential must be about the target (:data:`ROLE_FLOOR`).
+        link_floor: how close its text must be to a skill (:data:`LINK_FLOOR`).
+        confidence: the confidence each link closes its skill with (:data:`CONTEXT_CONFIDENCE`).
 
     Example:
         >>> context_links({"gis": (0.67, {"gis": 0.72, "sql": 0.3}), "stats": (0.4, {"gis": 0.6})})

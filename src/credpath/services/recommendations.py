@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from credpath.errors import InvalidInputError, NotFoundError
 from credpath.planning.demand import weight_by_demand
-from credpath.planning.gaps import GapAnalysis, Requirement, compute_gaps
+from credpath.planning.gaps import GapAnalysis, HeldSkill, Requirement, compute_gaps
 from credpath.planning.offers import (
     ROLE_CANDIDATES,
     ROLE_FLOOR,
@@ -42,6 +42,7 @@ from credpath.storage.tenancy import TenantScope
 from credpath.vocabulary import (
     ESCO_OCCUPATION_PREFIX,
     ESCO_SKILL_PREFIX,
+    Evidence,
     GapStatus,
     RelationType,
     TargetKind,
@@ -106,7 +107,10 @@ def aligned_catalogue(session: Session) -> OfferCatalogue:
     with _CATALOGUE_LOCK:
         cached = _CATALOGUES.get(key)
         if cached is None or cached[0] != version:
-            cached = _CATALOGUES[key] = (version, OfferCatalogue(credential_repo.credential_offers(session, unaligned=True)))
+            cached = _CATALOGUES[key] = (
+                version,
+                OfferCatalogue(credential_repo.credential_offers(session, unaligned=True)),
+            )
     return cached[1]
 
 
@@ -243,6 +247,22 @@ def _analysis(
 ) -> tuple[GapAnalysis, views.TargetEcho, set[str]]:
     requirements, echo = _resolve_target(session, semantic, target, caller.tenant)
     held, credentials = resolve_held(session, semantic, learner)
+    about = _target_text(session, echo)
+    if credentials and about is not None:
+        # A held credential about the target vouches for the skills it would be linked to in that context,
+        # so holding a recommended step closes what the step promised.
+        fits = semantic.role_links(
+            about,
+            [r.skill_id for r in requirements],
+            limit=len(credentials),
+            floor=ROLE_FLOOR,
+            credential_ids=sorted(credentials),
+        )
+        held += [
+            HeldSkill(skill, Evidence.VERIFIED, confidence, credential)
+            for credential, links in context_links(fits).items()
+            for skill, confidence in links.items()
+        ]
     analysis = compute_gaps(requirements, held, parents=semantic.skill_parents, similarity=semantic.skill_similarity)
     if demand:
         analysis = weight_by_demand(analysis, demand_shares(session, echo.occupation_id))
@@ -391,7 +411,22 @@ def _states_hours(duration_text: str) -> bool:
     return text.startswith("pt") or bool(re.fullmatch(r"[\d.,]+\s*(h|hrs?|hours?)", text))
 
 
-def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> views.PathwayStep:
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """Why a step's skills are credited: served alignments, links made in the target's context, relevance."""
+
+    served: Mapping[str, Mapping[str, float]]
+    context: Mapping[str, Mapping[str, float]]
+    relevance: Mapping[str, float]
+    parents: Mapping[str, frozenset[str]]
+
+    def of(self, credential_id: str, skill_id: str) -> str:
+        served = self.served.get(credential_id, {})
+        aligned = skill_id in served or any(skill_id in self.parents.get(s, ()) for s in served)
+        return "context" if not aligned and skill_id in self.context.get(credential_id, {}) else "alignment"
+
+
+def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str], evidence: _Evidence) -> views.PathwayStep:
     offer = step.offer
     names = [labels.get(s, s) for s, _ in step.covers]
     n_essential = sum(1 for s, _ in step.covers if s in essential)
@@ -404,6 +439,13 @@ def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> 
     reason = (
         f"Closes {len(names)} gap skill{'s' if len(names) != 1 else ''} ({what}): {', '.join(names[:3])}{more}{size}."
     )
+    kinds = [evidence.of(offer.id, s) for s, _ in step.covers]
+    if "context" in kinds:
+        reason += (
+            " Its subject is the target role, and its text names "
+            + ("these skills" if "alignment" not in kinds else "some of them")
+            + " (linked for this role only)."
+        )
     return views.PathwayStep(
         credential_id=offer.id,
         title=offer.title,
@@ -416,9 +458,13 @@ def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str]) -> 
         currency=offer.currency,
         url=offer.url,
         language=offer.language,
-        covers=[views.StepSkill(skill_id=s, label=labels.get(s, ""), gain=round(g, 4)) for s, g in step.covers],
+        covers=[
+            views.StepSkill(skill_id=s, label=labels.get(s, ""), gain=round(g, 4), evidence=kind)
+            for (s, g), kind in zip(step.covers, kinds, strict=True)
+        ],
         gain=round(step.gain, 4),
         reason=reason,
+        about_target=evidence.relevance.get(offer.id),
     )
 
 
@@ -464,6 +510,8 @@ def recommend(
     catalogue = aligned_catalogue(session)
     offers = catalogue.teaching(wanted)
     about = _target_text(session, echo)
+    context: dict[str, dict[str, float]] = {}
+    relevance: dict[str, float] = {}
     if about is not None:
         # Credentials about the target role are linked to its gap skills in that context, aligned or not.
         context = context_links(semantic.role_links(about, list(gaps), limit=ROLE_CANDIDATES, floor=ROLE_FLOOR))
@@ -479,7 +527,13 @@ def recommend(
     )
     labels = taxonomy_snapshot(session).labels(session, list(gaps))
     essential = {g.skill_id for g in analysis.gaps if g.relation == RelationType.ESSENTIAL}
-    steps = [_step(step, labels, essential) for step in plan.steps]
+    evidence = _Evidence(
+        {o.id: o.teaches for o in catalogue.get(s.offer.id for s in [*plan.steps, *plan.alternatives])},
+        context,
+        relevance,
+        semantic.skill_parents,
+    )
+    steps = [_step(step, labels, essential, evidence) for step in plan.steps]
     pathway = views.Pathway(
         steps=steps,
         readiness_before=plan.readiness_before,
@@ -500,7 +554,7 @@ def recommend(
         target=echo,
         next=views.NextCredential(
             credential=steps[0] if steps else None,
-            alternatives=[_step(step, labels, essential) for step in plan.alternatives],
+            alternatives=[_step(step, labels, essential, evidence) for step in plan.alternatives],
         ),
         pathway=pathway,
         fit=views.LearnerFit(languages=languages, languages_from=languages_from, level=level, level_from=level_from),

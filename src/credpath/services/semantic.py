@@ -278,21 +278,36 @@ class SemanticService:
         return out
 
     def role_links(
-        self, target_text: str, skill_ids: Sequence[str], *, limit: int, floor: float
+        self,
+        target_text: str,
+        skill_ids: Sequence[str],
+        *,
+        limit: int,
+        floor: float,
+        credential_ids: Sequence[str] | None = None,
     ) -> dict[str, tuple[float, dict[str, float]]]:
         """The credentials most about the target, each with its cosine to every given skill.
 
         Returns credential → (cosine to the target's text, skill → cosine between the credential's
         "title — tags" and the skill's labels) for at most ``limit`` credentials at or above ``floor``,
-        most central first. The planner links a credential to the target's gap skills in this context
+        most central first; with ``credential_ids``, for those of them at or above ``floor`` (a learner's
+        held credentials). The planner links a credential to the target's gap skills in this context
         (``planning.offers.context_links``): a skill the role needs, named by a credential about that role.
         Empty when the credentials or skills index is not loaded.
         """
         credentials, skills = self.indexes.get("credentials"), self.indexes.get("skills")
         if credentials is None or skills is None or not target_text.strip() or limit <= 0:
             return {}
-        found = credentials.search(self.encoder.encode([target_text]), limit)
-        kept = [(int(p), c, float(v)) for p, c, v in zip(found.positions[0], found.ids[0], found.scores[0], strict=True)]
+        query = self.encoder.encode([target_text])
+        kept: list[tuple[int, str, float]]
+        if credential_ids is None:
+            found = credentials.search(query, limit)
+            best = zip(found.positions[0], found.ids[0], found.scores[0], strict=True)
+            kept = [(int(p), c, float(v)) for p, c, v in best]
+        else:
+            located = [(p, c) for c in credential_ids if (p := credentials.position(c)) is not None]
+            scores = credentials.score_items(query, np.array([p for p, _ in located], dtype=np.int64))[0]
+            kept = [(p, c, float(v)) for (p, c), v in zip(located, scores, strict=True)]
         kept = [item for item in kept if item[2] >= floor]
         positions = [(s, skills.position(s)) for s in skill_ids]
         known = [(s, p) for s, p in positions if p is not None]

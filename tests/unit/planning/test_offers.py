@@ -6,11 +6,16 @@ import pytest
 
 from credpath.planning.gaps import HeldSkill, Requirement, compute_gaps
 from credpath.planning.offers import (
+    CONTEXT_CONFIDENCE,
+    FULL_RELEVANCE,
+    LINK_FLOOR,
     MICRO_CREDENTIAL_HOURS,
     MIN_RELEVANCE,
+    ROLE_FLOOR,
     CredentialOffer,
     OfferCatalogue,
     OfferFilters,
+    context_links,
     cost_known,
     offering_key,
     priced_in_other_currencies,
@@ -194,9 +199,9 @@ def test_a_neighbouring_subject_just_above_the_old_floor_is_kept_out() -> None:
 
 
 def test_relevance_credit_reaches_full_at_the_full_relevance_cosine() -> None:
-    filters = OfferFilters(relevance={"core": 0.7, "edge": 0.4})
+    filters = OfferFilters(relevance={"core": FULL_RELEVANCE + 0.05, "edge": 0.4})
     assert relevance_credit("core", filters) == 1.0
-    assert relevance_credit("edge", filters) == pytest.approx(0.8)
+    assert relevance_credit("edge", filters) == pytest.approx(0.4 / FULL_RELEVANCE)
     assert relevance_credit("anything", OfferFilters()) == 1.0
 
 
@@ -255,3 +260,38 @@ def test_totals_are_never_summed_across_currencies() -> None:
     second = replace(dollar, id="second", canonical_key="second", cost=20.0, currency="EUR")
     one = recommend_pathway(analysis, [euro, second], Budget(max_credentials=2))
     assert (one.total_cost, one.currency, one.cost_by_currency) == (100.0, "EUR", {"EUR": 100.0})
+
+
+def test_a_credential_about_the_role_is_linked_in_context_to_the_skills_its_text_names() -> None:
+    # "GIS Foundations" serves no alignment, but it is about the target (cosine 0.62) and its text names
+    # the gap skill "gis" (0.7): it is linked to that skill, not to "sql" (0.3), and becomes the step.
+    # "Statistics" names "gis" as closely but is not about the role (0.4): no link.
+    fits = {"gis-foundations": (0.62, {"gis": 0.7, "sql": 0.3}), "statistics": (0.4, {"gis": 0.7})}
+    context = context_links(fits)
+    assert context == {"gis-foundations": {"gis": CONTEXT_CONFIDENCE}}
+    analysis = compute_gaps([Requirement("gis"), Requirement("sql")], [], parents={})
+    offers = [_offer("gis-foundations", {}), _offer("statistics", {})]
+    filters = OfferFilters(relevance={"gis-foundations": 0.62, "statistics": 0.4}, context=context)
+    candidates = select_candidates(offers, analysis.open_gaps, Budget(), filters)
+    assert [(o.id, set(o.teaches)) for o in candidates] == [("gis-foundations", {"gis"})]
+    plan = recommend_pathway(analysis, candidates, Budget(max_credentials=2))
+    assert [s.offer.id for s in plan.steps] == ["gis-foundations"]
+    assert [skill for skill, _ in plan.uncovered] == ["sql"]
+
+
+def test_context_links_need_both_floors() -> None:
+    assert context_links({"c": (ROLE_FLOOR - 0.01, {"s": 0.9})}) == {}
+    assert context_links({"c": (0.9, {"s": LINK_FLOOR - 0.01})}) == {}
+    assert context_links({"c": (ROLE_FLOOR, {"s": LINK_FLOOR})}) == {"c": {"s": CONTEXT_CONFIDENCE}}
+
+
+def test_a_served_alignment_stronger_than_the_context_link_wins() -> None:
+    analysis = compute_gaps([Requirement("gis")], [], parents={})
+    filters = OfferFilters(context={"c": {"gis": CONTEXT_CONFIDENCE}})
+    [candidate] = select_candidates([_offer("c", {"gis": 0.95})], analysis.open_gaps, Budget(), filters)
+    assert candidate.teaches == {"gis": 0.95}
+
+
+def test_a_capstone_is_never_a_step_on_its_own() -> None:
+    offers = [_offer("capstone", {"sql": 0.9}, title="Web Design for Everybody Capstone"), _offer("sql", {"sql": 0.8})]
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["sql"]

@@ -55,11 +55,17 @@ class GapResponse(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class StepSkill(msgspec.Struct, frozen=True, kw_only=True):
-    """A gap skill a step closes; ``gain`` is the weighted share of the gap it closes."""
+    """A gap skill a step closes; ``gain`` is the weighted share of the gap it closes.
+
+    ``evidence``: ``alignment`` when a served alignment says the credential teaches it (or a narrower
+    skill), ``context`` when it was linked for this target only: the credential is about the target role
+    and its text names the skill (README, *What may be a step*).
+    """
 
     skill_id: str
     label: str
     gain: float
+    evidence: str = "alignment"
 
 
 class PathwayStep(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,6 +85,8 @@ class PathwayStep(msgspec.Struct, frozen=True, kw_only=True):
     covers: list[StepSkill]
     gain: float
     reason: str
+    # Cosine between the credential and the target role's text (null when the target is not an occupation).
+    about_target: float | None = None
 
 
 class UncoveredSkill(msgspec.Struct, frozen=True, kw_only=True):

@@ -188,7 +188,8 @@ def credential_offers(
     still link to a target's skills in context (``planning.offers.OfferFilters.context``).
     One joined query: the planner calls this on every request, so it must not fan out.
     """
-    query = (
+    # Typed as Any: sqlmodel's select overloads stop at fewer columns than this reads.
+    query: Any = (
         select(
             col(Credential.id).label("credential_id"),
             col(CredentialSkill.skill_id),
