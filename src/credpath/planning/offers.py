@@ -287,7 +287,7 @@ def relevance_credit(credential_id: str, filters: OfferFilters) -> float:
     """Share of its confidence an offer counts with, by how much it is about the target (1.0 when unmeasured).
 
     Example:
-        >>> filters = OfferFilters(relevance={"gis": 0.67, "stats": 0.4})
+        >>> filters = OfferFilters(relevance={"gis": 0.67, "stats": 0.52})
         >>> relevance_credit("gis", filters), relevance_credit("stats", filters)
         (1.0, 0.8)
     """
