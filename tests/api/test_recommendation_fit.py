@@ -9,6 +9,8 @@ from credpath.planning.offers import MICRO_CREDENTIAL_HOURS, MIN_RELEVANCE, PROG
 
 # ESCO "geographic information systems specialist".
 GIS_SPECIALIST = "http://data.europa.eu/esco/occupation/9af8907f-56a7-4170-83b1-3c6ba0997cfa"
+# ESCO "software tester".
+SOFTWARE_TESTER = "http://data.europa.eu/esco/occupation/106f79e4-6264-45f1-9e7a-297435cd684b"
 WAREHOUSE = (
     "I've worked nights in a warehouse for six years: picking, packing, reach truck licence, stock counts. "
     "I reset the conveyor when it trips. I want to retrain as an electrician."
@@ -152,3 +154,23 @@ def test_a_credential_about_the_role_is_recommended_though_no_alignment_is_serve
             # Links made for this role only come from credentials about the role, and the reason says so.
             assert step["about_target"] >= ROLE_FLOOR
             assert "linked for this role only" in step["reason"]
+
+
+def test_context_links_do_not_credit_programming_languages_a_course_never_names(client: TestClient) -> None:
+    # ESCO gives every programming language one description ("The techniques and principles of software
+    # development..."); scored against it, a software-testing course was "linked" to Swift, Prolog, Scala and
+    # SAP R3 for a would-be tester. Links now score the skill's preferred label only.
+    body = _recommend(
+        client,
+        {
+            "learner": {"text": "Manual tester for three years: test cases in Jira, lots of regression testing."},
+            "target": {"occupation_id": SOFTWARE_TESTER},
+            "constraints": {"max_credentials": 5},
+        },
+    )
+    for step in [*body["pathway"]["steps"], *body["next"]["alternatives"]]:
+        for skill in step["covers"]:
+            if skill["evidence"] != "context" or "(computer programming)" not in skill["label"]:
+                continue
+            language = skill["label"].split(" (")[0].casefold()
+            assert language in step["title"].casefold(), (step["title"], skill["label"])
