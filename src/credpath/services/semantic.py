@@ -316,9 +316,9 @@ class SemanticService:
         # The skill's preferred label only, not its best vector: ESCO gives dozens of skills one shared
         # description (every programming language: "The techniques and principles of software development..."),
         # so any software course sat at 0.5+ to Swift, Prolog and SAP R3 through it.
-        cosines = credentials.canonical_vectors([p for p, _, _ in kept]) @ skills.canonical_vectors(
-            [p for _, p in known]
-        ).T
+        cosines = (
+            credentials.canonical_vectors([p for p, _, _ in kept]) @ skills.canonical_vectors([p for _, p in known]).T
+        )
         return {
             credential: (round(score, 4), {s: round(float(v), 4) for (s, _), v in zip(known, row, strict=True)})
             for (_, credential, score), row in zip(kept, cosines, strict=True)
