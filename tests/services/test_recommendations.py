@@ -202,8 +202,7 @@ def test_a_step_names_the_published_length_beside_the_estimated_hours() -> None:
             teaches={"s": 0.9},
             duration_text=published,
         )
-        evidence = recommendations._Evidence({"c1": {"s": 0.9}}, {}, {}, {})
-        return recommendations._step(PlannedStep(offer, [("s", 0.5)], 0.5), {"s": "SQL"}, {"s"}, evidence).reason
+        return recommendations._step(PlannedStep(offer, [("s", 0.5)], 0.5), {"s": "SQL"}, {"s"}, {}).reason
 
     assert (
         step(86.7, "1 - 3 Months")

@@ -119,6 +119,8 @@ class CredentialOffer:
     currency: str | None = None
     # The length as the catalogue published it ("1 - 3 Months"); ``hours`` is our estimate from it.
     duration_text: str | None = None
+    # Gap skills it closes only through links made in the target's context (set by :func:`select_candidates`).
+    context_skills: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -316,6 +318,12 @@ def _gap_teaching(
     return teaches
 
 
+def _context_only(offer: CredentialOffer, teaches: Mapping[str, float], filters: OfferFilters) -> frozenset[str]:
+    """The skills of ``teaches`` that no served alignment of the offer reaches, itself or through a narrower one."""
+    served = set(offer.teaches) | {p for skill in offer.teaches for p in filters.parents.get(skill, ())}
+    return frozenset(s for s in teaches if s not in served and s in filters.context.get(offer.id, {}))
+
+
 def context_links(
     fits: Mapping[str, tuple[float, Mapping[str, float]]],
     *,
@@ -369,7 +377,7 @@ def select_candidates(
         seen[offering_key(offer)] = key
         kept = best.get(key)
         if kept is None or len(teaches) > len(kept.teaches):
-            best[key] = replace(offer, teaches=teaches)
+            best[key] = replace(offer, teaches=teaches, context_skills=_context_only(offer, teaches, filters))
     return list(best.values())
 
 

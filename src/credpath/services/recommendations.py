@@ -411,22 +411,9 @@ def _states_hours(duration_text: str) -> bool:
     return text.startswith("pt") or bool(re.fullmatch(r"[\d.,]+\s*(h|hrs?|hours?)", text))
 
 
-@dataclass(frozen=True, slots=True)
-class _Evidence:
-    """Why a step's skills are credited: served alignments, links made in the target's context, relevance."""
-
-    served: Mapping[str, Mapping[str, float]]
-    context: Mapping[str, Mapping[str, float]]
-    relevance: Mapping[str, float]
-    parents: Mapping[str, frozenset[str]]
-
-    def of(self, credential_id: str, skill_id: str) -> str:
-        served = self.served.get(credential_id, {})
-        aligned = skill_id in served or any(skill_id in self.parents.get(s, ()) for s in served)
-        return "context" if not aligned and skill_id in self.context.get(credential_id, {}) else "alignment"
-
-
-def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str], evidence: _Evidence) -> views.PathwayStep:
+def _step(
+    step: PlannedStep, labels: Mapping[str, str], essential: set[str], relevance: Mapping[str, float]
+) -> views.PathwayStep:
     offer = step.offer
     names = [labels.get(s, s) for s, _ in step.covers]
     n_essential = sum(1 for s, _ in step.covers if s in essential)
@@ -439,7 +426,7 @@ def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str], evi
     reason = (
         f"Closes {len(names)} gap skill{'s' if len(names) != 1 else ''} ({what}): {', '.join(names[:3])}{more}{size}."
     )
-    kinds = [evidence.of(offer.id, s) for s, _ in step.covers]
+    kinds = ["context" if s in offer.context_skills else "alignment" for s, _ in step.covers]
     if "context" in kinds:
         reason += (
             " Its subject is the target role, and its text names "
@@ -464,7 +451,7 @@ def _step(step: PlannedStep, labels: Mapping[str, str], essential: set[str], evi
         ],
         gain=round(step.gain, 4),
         reason=reason,
-        about_target=evidence.relevance.get(offer.id),
+        about_target=relevance.get(offer.id),
     )
 
 
@@ -510,7 +497,6 @@ def recommend(
     catalogue = aligned_catalogue(session)
     offers = catalogue.teaching(wanted)
     about = _target_text(session, echo)
-    context: dict[str, dict[str, float]] = {}
     relevance: dict[str, float] = {}
     if about is not None:
         # Credentials about the target role are linked to its gap skills in that context, aligned or not.
@@ -527,13 +513,7 @@ def recommend(
     )
     labels = taxonomy_snapshot(session).labels(session, list(gaps))
     essential = {g.skill_id for g in analysis.gaps if g.relation == RelationType.ESSENTIAL}
-    evidence = _Evidence(
-        {o.id: o.teaches for o in catalogue.get(s.offer.id for s in [*plan.steps, *plan.alternatives])},
-        context,
-        relevance,
-        semantic.skill_parents,
-    )
-    steps = [_step(step, labels, essential, evidence) for step in plan.steps]
+    steps = [_step(step, labels, essential, relevance) for step in plan.steps]
     pathway = views.Pathway(
         steps=steps,
         readiness_before=plan.readiness_before,
@@ -554,7 +534,7 @@ def recommend(
         target=echo,
         next=views.NextCredential(
             credential=steps[0] if steps else None,
-            alternatives=[_step(step, labels, essential, evidence) for step in plan.alternatives],
+            alternatives=[_step(step, labels, essential, relevance) for step in plan.alternatives],
         ),
         pathway=pathway,
         fit=views.LearnerFit(languages=languages, languages_from=languages_from, level=level, level_from=level_from),
