@@ -36,9 +36,14 @@ endif
 index: install tune
 	$(BIN)/credpath build-index
 
-# Ingest, tune, index and demo are no-ops when data, model and indexes are unchanged, so `make run` restarts fast.
-run: install ingest tune index demo
-	$(BIN)/credpath serve
+# `make run` serves within minutes on a fresh clone: the indexes are built with the model at hand (the bundled
+# one until a first tuning is done) and, unless TUNE=0, the server fine-tunes in the background and swaps the
+# tuned indexes in when they are built (no restart). Ingest, index and demo are no-ops when data, model and
+# indexes are unchanged, so later runs go straight to serving the tuned model.
+run: install ingest
+	$(BIN)/credpath build-index
+	$(BIN)/credpath demo
+	$(BIN)/credpath serve $(if $(filter 1,$(TUNE)),--tune-in-background)
 
 # Sample postings under a demo employer and a few discoverable learners (idempotent: a no-op once loaded).
 demo: install index

@@ -293,17 +293,42 @@ KEEP_ALIVE_S = 75
 @click.option("--host", default=None, help="Bind address (default CREDPATH_HOST or 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default CREDPATH_PORT or 8000).")
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
-def serve_cmd(host: str | None, port: int | None, workers: int) -> None:
+@click.option(
+    "--tune-in-background",
+    is_flag=True,
+    help="Serve the indexes at hand now; fine-tune and rebuild in the background, swapped in when built.",
+)
+@click.option(
+    "--tune-steps", default=None, type=int, help="Training steps for --tune-in-background (default: shipped)."
+)
+def serve_cmd(
+    host: str | None, port: int | None, workers: int, tune_in_background: bool, tune_steps: int | None
+) -> None:
     """Serve the HTTP API with uvicorn."""
     # One thread per numeric pool: on a small box competing OpenMP/BLAS pools cost 10-20x latency.
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    import uvicorn
-
-    from credpath.api.observability import install_request_id_records, json_log_config
+    from credpath.api.observability import install_request_id_records
+    from credpath.pipeline.background import BackgroundTuning, tuning_is_current
 
     settings = _settings()
     install_request_id_records()
+    background = None
+    if tune_in_background and not tuning_is_current(_engine(settings), settings.models_dir, tune_steps):
+        background = BackgroundTuning(steps=tune_steps)
+        background.start()
+    try:
+        _serve(settings, host, port, workers)
+    finally:
+        if background is not None:
+            background.stop()
+
+
+def _serve(settings: Settings, host: str | None, port: int | None, workers: int) -> None:
+    import uvicorn
+
+    from credpath.api.observability import json_log_config
+
     uvicorn.run(
         "credpath.api.app:create_app",
         factory=True,
