@@ -41,7 +41,7 @@ index: install tune
 # tuned indexes in when they are built (no restart). Ingest, index and demo are no-ops when data, model and
 # indexes are unchanged, so later runs go straight to serving the tuned model.
 run: install ingest
-	$(BIN)/credpath build-index
+	$(BIN)/credpath build-index $(if $(filter 1,$(TUNE)),--before-tuning)
 	$(BIN)/credpath demo
 	$(BIN)/credpath serve $(if $(filter 1,$(TUNE)),--tune-in-background)
 

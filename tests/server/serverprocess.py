@@ -6,7 +6,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,15 +34,18 @@ def serve(
     log_path: Path | None = None,
     log_level: str = "WARNING",
     startup_timeout: float = 180.0,
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """Run ``credpath serve`` over ``database_url`` and yield its base URL; stop it afterwards.
 
-    The server's log goes to ``log_path`` (a temporary file when omitted). It ensures the test admin key
+    ``args`` are added to ``credpath serve``, ``env`` to its environment. The server's log goes to ``log_path``
+    (a temporary file when omitted). It ensures the test admin key
     (send :data:`ADMIN`) and does not rate-limit: these tests send many requests with one key.
     """
     port = free_port()
     log_path = log_path or Path(tempfile.mkstemp(prefix="credpath-server-", suffix=".log")[1])
-    env = {
+    environment = {
         **os.environ,
         "CREDPATH_DATABASE_URL": database_url,
         "CREDPATH_MODELS_DIR": str(models_dir),
@@ -51,11 +54,12 @@ def serve(
         "CREDPATH_ADMIN_KEY_FILE": str(log_path.with_suffix(".admin.key")),
         "CREDPATH_RATE_LIMIT_PER_MINUTE": "1000000",
         "HF_HUB_OFFLINE": "1",
+        **(env or {}),
     }
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "credpath.cli", "serve", "--port", str(port)],
-        env=env,
+        [sys.executable, "-m", "credpath.cli", "serve", "--port", str(port), *args],
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )

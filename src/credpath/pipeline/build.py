@@ -35,8 +35,9 @@ def build_all(
     names: Iterable[str] | None = None,
     force: bool = False,
     show_progress: bool = False,
+    align: bool = True,
 ) -> list[IndexBuildReport]:
-    """Build every index that is missing or stale (or ``names`` only)."""
+    """Build every index that is missing or stale (or ``names`` only), then align the credentials (``align``)."""
     started = time.perf_counter()
     encoder = batch_encoder(models_dir)
     reports = [
@@ -44,7 +45,7 @@ def build_all(
         for name in (names or INDEX_NAMES)
     ]
     built = {report.name: report for report in reports}
-    if "skills" in built:
+    if "skills" in built and align:
         skills = VectorIndex.load(index_dir(models_dir, "skills"), mmap=False)
         # A rebuilt skills index may change every alignment; otherwise only edited credentials are redone.
         align_credentials(engine, skills, encoder, models_dir, everything=built["skills"].status == "built")

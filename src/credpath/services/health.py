@@ -1,5 +1,6 @@
 """Service health: is the database reachable, is data loaded, and does each index match the database."""
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -16,7 +17,9 @@ from credpath.vocabulary import IndexStatus
 __all__ = ["health", "readiness"]
 
 
-def _index_state(session: Session, models_dir: Path, encoder: str | None) -> views.IndexState:
+def _index_state(
+    session: Session, models_dir: Path, encoder: str | None, serving: Mapping[str, views.ServedIndex]
+) -> views.IndexState:
     """Live state of each index: compared with the database now, not only at start-up."""
     states = {name: index_state(session, models_dir, name) for name in INDEX_NAMES}
     values = set(states.values())
@@ -26,12 +29,17 @@ def _index_state(session: Session, models_dir: Path, encoder: str | None) -> vie
         state = IndexStatus.STALE if IndexStatus.STALE in values else IndexStatus.ABSENT
     detail = ", ".join(f"{name}: {value}" for name, value in sorted(states.items()))
     if state != IndexStatus.READY:
-        detail += "; run `credpath build-index` and restart (make run does both)"
-    return views.IndexState(state=state, detail=detail, indexes=states, encoder=encoder)
+        detail += "; run `credpath build-index` (a running server loads the new build without a restart)"
+    return views.IndexState(state=state, detail=detail, indexes=states, encoder=encoder, serving=dict(serving))
 
 
-def health(engine: Engine, models_dir: Path, encoder: str | None = None) -> views.Health:
-    """Database reachability, what data is loaded, and the index state."""
+def health(
+    engine: Engine,
+    models_dir: Path,
+    encoder: str | None = None,
+    serving: Mapping[str, views.ServedIndex] | None = None,
+) -> views.Health:
+    """Database reachability, what data is loaded, the index state, and the generation being served."""
     if not ping(engine):
         return views.Health(
             status="unavailable",
@@ -42,7 +50,7 @@ def health(engine: Engine, models_dir: Path, encoder: str | None = None) -> view
             index=views.IndexState(state=IndexStatus.UNKNOWN, detail="database unreachable"),
         )
     with Session(engine) as session:
-        index = _index_state(session, models_dir, encoder)
+        index = _index_state(session, models_dir, encoder, serving or {})
         counts = {
             "skills": dataset_repo.count_rows(session, Skill),
             "occupations": dataset_repo.count_rows(session, Occupation),

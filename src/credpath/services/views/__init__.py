@@ -14,7 +14,7 @@ from credpath.services.views.access import (
     OrganisationView,
 )
 from credpath.services.views.credentials import CredentialDetail, CredentialPage, CredentialSkillView, CredentialSummary
-from credpath.services.views.health import DatasetState, Health, IndexState, Liveness, Readiness
+from credpath.services.views.health import DatasetState, Health, IndexState, Liveness, Readiness, ServedIndex
 from credpath.services.views.learners import LearnerSkillView, LearnerView
 from credpath.services.views.matching import (
     ExtractionResponse,
@@ -142,6 +142,7 @@ __all__ = [
     "RelatedSkill",
     "RoleMatch",
     "RolePage",
+    "ServedIndex",
     "SkillDetail",
     "SkillMatch",
     "SkillMatchResponse",

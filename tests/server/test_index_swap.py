@@ -1,0 +1,104 @@
+"""The first run's background tuning through a real server: the new generation is swapped in under load.
+
+Issue 14: ``make run`` serves the indexes built with the model at hand and fine-tunes in the background
+(``credpath serve --tune-in-background``). While clients keep asking, the chain tunes a new encoder and
+rebuilds every index with it; the server must load that generation without a restart, fail no request, and
+never answer with a query encoded by one encoder searched against vectors of the other.
+"""
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import copy_sqlite_file
+from tests.server.serverprocess import ADMIN, serve
+
+TEXT = "I write SQL queries every day and build dashboards in Power BI"
+CLIENTS = 4
+# Tuning a few steps and re-embedding every index at low priority on 2 cores takes a few minutes.
+SWAP_TIMEOUT_S = 900.0
+
+Answer = tuple[int, tuple[tuple[str, float], ...]]
+
+
+def _answer(client: httpx.Client) -> Answer:
+    response = client.post("/v1/skills/match", json={"texts": [TEXT], "top_k": 5})
+    if response.status_code != 200:
+        return response.status_code, ()
+    matches = response.json()["results"][0]["matches"]
+    return 200, tuple((m["skill_id"], m["score"]) for m in matches)
+
+
+def _serving(base: str) -> dict[str, dict[str, str]]:
+    serving: dict[str, dict[str, str]] = httpx.get(f"{base}/v1/health", timeout=60).json()["index"]["serving"]
+    return serving
+
+
+def test_background_tuning_swaps_the_new_generation_in_under_load(
+    loaded_sqlite_url: str, models_dir: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "credpath.db"
+    copy_sqlite_file(loaded_sqlite_url, database)
+    models = tmp_path / "models"
+    shutil.copytree(models_dir, models)
+    log_path = tmp_path / "server.log"
+    with serve(
+        f"sqlite:///{database}",
+        models,
+        log_path=log_path,
+        log_level="INFO",
+        # The session's model was tuned with the test recipe; two steps of the shipped one make another model.
+        args=["--tune-in-background", "--tune-steps", "2"],
+        env={"CREDPATH_INDEX_CHECK_SECONDS": "1"},
+    ) as base:
+        before = _serving(base)
+        assert set(before) == {"skills", "occupations", "credentials"}
+        with httpx.Client(base_url=base, headers=ADMIN, timeout=120) as client:
+            first = _answer(client)
+        assert first[0] == 200
+        assert first[1]
+
+        answers: list[Answer] = []
+        stop = threading.Event()
+
+        def ask() -> None:
+            with httpx.Client(base_url=base, headers=ADMIN, timeout=120) as client:
+                while not stop.is_set():
+                    answers.append(_answer(client))
+                    time.sleep(0.05)
+
+        threads = [threading.Thread(target=ask) for _ in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        try:
+            deadline = time.monotonic() + SWAP_TIMEOUT_S
+            after_serving = before
+            while time.monotonic() < deadline and after_serving["skills"]["model"] == before["skills"]["model"]:
+                time.sleep(2)
+                after_serving = _serving(base)
+            time.sleep(2)  # a few more requests on the new generation
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+        with httpx.Client(base_url=base, headers=ADMIN, timeout=120) as client:
+            after = _answer(client)
+
+    log = log_path.read_text()
+    assert after_serving["skills"]["model"] != before["skills"]["model"], log[-3000:]
+    # Every index of the new generation was embedded by the same, new model, and built after the old one.
+    assert len({entry["model"] for entry in after_serving.values()}) == 1
+    assert all(after_serving[name]["generation"] > before[name]["generation"] for name in before)
+    assert "tuned indexes built" in log
+    assert "index generation loaded" in log
+    # The new encoder ranks differently; every answer under load came whole from one generation or the other.
+    assert after[0] == 200
+    assert after != first
+    statuses = {status for status, _ in answers}
+    assert statuses == {200}, statuses
+    assert set(answers) <= {first, after}
+    assert first in answers
+    assert after in answers
