@@ -1,6 +1,7 @@
 """The ``credpath`` command as an operator runs it."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import Session
 from credpath.cli import main
 from credpath.storage.db import create_db_engine
 from credpath.storage.tables import Credential
+from tests.conftest import copy_sqlite_file
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "portal_catalog.csv"
 
@@ -128,3 +130,33 @@ def test_keys_create_list_revoke(env: dict[str, str]) -> None:
     with Session(engine) as session, pytest.raises(AuthenticationError):
         access.authenticate(session, key)
     assert [(e.action, e.entity, e.actor) for e in access.audit(Session(engine))][:1] == [("revoke", "key", "cli")]
+
+
+def test_build_index_before_tuning_leaves_the_alignments_to_the_tuned_build(
+    loaded_sqlite_url: str, models_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # make run's first build: with tuning still to come (the session's model is not the shipped recipe's),
+    # the indexes are built and the new credentials wait for the tuned build to be aligned (a plain
+    # build-index aligns them: the session's models fixture goes through it).
+    database = tmp_path / "cli.db"
+    copy_sqlite_file(loaded_sqlite_url, database)
+    models = tmp_path / "models"
+    shutil.copytree(models_dir, models)
+    env = {"CREDPATH_DATABASE_URL": f"sqlite:///{database}", "CREDPATH_MODELS_DIR": str(models)}
+    runner = CliRunner()
+    ingest = ["ingest", "catalog", str(FIXTURE), "--format", "csv", "--source", "portal", "--no-progress"]
+    assert runner.invoke(main, ingest, env=env).exit_code == 0
+    engine = create_db_engine(env["CREDPATH_DATABASE_URL"])
+
+    def aligned() -> str | None:
+        with Session(engine) as session:
+            badge = session.get(Credential, "portal:sql-101")
+            assert badge is not None
+            return badge.aligned_hash
+
+    caplog.set_level("INFO")
+    first = runner.invoke(main, ["build-index", "--before-tuning", "--no-progress"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "alignments deferred" in caplog.text
+    assert "index credentials built" in caplog.text  # the new credentials are searchable already
+    assert aligned() is None

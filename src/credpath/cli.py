@@ -2,10 +2,12 @@
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
 import click
 
@@ -332,11 +334,18 @@ def serve_cmd(
     if tune_in_background and not tuning_is_current(_engine(settings), settings.models_dir, tune_steps):
         background = BackgroundTuning(tuning_env, steps=tune_steps)
         background.start()
+        # uvicorn shuts down on SIGTERM and then raises it again with the handler that was there before it:
+        # the default one would end the process at once and leave the chain running. Exit through Python.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         _serve(settings, host, port, workers)
     finally:
         if background is not None:
             background.stop()
+
+
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 def _serve(settings: Settings, host: str | None, port: int | None, workers: int) -> None:

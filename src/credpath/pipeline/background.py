@@ -103,6 +103,8 @@ class BackgroundTuning:
             code = self._step(["build-index", "--no-progress"])
         self.returncode = code
         if code == 0:
-            log.info("tuned indexes built; the server swaps them in at its next index check")
+            # The server loads the new generation at its first index check after the last index is written,
+            # which can be before the alignments are: they reach it through the database.
+            log.info("background tuning done: tuned indexes and alignments built and served")
         elif not self._stopped:
             log.error("background tuning failed (exit %d); still serving the indexes built before it", code)
