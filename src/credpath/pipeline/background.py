@@ -106,5 +106,8 @@ class BackgroundTuning:
             # The server loads the new generation at its first index check after the last index is written,
             # which can be before the alignments are: they reach it through the database.
             log.info("background tuning done: tuned indexes and alignments built and served")
-        elif not self._stopped:
+        elif code < 0 or self._stopped:
+            # Stopped with the server (Ctrl-C reaches the whole process group): the next start runs it again.
+            log.warning("background tuning stopped before it finished; the next start runs it again")
+        else:
             log.error("background tuning failed (exit %d); still serving the indexes built before it", code)
