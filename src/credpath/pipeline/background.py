@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from credpath.ml.tuning import read_tuning
-from credpath.pipeline.tuning import TUNING_RECIPE, expected_identity, training_data
+from credpath.pipeline.tuning import TUNING_RECIPE, expected_identity, training_fingerprint
 
 __all__ = ["BackgroundTuning", "tuning_is_current"]
 
@@ -40,8 +40,7 @@ def tuning_is_current(engine: Engine, models_dir: Path, steps: int | None = None
     existing = read_tuning(models_dir)
     if existing is None:
         return False
-    _, data = training_data(engine)
-    return existing.identity == expected_identity(data, recipe)
+    return existing.identity == expected_identity(training_fingerprint(engine), recipe)
 
 
 class BackgroundTuning:

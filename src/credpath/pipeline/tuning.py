@@ -20,13 +20,24 @@ from credpath.skills.training import HOLDOUT_PERCENT, combination_pairs, occupat
 from credpath.storage.repositories import datasets as dataset_repo
 from credpath.storage.repositories import index_rows
 
-__all__ = ["PAIRS_VERSION", "TUNING_RECIPE", "expected_identity", "training_data", "tune"]
+__all__ = ["PAIRS_VERSION", "TUNING_RECIPE", "expected_identity", "training_data", "training_fingerprint", "tune"]
 
 log = logging.getLogger(__name__)
 
 # Bump when skills/training.py changes what pairs it makes: it retrains the model.
 PAIRS_VERSION = "2"
 TUNING_RECIPE = TuningRecipe()
+
+
+def _data_fingerprint(hashes: dict[str, str]) -> str:
+    parts = [PAIRS_VERSION, str(HOLDOUT_PERCENT), hashes.get("esco", ""), hashes.get("onet", "")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def training_fingerprint(engine: Engine) -> str:
+    """The fingerprint :func:`training_data` gives, without reading the texts or making the pairs."""
+    with Session(engine) as session:
+        return _data_fingerprint(dataset_repo.dataset_hashes(session))
 
 
 def training_data(engine: Engine) -> tuple[list[Pair], str]:
@@ -42,8 +53,7 @@ def training_data(engine: Engine) -> tuple[list[Pair], str]:
         roles[relation.skill_id].append(relation.occupation_label)
         profiles[relation.occupation_id].append(relation.skill_id)
     pairs = skill_pairs(skills, roles) + combination_pairs(skills, profiles) + occupation_pairs(occupations)
-    parts = [PAIRS_VERSION, str(HOLDOUT_PERCENT), hashes.get("esco", ""), hashes.get("onet", "")]
-    return pairs, hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return pairs, _data_fingerprint(hashes)
 
 
 def expected_identity(data: str, recipe: TuningRecipe = TUNING_RECIPE) -> str:

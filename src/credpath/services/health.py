@@ -9,6 +9,7 @@ from sqlmodel import Session
 from credpath.indexes import INDEX_NAMES, index_state
 from credpath.services import views
 from credpath.services.live import LiveSemantic, manifest_signature
+from credpath.services.semantic import SemanticService
 from credpath.storage.db import ping
 from credpath.storage.repositories import datasets as dataset_repo
 from credpath.storage.tables import Credential, Occupation, Skill
@@ -33,12 +34,16 @@ def _index_state(
     return views.IndexState(state=state, detail=detail, indexes=states, encoder=encoder, serving=dict(serving))
 
 
-def health(
-    engine: Engine,
-    models_dir: Path,
-    encoder: str | None = None,
-    serving: Mapping[str, views.ServedIndex] | None = None,
-) -> views.Health:
+def _serving(semantic: SemanticService) -> dict[str, views.ServedIndex]:
+    """The generation and model of every index ``semantic`` answers from."""
+    return {
+        name: views.ServedIndex(generation=index.manifest.built_at, model=index.manifest.encoder)
+        for name, index in semantic.indexes.items()
+        if index.manifest is not None
+    }
+
+
+def health(engine: Engine, models_dir: Path, semantic: SemanticService | None = None) -> views.Health:
     """Database reachability, what data is loaded, the index state, and the generation being served."""
     if not ping(engine):
         return views.Health(
@@ -50,7 +55,8 @@ def health(
             index=views.IndexState(state=IndexStatus.UNKNOWN, detail="database unreachable"),
         )
     with Session(engine) as session:
-        index = _index_state(session, models_dir, encoder, serving or {})
+        encoder = None if semantic is None else str(semantic.encoder.backend)
+        index = _index_state(session, models_dir, encoder, {} if semantic is None else _serving(semantic))
         counts = {
             "skills": dataset_repo.count_rows(session, Skill),
             "occupations": dataset_repo.count_rows(session, Occupation),

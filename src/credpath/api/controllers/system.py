@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from credpath.config import Settings
 from credpath.services import health as health_service
 from credpath.services.semantic import SemanticService
-from credpath.services.views import Health, Liveness, Readiness, ServedIndex
+from credpath.services.views import Health, Liveness, Readiness
 
 __all__ = ["SystemController"]
 
@@ -33,12 +33,7 @@ class SystemController(Controller):
         semantic: NamedDependency[SemanticService],
     ) -> Response[Health]:
         """Return 200 when the database answers (``status`` says whether data is loaded), else 503."""
-        serving = {
-            name: ServedIndex(generation=index.manifest.built_at, model=index.manifest.encoder)
-            for name, index in semantic.indexes.items()
-            if index.manifest is not None
-        }
-        state = health_service.health(engine, settings.models_dir, semantic.encoder.backend, serving)
+        state = health_service.health(engine, settings.models_dir, semantic)
         return Response(state, status_code=200 if state.database else 503)
 
     @get("/live", sync_to_thread=False, summary="Liveness: the process answers")
