@@ -352,6 +352,7 @@ def main() -> None:
         "steps": args.steps,
         "groups_per_step": GROUPS_PER_STEP,
         "queries_mined": args.queries,
+        "reused_mining_and_training": args.reuse,
         "candidates": CANDIDATES,
         "variants": results,
         "seconds": round(time.perf_counter() - started),
