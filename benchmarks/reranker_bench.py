@@ -43,13 +43,14 @@ from sqlmodel import Session
 from credpath.config import Settings
 from credpath.indexes import index_dir, name_lexicon
 from credpath.ml.encoder import bundled_model_dir
-from credpath.ml.index import VectorIndex
+from credpath.ml.index import VectorIndex, subset, text_hashes
 from credpath.ml.metrics import bootstrap_interval, paired_difference
 from credpath.ml.tuning import tuned_model_dir
 from credpath.pipeline.build import batch_encoder
 from credpath.pipeline.tuning import training_data
 from credpath.services.resources import open_engine
 from credpath.skills.linking import LinkerConfig, TextLinker
+from credpath.skills.training import is_held_out
 from credpath.storage.repositories import index_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +58,7 @@ EVAL = ROOT / "data" / "eval"
 RESULTS = Path(__file__).resolve().parent / "results" / "reranker.json"
 SENTENCE_SETS = ("job_ad_sentences.jsonl", "job_ad_sentences_extra.jsonl")
 CANDIDATES = 30
+SHORT_LABELS = 400
 # Queries mined per source of training pair (the rest of the budget goes to the 2-3-skill sentences).
 QUOTA_SHARE = {"alt_label": 0.244, "template": 0.203, "role": 0.203, "description": 0.065, "combination": 0.285}
 GROUP = 8  # 1 positive + 7 negatives
@@ -133,6 +135,22 @@ def _mine(work: Path, queries: int) -> None:
         if row["skills"]
     ]
     dump("sentences.jsonl", [s[0] for s in sentences], [s[1] for s in sentences], [s[2] for s in sentences])
+    _mine_short_labels(work, rows, skills, encoder)
+
+
+def _mine_short_labels(work: Path, rows: list[Any], skills: VectorIndex, encoder: Any) -> None:
+    """Short texts: one alternative label of 400 skills the tuning never saw, searched without that label."""
+    rng = random.Random(3)
+    labels = [(row["alt_labels"][0], row["id"]) for row in rows if is_held_out(row["id"]) and row["alt_labels"]]
+    rng.shuffle(labels)
+    labels = labels[:SHORT_LABELS]
+    held = set(text_hashes([label for label, _ in labels]).tolist())
+    index = subset(skills, ~np.isin(skills.hashes, list(held)))
+    ranking = TextLinker(encoder, index, LinkerConfig()).rank([label for label, _ in labels], CANDIDATES)
+    with (work / "short_labels.jsonl").open("w", encoding="utf-8") as handle:
+        for (label, gold), (items, scores) in zip(labels, ranking, strict=True):
+            row = {"query": label, "gold": [gold], "cands": [index.item_ids[int(i)] for i in items]}
+            handle.write(json.dumps(row | {"scores": [round(float(v), 5) for v in scores]}) + "\n")
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -276,10 +294,11 @@ def _evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
     grid = {(n, w): sum(v.mean() for v in _per_query(first, n, w)) for n in TOP_N for w in WEIGHTS}
     top_n, weight = max(grid, key=lambda key: grid[key])
     out: dict[str, Any] = {"chosen_on": SENTENCE_SETS[0], "top_n": top_n, "weight": weight}
-    for name, subset in (("first", first), ("extra", [r for r in rows if r["set"] == SENTENCE_SETS[1]]), ("all", rows)):
-        before, after = _per_query(subset, top_n, 0.0), _per_query(subset, top_n, weight)
+    extra = [r for r in rows if r["set"] == SENTENCE_SETS[1]]
+    for name, part in (("first", first), ("extra", extra), ("all", rows)):
+        before, after = _per_query(part, top_n, 0.0), _per_query(part, top_n, weight)
         out[name] = {
-            "sentences": len(subset),
+            "sentences": len(part),
             "served": {"rp@5": round(float(before[0].mean()), 4), "mrr": round(float(before[1].mean()), 4)},
             "re-ranked": {"rp@5": round(float(after[0].mean()), 4), "mrr": round(float(after[1].mean()), 4)},
             "gain_rp@5": paired_difference(after[0], before[0]),
@@ -293,6 +312,25 @@ def _evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mrr": round(float(alone[1].mean()), 4),
     }
     return out
+
+
+def _short_labels(
+    work: Path, scorer: "_Scorer", skills: dict[str, dict[str, str]], documents: str, chosen: dict[str, Any]
+) -> dict[str, Any]:
+    """With the N and w chosen on sentences: does re-ranking help or hurt short texts (labels)?"""
+    top_n, weight = chosen["top_n"], chosen["weight"]
+    rows = [
+        row | {"ce": [*scorer.score(row["query"], [_item_text(skills[c], documents) for c in row["cands"][:top_n]])]}
+        for row in _read(work / "short_labels.jsonl")
+    ]
+    rows = [row | {"ce": row["ce"] + [0.0] * (len(row["cands"]) - top_n)} for row in rows]
+    before, after = _per_query(rows, top_n, 0.0), _per_query(rows, top_n, weight)
+    return {
+        "labels": len(rows),
+        "served": {"recall@5": round(float(before[0].mean()), 4), "mrr": round(float(before[1].mean()), 4)},
+        "re-ranked": {"recall@5": round(float(after[0].mean()), 4), "mrr": round(float(after[1].mean()), 4)},
+        "gain_mrr": paired_difference(after[1], before[1]),
+    }
 
 
 def _latency(scorer: _Scorer, skills: dict[str, dict[str, str]], rows: list[dict[str, Any]], documents: str) -> dict:
@@ -339,8 +377,17 @@ def main() -> None:
             row | {"ce": scorer.score(row["query"], [_item_text(skills[c], documents) for c in row["cands"]]).tolist()}
             for row in sentences
         ]
+        if not (args.work / "short_labels.jsonl").is_file():
+            settings = Settings()
+            engine = open_engine(settings)
+            skills_index = VectorIndex.load(index_dir(settings.models_dir, "skills"), mmap=False, with_ann=False)
+            with Session(engine) as session:
+                skill_rows = index_rows.skill_text_rows(session)
+            _mine_short_labels(args.work, skill_rows, skills_index, batch_encoder(settings.models_dir))
+        quality = _evaluate(scored)
+        quality["short_held_out_labels"] = _short_labels(args.work, scorer, skills, documents, quality)
         results[name] = facts | {
-            "quality": _evaluate(scored),
+            "quality": quality,
             "latency_1_thread": _latency(scorer, skills, scored, documents),
         }
         print(
