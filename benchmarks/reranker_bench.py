@@ -44,19 +44,17 @@ from credpath.config import Settings
 from credpath.indexes import index_dir, name_lexicon
 from credpath.ml.encoder import bundled_model_dir
 from credpath.ml.index import VectorIndex, subset, text_hashes
-from credpath.ml.metrics import bootstrap_interval, paired_difference
+from credpath.ml.metrics import bootstrap_interval, paired_difference, per_query_metrics
 from credpath.ml.tuning import tuned_model_dir
 from credpath.pipeline.build import batch_encoder
+from credpath.pipeline.evaluation import EVAL_DIR, SENTENCE_FILES
 from credpath.pipeline.tuning import training_data
 from credpath.services.resources import open_engine
 from credpath.skills.linking import LinkerConfig, TextLinker
 from credpath.skills.training import is_held_out
 from credpath.storage.repositories import index_rows
 
-ROOT = Path(__file__).resolve().parents[1]
-EVAL = ROOT / "data" / "eval"
 RESULTS = Path(__file__).resolve().parent / "results" / "reranker.json"
-SENTENCE_SETS = ("job_ad_sentences.jsonl", "job_ad_sentences_extra.jsonl")
 CANDIDATES = 30
 SHORT_LABELS = 400
 # Queries mined per source of training pair (the rest of the budget goes to the 2-3-skill sentences).
@@ -130,8 +128,8 @@ def _mine(work: Path, queries: int) -> None:
     dump("train.jsonl", chosen, [gold[q] for q in chosen], [{"source": source[q]} for q in chosen])
     sentences = [
         (row["text"], {s["uri"] for s in row["skills"]}, {"set": name})
-        for name in SENTENCE_SETS
-        for row in map(json.loads, (EVAL / name).read_text(encoding="utf-8").splitlines())
+        for name in SENTENCE_FILES
+        for row in map(json.loads, (EVAL_DIR / name).read_text(encoding="utf-8").splitlines())
         if row["skills"]
     ]
     dump("sentences.jsonl", [s[0] for s in sentences], [s[1] for s in sentences], [s[2] for s in sentences])
@@ -277,24 +275,22 @@ class _Scorer:
 
 def _per_query(rows: list[dict[str, Any]], top_n: int, weight: float) -> tuple[np.ndarray, np.ndarray]:
     """Per-sentence RP@5 and reciprocal rank after re-ordering the top ``top_n`` (weight 0: as served)."""
-    rp5, rr = [], []
+    ranked = []
     for row in rows:
         head = np.asarray(row["scores"][:top_n]) + weight * np.asarray(row["ce"][:top_n])
         order = [*np.argsort(-head, kind="stable").tolist(), *range(top_n, len(row["cands"]))]
-        ranked = [row["cands"][i] for i in order]
-        wanted = set(row["gold"])
-        rp5.append(sum(c in wanted for c in ranked[:5]) / min(5, len(wanted)))
-        rr.append(next((1 / (k + 1) for k, c in enumerate(ranked) if c in wanted), 0.0))
-    return np.asarray(rp5), np.asarray(rr)
+        ranked.append([row["cands"][i] for i in order])
+    metrics = per_query_metrics(ranked, [set(row["gold"]) for row in rows])
+    return metrics["rp5"], metrics["rr"]
 
 
 def _evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Choose N and w on the first set; report the served ranking and the re-ranked one on each set."""
-    first = [r for r in rows if r["set"] == SENTENCE_SETS[0]]
+    first = [r for r in rows if r["set"] == SENTENCE_FILES[0]]
     grid = {(n, w): sum(v.mean() for v in _per_query(first, n, w)) for n in TOP_N for w in WEIGHTS}
     top_n, weight = max(grid, key=lambda key: grid[key])
-    out: dict[str, Any] = {"chosen_on": SENTENCE_SETS[0], "top_n": top_n, "weight": weight}
-    extra = [r for r in rows if r["set"] == SENTENCE_SETS[1]]
+    out: dict[str, Any] = {"chosen_on": SENTENCE_FILES[0], "top_n": top_n, "weight": weight}
+    extra = [r for r in rows if r["set"] == SENTENCE_FILES[1]]
     for name, part in (("first", first), ("extra", extra), ("all", rows)):
         before, after = _per_query(part, top_n, 0.0), _per_query(part, top_n, weight)
         out[name] = {
