@@ -51,10 +51,12 @@ __all__ = [
     "context_links",
     "cost_known",
     "offering_key",
+    "pitched_level",
     "priced_in_other_currencies",
     "recommend_pathway",
     "relevance_credit",
     "select_candidates",
+    "title_key",
 ]
 
 # Alternatives to the first step shown beside it.
@@ -98,6 +100,10 @@ _MARKERS = re.compile(
     re.IGNORECASE,
 )
 _PROVIDER_NOISE = re.compile(r"\b(?:the|at|of)\b", re.IGNORECASE)
+# A title that says who it is for overrides a catalogue level that says less ("ASP.NET for Experienced
+# Developers" is listed as intermediate): such offers are pitched at advanced learners.
+_ADVANCED_TITLE = re.compile(r"\b(?:advanced|for experienced|for experts?|expert-level|avanzad[oa])\b", re.IGNORECASE)
+_LEVEL_ORDER = ("beginner", "intermediate", "advanced")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,6 +230,34 @@ def offering_key(offer: CredentialOffer) -> str:
     return f"{fold(_PROVIDER_NOISE.sub('', offer.provider))}|{fold(_MARKERS.sub('', offer.title))}"
 
 
+def pitched_level(offer: CredentialOffer) -> str | None:
+    """The level an offer is pitched at: the catalogue's, raised to *advanced* when its title says so.
+
+    Example:
+        >>> asp = CredentialOffer(id="a", title="ASP.NET for Experienced Developers", provider="U",
+        ...     kind="course", level="intermediate", hours=None, cost=None, reviews=None, canonical_key="a",
+        ...     url=None, teaches={})
+        >>> pitched_level(asp), pitched_level(replace(asp, title="ASP.NET"))
+        ('advanced', 'intermediate')
+    """
+    if _ADVANCED_TITLE.search(offer.title) and offer.level in (None, *_LEVEL_ORDER[:2]):
+        return "advanced"
+    return offer.level
+
+
+def title_key(offer: CredentialOffer) -> str:
+    """The title folded to letters and digits: two offerings under one title make one step of a pathway.
+
+    Example:
+        >>> a = CredentialOffer(id="a", title="Agile Project Management", provider="Google", kind="course",
+        ...     level=None, hours=None, cost=None, reviews=None, canonical_key="a", url=None, teaches={})
+        >>> title_key(a) == title_key(replace(a, id="b", title="Agile  project management", provider="CU"))
+        True
+    """
+    text = unicodedata.normalize("NFKD", _MARKERS.sub("", offer.title))
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
 def _wanted(offer: CredentialOffer, budget: Budget, filters: OfferFilters, providers: set[str]) -> bool:
     kinds, levels = set(filters.kinds), set(filters.levels)
     if offer.id in filters.exclude or (kinds and offer.kind not in kinds) or (levels and offer.level not in levels):
@@ -302,7 +336,7 @@ def _gap_teaching(
     offer: CredentialOffer, gaps: Mapping[str, tuple[float, float]], filters: OfferFilters
 ) -> dict[str, float]:
     """Gap skill → confidence the offer closes it with, via the skill itself or a narrower one, level-fitted."""
-    fit = LEVEL_FIT.get(filters.learner_level or "", {}).get(offer.level or "", 1.0) * relevance_credit(
+    fit = LEVEL_FIT.get(filters.learner_level or "", {}).get(pitched_level(offer) or "", 1.0) * relevance_credit(
         offer.id, filters
     )
     teaches: dict[str, float] = {}
@@ -361,8 +395,10 @@ def select_candidates(
     """Offers this learner may take that teach a gap skill, each narrowed to the gap skills it closes.
 
     An offering listed several times (same ``canonical_key`` or :func:`offering_key`) is kept once, as
-    the listing that teaches the most gap skills (the first on ties). Under an hours or cost budget,
-    offers of unknown size are dropped.
+    the listing that teaches the most gap skills (then the most confidence; the first on ties). So are
+    offerings of different providers under one title (:func:`title_key`): a pathway showing "Agile
+    Project Management" twice reads as a mistake, and the two teach the same gap skills. Under an hours
+    or cost budget, offers of unknown size are dropped.
     """
     providers = {p.casefold() for p in filters.providers}
     best: dict[str, CredentialOffer] = {}
@@ -373,10 +409,11 @@ def select_candidates(
         teaches = _gap_teaching(offer, gaps, filters)
         if not teaches:
             continue
-        key = seen.setdefault(offer.canonical_key, seen.get(offering_key(offer), offer.canonical_key))
-        seen[offering_key(offer)] = key
+        keys = (offer.canonical_key, offering_key(offer), title_key(offer))
+        key = next((seen[k] for k in keys if k in seen), offer.canonical_key)
+        seen.update(dict.fromkeys(keys, key))
         kept = best.get(key)
-        if kept is None or len(teaches) > len(kept.teaches):
+        if kept is None or (len(teaches), sum(teaches.values())) > (len(kept.teaches), sum(kept.teaches.values())):
             best[key] = replace(offer, teaches=teaches, context_skills=_context_only(offer, teaches, filters))
     return list(best.values())
 

@@ -8,6 +8,7 @@ from credpath.planning.gaps import HeldSkill, Requirement, compute_gaps
 from credpath.planning.offers import (
     CONTEXT_CONFIDENCE,
     FULL_RELEVANCE,
+    LEVEL_FIT,
     LINK_FLOOR,
     MICRO_CREDENTIAL_HOURS,
     MIN_RELEVANCE,
@@ -79,10 +80,12 @@ def test_one_listing_per_offering_and_known_sizes_under_a_budget() -> None:
         _offer("unsized", {"excel": 0.9}, hours=None),
         _offer("priced", {"excel": 0.9}, cost=49.0),
     ]
-    # The listing teaching the most gap skills wins; the first of equals stays.
-    assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["edx", "unsized", "priced"]
+    # The listing teaching the most gap skills wins, then the one teaching them with the most confidence.
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["again", "unsized", "priced"]
     under_hours = select_candidates(offers, GAPS, Budget(max_hours=100), OfferFilters())
-    assert [o.id for o in under_hours] == ["edx", "priced"]
+    assert [o.id for o in under_hours] == ["again", "priced"]
+    # The first of equals stays.
+    assert [o.id for o in select_candidates(offers[:2] + offers[:1], GAPS, Budget(), OfferFilters())] == ["edx"]
     assert [o.id for o in select_candidates(offers, GAPS, Budget(max_cost=100), OfferFilters())] == ["priced"]
 
 
@@ -172,6 +175,28 @@ def test_a_beginner_is_sent_to_the_beginner_credential_for_the_same_skill() -> N
         candidates = select_candidates(offers, analysis.open_gaps, Budget(), OfferFilters(learner_level=level))
         plan = recommend_pathway(analysis, candidates, Budget(max_credentials=1))
         assert [s.offer.id for s in plan.steps] == [first]
+
+
+def test_a_title_that_says_advanced_overrides_the_catalogue_level_for_a_beginner() -> None:
+    analysis = compute_gaps([Requirement("asp")], [], parents={})
+    offers = [
+        _offer("experienced", {"asp": 0.9}, title="ASP.NET for Experienced Developers", level="intermediate"),
+        _offer("plain", {"asp": 0.7}, title="ASP.NET", level="intermediate"),
+    ]
+    candidates = select_candidates(offers, analysis.open_gaps, Budget(), OfferFilters(learner_level="beginner"))
+    assert {o.id: o.teaches["asp"] for o in candidates} == pytest.approx(
+        {"experienced": 0.9 * LEVEL_FIT["beginner"]["advanced"], "plain": 0.7 * LEVEL_FIT["beginner"]["intermediate"]}
+    )
+    plan = recommend_pathway(analysis, candidates, Budget(max_credentials=1))
+    assert [s.offer.id for s in plan.steps] == ["plain"]
+
+
+def test_two_providers_courses_under_one_title_make_one_step() -> None:
+    google = _offer("google", {"sql": 0.6}, title="Agile Project Management", provider="Google")
+    colorado = _offer("colorado", {"sql": 0.6, "excel": 0.6}, title="Agile  project management", provider="CU")
+    other = _offer("other", {"sql": 0.5}, title="Scrum Master Basics")
+    found = select_candidates([google, colorado, other], GAPS, Budget(), OfferFilters())
+    assert [o.id for o in found] == ["colorado", "other"]
 
 
 def test_one_offering_across_catalogues_languages_and_provider_spellings() -> None:
