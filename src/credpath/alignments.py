@@ -87,6 +87,7 @@ def skill_facts(session: Session, skills: ItemIndex) -> SkillFacts:
         occupations=np.array([p.occupations if p else 0 for p in rows], dtype=np.float64),
         transversal=np.array([bool(p and p.reuse_level and "transversal" in p.reuse_level) for p in rows]),
         knowledge=np.array([bool(p and p.skill_type and "knowledge" in p.skill_type) for p in rows]),
+        language=np.array([bool(p and "language" in p.collections) for p in rows]),
         labels=[p.label if p else "" for p in rows],
         meanings=[f"{p.label}: {p.description[:MEANING_CHARS]}" if p else "" for p in rows],
         tag_frequency=frequency,

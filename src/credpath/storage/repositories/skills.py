@@ -41,6 +41,8 @@ class SkillProfile:
     reuse_level: str | None
     occupations: int
     description: str = ""
+    # ESCO collections the skill belongs to ("language", "digital", "green", ...).
+    collections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +192,14 @@ def skill_profiles(session: Session) -> dict[str, SkillProfile]:
         ).all()
     )
     query = select(
-        col(Skill.id), col(Skill.preferred_label), col(Skill.skill_type), col(Skill.reuse_level), col(Skill.description)
+        col(Skill.id),
+        col(Skill.preferred_label),
+        col(Skill.skill_type),
+        col(Skill.reuse_level),
+        col(Skill.description),
+        col(Skill.collections),
     )
     return {
-        i: SkillProfile(label, t, r, int(counts.get(i, 0)), d or "") for i, label, t, r, d in session.execute(query)
+        i: SkillProfile(label, t, r, int(counts.get(i, 0)), d or "", tuple(c or ()))
+        for i, label, t, r, d, c in session.execute(query)
     }
