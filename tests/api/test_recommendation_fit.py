@@ -9,6 +9,9 @@ from credpath.planning.offers import MICRO_CREDENTIAL_HOURS, MIN_RELEVANCE, PROG
 
 # ESCO "geographic information systems specialist".
 GIS_SPECIALIST = "http://data.europa.eu/esco/occupation/9af8907f-56a7-4170-83b1-3c6ba0997cfa"
+# ESCO "data analyst" and "data scientist" (whose alternative labels include "data engineer").
+DATA_ANALYST = "http://data.europa.eu/esco/occupation/d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"
+DATA_SCIENTIST = "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
 # ESCO "software tester".
 SOFTWARE_TESTER = "http://data.europa.eu/esco/occupation/106f79e4-6264-45f1-9e7a-297435cd684b"
 WAREHOUSE = (
@@ -40,7 +43,7 @@ def test_warehouse_operative_to_electrician_gets_no_foreign_or_childrens_course(
     titles = [s["title"] for s in pathway["steps"]] + [a["title"] for a in body["next"]["alternatives"]]
     assert not any("Arduino" in t or "niños" in t for t in titles)
     assert all(s["language"] == "en" for s in pathway["steps"])
-    assert body["fit"] == {
+    assert {k: v for k, v in body["fit"].items() if k != "current_role"} == {
         "languages": ["en"],
         "languages_from": "default",
         "level": "beginner",
@@ -174,3 +177,40 @@ def test_context_links_do_not_credit_programming_languages_a_course_never_names(
                 continue
             language = skill["label"].split(" (")[0].casefold()
             assert language in step["title"].casefold(), (step["title"], skill["label"])
+
+
+def test_the_learners_current_job_counts_in_part_and_is_said(client: TestClient) -> None:
+    """A data analyst who wants data engineering is not a blank slate: the analyst's essential skills count in part."""
+    goal = "I use SQL Server every day. I would like to move into data engineering properly."
+    target = {"occupation_id": DATA_SCIENTIST}
+    with_job = client.post("/v1/gaps", json={"learner": {"text": f"Data analyst. {goal}"}, "target": target}).json()
+    without = client.post("/v1/gaps", json={"learner": {"text": goal}, "target": target}).json()
+    role = with_job["current_role"]
+    assert (role["occupation_id"], role["label"], role["phrase"]) == (DATA_ANALYST, "data analyst", "Data analyst")
+    assert role["proficiency"] == 0.5
+    assert role["score"] >= 0.8
+    assert without["current_role"] is None
+    assert with_job["readiness"] > without["readiness"]
+    # Shared skills are partly covered, never fully: the job is inferred evidence at half proficiency.
+    credited = {i["skill_id"]: i["coverage"] for i in with_job["items"] if i["coverage"] > 0}
+    assert credited
+    assert max(credited.values()) < 1.0
+    body = _recommend(client, {"learner": {"text": f"Data analyst. {goal}"}, "target": target})
+    assert body["fit"]["current_role"] == role
+
+
+def test_a_wish_is_not_read_as_the_current_job_and_the_roles_agree_with_gap_analysis(client: TestClient) -> None:
+    wish = {"learner": {"text": "I want to become a data analyst."}, "target": {"occupation_id": DATA_SCIENTIST}}
+    assert client.post("/v1/gaps", json=wish).json()["current_role"] is None
+    # The job itself as the target: its essential skills count in part, never as covered.
+    learner = {"text": "Data analyst. I use SQL Server every day."}
+    same = client.post("/v1/gaps", json={"learner": learner, "target": {"occupation_id": DATA_ANALYST}}).json()
+    assert same["current_role"]["occupation_id"] == DATA_ANALYST
+    essential = [i for i in same["items"] if i["relation"] == "essential"]
+    assert essential
+    assert all(0 < i["coverage"] < 1 for i in essential)
+    # The roles a learner is closest to read the learner the same way, so each readiness is what gaps answers.
+    roles = client.post("/v1/roles", json={"learner": learner}, params={"limit": 3, "taxonomy": "esco"}).json()
+    for item in roles["items"]:
+        gaps = client.post("/v1/gaps", json={"learner": learner, "target": {"occupation_id": item["occupation_id"]}})
+        assert gaps.json()["readiness"] == pytest.approx(item["readiness"], abs=1e-4)

@@ -16,18 +16,30 @@ from credpath.planning.gaps import HeldSkill, skills_to_record
 from credpath.services import views
 from credpath.services.access import Caller, record
 from credpath.services.semantic import SemanticService
+from credpath.skills.experience import EXPERIENCE_PROFICIENCY, ROLE_MATCH, role_phrases
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import learners as learner_repo
+from credpath.storage.repositories import occupations as occupation_repo
 from credpath.storage.repositories import skills as skill_repo
 from credpath.storage.repositories.learners import LearnerSkillRow
 from credpath.storage.tables import Learner
 from credpath.storage.tenancy import TenantScope
-from credpath.vocabulary import ESCO_SKILL_PREFIX, AuditAction, AuditEntity, Evidence, Scope, expand_esco_id
+from credpath.vocabulary import (
+    ESCO_SKILL_PREFIX,
+    AuditAction,
+    AuditEntity,
+    Evidence,
+    RelationType,
+    Scope,
+    Taxonomy,
+    expand_esco_id,
+)
 
 __all__ = [
     "LearnerSpec",
     "add_skills",
     "create_learner",
+    "credit_current_role",
     "delete_learner",
     "get_learner",
     "infer_skills",
@@ -118,6 +130,43 @@ def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSp
             # A held credential vouches for its skills as far as its alignment is confident.
             held += [HeldSkill(s, Evidence.VERIFIED, confidence, offer.id) for s, confidence in offer.teaches.items()]
     return held, set(credentials)
+
+
+def credit_current_role(
+    session: Session, semantic: SemanticService, text: str | None, held: Sequence[HeldSkill]
+) -> tuple[list[HeldSkill], views.CurrentRole | None]:
+    """The job the learner's text names now, and its essential skills as partly held (``skills.experience``).
+
+    A phrase of the text that is not a wish must match an ESCO occupation's titles at
+    :data:`~credpath.skills.experience.ROLE_MATCH` or better; that occupation's essential skills the learner
+    does not already hold count as inferred evidence at
+    :data:`~credpath.skills.experience.EXPERIENCE_PROFICIENCY`. Gap analysis, recommendations and the roles a
+    learner is closest to all read a learner through this, so their readiness agrees.
+    """
+    phrases = role_phrases(text) if text else []
+    if not phrases:
+        return [], None
+    results = semantic.match_occupations(phrases, 1, Taxonomy.ESCO).results
+    found = [(p, r.matches[0]) for p, r in zip(phrases, results, strict=True) if r.matches]
+    if not found:
+        return [], None
+    phrase, best = max(found, key=lambda pm: pm[1].score)
+    if best.score < ROLE_MATCH:
+        return [], None
+    named = {h.skill_id for h in held}
+    credited = [
+        HeldSkill(skill_id, Evidence.INFERRED, EXPERIENCE_PROFICIENCY)
+        for skill_id, relation in occupation_repo.occupation_esco_skill_ids(session, best.occupation_id)
+        if relation == RelationType.ESSENTIAL and skill_id not in named
+    ]
+    role = views.CurrentRole(
+        occupation_id=best.occupation_id,
+        label=best.label,
+        phrase=phrase,
+        score=best.score,
+        proficiency=EXPERIENCE_PROFICIENCY,
+    )
+    return credited, role
 
 
 def _view(session: Session, tenant: TenantScope, learner: Learner) -> views.LearnerView:

@@ -30,7 +30,7 @@ from credpath.planning.pathways import PATHWAY_ALGORITHM, Budget
 from credpath.services import views
 from credpath.services.access import ANONYMOUS, Caller
 from credpath.services.demand import demand_shares
-from credpath.services.learners import LearnerSpec, resolve_held, resolve_learner
+from credpath.services.learners import LearnerSpec, credit_current_role, resolve_held, resolve_learner
 from credpath.services.semantic import SemanticService
 from credpath.services.taxonomy import esco_profile
 from credpath.services.taxonomy_snapshot import taxonomy_snapshot
@@ -244,9 +244,13 @@ def _analysis(
     caller: Caller,
     *,
     demand: bool,
-) -> tuple[GapAnalysis, views.TargetEcho, set[str]]:
+) -> tuple[GapAnalysis, views.TargetEcho, set[str], views.CurrentRole | None]:
     requirements, echo = _resolve_target(session, semantic, target, caller.tenant)
     held, credentials = resolve_held(session, semantic, learner)
+    # What the learner's job implies counts in part, below what they name: an adviser does not send a data
+    # analyst to "Data – What It Is" (skills.experience).
+    implied, role = credit_current_role(session, semantic, learner.text, held)
+    held += implied
     about = _target_text(session, echo)
     if credentials and about is not None:
         # A held credential about the target vouches for the skills it would be linked to in that context,
@@ -266,7 +270,7 @@ def _analysis(
     analysis = compute_gaps(requirements, held, parents=semantic.skill_parents, similarity=semantic.skill_similarity)
     if demand:
         analysis = weight_by_demand(analysis, demand_shares(session, echo.occupation_id))
-    return analysis, echo, credentials
+    return analysis, echo, credentials, role
 
 
 def analyse_gaps(
@@ -290,7 +294,7 @@ def analyse_gaps(
         NotFoundError: an unknown learner, occupation, posting, skill or credential.
     """
     spec = resolve_learner(session, caller, learner, learner_id)
-    analysis, echo, _ = _analysis(session, semantic, spec, target, caller, demand=demand)
+    analysis, echo, _, role = _analysis(session, semantic, spec, target, caller, demand=demand)
     labels = taxonomy_snapshot(session).labels(session, [i.skill_id for i in analysis.items])
     order = sorted(analysis.items, key=lambda g: (-g.weight * g.remaining, labels.get(g.skill_id, "")))
     items = [
@@ -315,6 +319,7 @@ def analyse_gaps(
         missing=counts[GapStatus.MISSING],
         items=items,
         demand_used=demand,
+        current_role=role,
     )
 
 
@@ -479,7 +484,7 @@ def recommend(
     """
     spec = resolve_learner(session, caller, learner, learner_id)
     budget = _budget(constraints)
-    analysis, echo, held_credentials = _analysis(session, semantic, spec, target, caller, demand=demand)
+    analysis, echo, held_credentials, role = _analysis(session, semantic, spec, target, caller, demand=demand)
     gaps = analysis.open_gaps
     languages, languages_from = _languages(constraints, spec, accept_languages)
     level, level_from = _level(spec, analysis)
@@ -537,7 +542,9 @@ def recommend(
             alternatives=[_step(step, labels, essential, relevance) for step in plan.alternatives],
         ),
         pathway=pathway,
-        fit=views.LearnerFit(languages=languages, languages_from=languages_from, level=level, level_from=level_from),
+        fit=views.LearnerFit(
+            languages=languages, languages_from=languages_from, level=level, level_from=level_from, current_role=role
+        ),
         algorithm=PATHWAY_ALGORITHM,
         demand_used=demand,
     )

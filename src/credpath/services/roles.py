@@ -17,7 +17,7 @@ from credpath.planning.gaps import Requirement, compute_gaps
 from credpath.planning.roles import RoleProfile, RoleRanker
 from credpath.services import views
 from credpath.services.access import ANONYMOUS, Caller
-from credpath.services.learners import LearnerSpec, resolve_held, resolve_learner
+from credpath.services.learners import LearnerSpec, credit_current_role, resolve_held, resolve_learner
 from credpath.services.semantic import SemanticService
 from credpath.storage.repositories import datasets as dataset_repo
 from credpath.storage.repositories import occupations as occupation_repo
@@ -123,6 +123,8 @@ def closest_roles(
     """
     spec = resolve_learner(session, caller, learner, learner_id)
     held, _ = resolve_held(session, semantic, spec)
+    # The job the text names counts as in gap analysis, so each role's readiness is what /v1/gaps answers.
+    held += credit_current_role(session, semantic, spec.text, held)[0]
     catalogue = role_catalogue(session, semantic)
     allowed = {"esco": catalogue.esco, "onet": catalogue.onet}.get(taxonomy)
     scores = catalogue.ranker.rank(held, allowed)

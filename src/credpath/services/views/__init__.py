@@ -45,6 +45,7 @@ from credpath.services.views.postings import (
     TeachingCredential,
 )
 from credpath.services.views.recommendations import (
+    CurrentRole,
     GapItem,
     GapResponse,
     LearnerFit,
@@ -99,6 +100,7 @@ __all__ = [
     "CredentialSkillView",
     "CredentialSummary",
     "CrosswalkLink",
+    "CurrentRole",
     "DatasetState",
     "DeclaredAlignmentView",
     "DemandResponse",

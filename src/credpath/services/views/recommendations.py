@@ -42,8 +42,25 @@ class GapItem(msgspec.Struct, frozen=True, kw_only=True):
     via_skill_id: str | None
 
 
+class CurrentRole(msgspec.Struct, frozen=True, kw_only=True):
+    """The role the learner's text says they hold now, whose essential skills were credited in part.
+
+    ``phrase`` is the words of the text that named it, ``score`` how well they match the occupation's titles;
+    each essential skill of the role counts as inferred evidence at ``proficiency``.
+    """
+
+    occupation_id: str
+    label: str
+    phrase: str
+    score: float
+    proficiency: float
+
+
 class GapResponse(msgspec.Struct, frozen=True, kw_only=True):
-    """Gap analysis: readiness (weighted coverage, 0–1) and every requirement, heaviest gaps first."""
+    """Gap analysis: readiness (weighted coverage, 0–1) and every requirement, heaviest gaps first.
+
+    ``current_role``: the role read from the learner's text, if any (its essential skills count in part).
+    """
 
     target: TargetEcho
     readiness: float
@@ -52,6 +69,7 @@ class GapResponse(msgspec.Struct, frozen=True, kw_only=True):
     missing: int
     items: list[GapItem]
     demand_used: bool = False
+    current_role: CurrentRole | None = None
 
 
 class StepSkill(msgspec.Struct, frozen=True, kw_only=True):
@@ -128,12 +146,16 @@ class NextCredential(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class LearnerFit(msgspec.Struct, frozen=True, kw_only=True):
-    """Whom the pathway was fitted to: languages studied in (and where they came from) and the level assumed."""
+    """Whom the pathway was fitted to: languages studied in (and where from), the level assumed, the role.
+
+    ``current_role``: the role read from the learner's text, whose essential skills count in part.
+    """
 
     languages: list[str]
     languages_from: str
     level: str | None
     level_from: str
+    current_role: CurrentRole | None = None
 
 
 class RecommendationResponse(msgspec.Struct, frozen=True, kw_only=True):
