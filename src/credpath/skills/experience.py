@@ -26,9 +26,10 @@ ROLE_MATCH = 0.8
 EXPERIENCE_PROFICIENCY = 0.5
 # Job titles are short; longer clauses describe tasks, which skill extraction already reads.
 MAX_ROLE_WORDS = 7
-# People say what they do first: on the 63 personas the role was the first phrase of 22 texts and the
-# second or third of 2. Each phrase costs an occupation-title search (~5 ms), so only this many are matched.
-MAX_ROLE_PHRASES = 4
+# People say what they do first: on the 63 personas the role was the first phrase of 23 texts and the
+# second or third of 2. Each phrase costs an encoding and an occupation-title search (about 5 ms together),
+# so only this many are matched.
+MAX_ROLE_PHRASES = 3
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]\s+|\n")
 _CLAUSES = re.compile(r",|\(|\)|\s+and\s+|\s+but\s+", re.IGNORECASE)
 _GOAL = re.compile(
