@@ -16,25 +16,27 @@ import re
 __all__ = ["EXPERIENCE_PROFICIENCY", "MAX_ROLE_PHRASES", "MAX_ROLE_WORDS", "ROLE_MATCH", "role_phrases"]
 
 # A phrase names the current role when its best occupation-title match scores at least this. On the 63
-# personas' texts, 25 matched at 0.8 or above: 22 named the person's job (one of them the target itself) and 3 a
-# neighbouring one ("audit associate" -> audit supervisor); below it come "Dockerfiles for the team" ->
+# personas' texts, 32 matched at 0.8 or above: 27 named the person's job (one of them the target itself) and 5
+# a neighbouring one ("audit associate" -> audit supervisor); below it come "Dockerfiles for the team" ->
 # stevedore and "Work in a phone shop" -> secretary (README, Learners, gaps and pathways).
 ROLE_MATCH = 0.8
 # The role's essential skills are credited as inferred evidence at this proficiency (strength 0.6 x 0.5 = 0.3
 # of a skill): enough to make a course that only repeats the job weigh less than one that adds to it, not
 # enough to call a skill covered. Chosen on the persona benchmark among 0.5 and 1.0 (README).
 EXPERIENCE_PROFICIENCY = 0.5
-# Job titles are short; longer clauses describe tasks, which skill extraction already reads.
-MAX_ROLE_WORDS = 7
-# People say what they do first: on the 63 personas the role was the first phrase of 23 texts and the
-# second or third of 2. Each phrase costs an encoding and an occupation-title search (about 5 ms together),
-# so only this many are matched.
+# Job titles are short, though people add where and how long ("Head chef at a busy gastropub for 5 years",
+# which title normalisation and the linker's phrases cope with); longer clauses describe tasks.
+MAX_ROLE_WORDS = 10
+# People say what they do first: matching every phrase of the 63 personas' texts finds the same roles as
+# matching the first three. Each phrase costs an encoding and an occupation-title search (about 5 ms
+# together), so only this many are matched.
 MAX_ROLE_PHRASES = 3
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]\s+|\n")
-_CLAUSES = re.compile(r",|\(|\)|\s+and\s+|\s+but\s+", re.IGNORECASE)
+_CLAUSES = re.compile(r",|:|\(|\)|\s+and\s+|\s+but\s+", re.IGNORECASE)
 _GOAL = re.compile(
     r"\b(?:want|wants|would like|'d like|like to|hoping|hope to|looking to|move into|moving into|retrain|"
-    r"switch|become|get into|aim|trying to|next step|career change|interested in|dream|quiero|me gustar[ií]a)\b",
+    r"switch|become|get into|aim|trying to|next step|career change|interested in|dream|love to|keen to|wish|"
+    r"quiero|me gustar[ií]a)\b",
     re.IGNORECASE,
 )
 

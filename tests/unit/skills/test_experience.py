@@ -25,3 +25,9 @@ def test_the_work_is_bounded_and_repeats_are_dropped() -> None:
     assert len(phrases) == MAX_ROLE_PHRASES
     assert len(set(phrases)) == len(phrases)
     assert role_phrases("") == []
+
+
+def test_where_and_how_long_stay_with_the_title_and_a_colon_ends_it() -> None:
+    text = "Data analyst in a bank for four years: SQL, Tableau dashboards. I'd love to do data engineering."
+    assert role_phrases(text)[:2] == ["Data analyst in a bank for four years", "SQL"]
+    assert role_phrases("I'd love to be a wedding planner.") == []
