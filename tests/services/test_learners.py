@@ -1,5 +1,7 @@
 """Stored learner profiles as use cases: evidence, held credentials, atomic failures, lifecycle."""
 
+from types import SimpleNamespace
+
 import pytest
 from sqlmodel import Session
 
@@ -95,3 +97,8 @@ def test_lifecycle(session: Session, semantic: SemanticService, ids: dict[str, s
         learners.get_learner(session, PORTAL, learner.id)
     with pytest.raises(NotFoundError):
         learners.update_learner(session, PORTAL, "unknown", name="x")
+
+
+def test_without_an_occupations_index_the_learner_is_read_as_before() -> None:
+    semantic = SimpleNamespace(indexes={"skills": object()})
+    assert learners.credit_current_role(None, semantic, "Data analyst at an insurer.", []) == ([], None)  # type: ignore[arg-type]

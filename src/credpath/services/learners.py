@@ -144,7 +144,8 @@ def credit_current_role(
     learner is closest to all read a learner through this, so their readiness agrees.
     """
     phrases = role_phrases(text) if text else []
-    if not phrases:
+    # Without an occupations index (a partial build) the learner is read as before, not refused.
+    if not phrases or semantic.indexes.get("occupations") is None:
         return [], None
     results = semantic.match_occupations(phrases, 1, Taxonomy.ESCO).results
     found = [(p, r.matches[0]) for p, r in zip(phrases, results, strict=True) if r.matches]
