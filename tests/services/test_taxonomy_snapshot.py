@@ -80,3 +80,29 @@ def test_two_databases_never_share_a_snapshot(empty_engine: Engine, tmp_path_fac
         assert taxonomy_snapshot(one).labels(one, [SQL]) == {SQL: "SQL"}
         assert taxonomy_snapshot(two).labels(two, [SQL]) == {}
     other.dispose()
+
+
+def test_the_version_is_read_once_per_transaction_and_again_after_a_commit(empty_engine: Engine) -> None:
+    from sqlalchemy import event
+
+    _seed(empty_engine)
+    version_reads: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "max(dataset.loaded_at)" in statement:
+            version_reads.append(statement)
+
+    event.listen(empty_engine, "before_cursor_execute", count)
+    try:
+        with Session(empty_engine) as session:
+            first = taxonomy_snapshot(session)
+            assert taxonomy_snapshot(session) is first
+            assert len(version_reads) == 1
+            # An ingest in this very session commits its dataset row: the next read sees the new taxonomy.
+            dataset_repo.put_dataset(session, "esco", "hash-2", "1.2.0", {})
+            session.commit()
+            second = taxonomy_snapshot(session)
+            assert second is not first
+            assert len(version_reads) == 2
+    finally:
+        event.remove(empty_engine, "before_cursor_execute", count)

@@ -120,7 +120,9 @@ class VectorIndex:
         if len(owners) and (np.any(np.diff(owners) < 0) or owners[0] != 0 or owners[-1] != len(item_ids) - 1):
             raise ValueError("owners must be grouped by item and cover every item")
         self.item_ids = item_ids
-        self.vectors = vectors
+        # A plain ndarray view of a memory-mapped file: same pages, but indexing skips ``np.memmap``'s
+        # Python-level ``__getitem__`` (~30 us a call, 4 ms of a recommendation's 30).
+        self.vectors = np.asarray(vectors)
         self.owners = np.asarray(owners, dtype=np.int64)
         self.weights = np.asarray(weights, dtype=np.float32)
         self.hashes = hashes

@@ -16,6 +16,7 @@ from credpath.planning.gaps import HeldSkill, skills_to_record
 from credpath.services import views
 from credpath.services.access import Caller, record
 from credpath.services.semantic import SemanticService
+from credpath.services.taxonomy_snapshot import taxonomy_snapshot
 from credpath.skills.experience import EXPERIENCE_PROFICIENCY, ROLE_MATCH, role_phrases
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import learners as learner_repo
@@ -155,10 +156,20 @@ def credit_current_role(
     if best.score < ROLE_MATCH:
         return [], None
     named = {h.skill_id for h in held}
+    # From the per-process snapshot: the same few roles come up again and again, and the query costs more
+    # than the rest of reading the role.
+    essential = taxonomy_snapshot(session).memo(
+        ("essential-skills", best.occupation_id),
+        lambda: tuple(
+            skill_id
+            for skill_id, relation in occupation_repo.occupation_esco_skill_ids(session, best.occupation_id)
+            if relation == RelationType.ESSENTIAL
+        ),
+    )
     credited = [
         HeldSkill(skill_id, Evidence.INFERRED, EXPERIENCE_PROFICIENCY)
-        for skill_id, relation in occupation_repo.occupation_esco_skill_ids(session, best.occupation_id)
-        if relation == RelationType.ESSENTIAL and skill_id not in named
+        for skill_id in essential
+        if skill_id not in named
     ]
     role = views.CurrentRole(
         occupation_id=best.occupation_id,
