@@ -77,6 +77,7 @@ bench-load: install ingest index
 eval: install ingest tune index
 	$(BIN)/credpath eval --output benchmarks/results/eval.json
 	$(BIN)/python benchmarks/personas.py
+	$(BIN)/python benchmarks/personas.py --personas data/eval/personas_holdout.jsonl --output benchmarks/results/personas_holdout.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

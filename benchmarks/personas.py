@@ -10,6 +10,10 @@ whether an adviser would recommend anything at all (``should_abstain``), so abst
 
 Writes ``benchmarks/results/personas.json`` (and ``--unjudged FILE``: the steps still to judge).
 
+``--personas data/eval/personas_holdout.jsonl --output benchmarks/results/personas_holdout.json`` runs the
+held-out learners instead: written by advisers who never saw credpath's answers, after every constant of the
+planner had been chosen on the first file, so their figures say how far the first file's carry over.
+
 Run: ``python benchmarks/personas.py`` (uses ``CREDPATH_DATABASE_URL`` / ``CREDPATH_MODELS_DIR``).
 """
 
@@ -39,9 +43,10 @@ def main() -> None:
     """Run every persona and score the pathways against the judgements."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--personas", type=Path, default=EVAL / "personas.jsonl", help="learners to run (JSONL)")
     parser.add_argument("--unjudged", type=Path, default=None, help="write steps with no judgement here (JSONL)")
     args = parser.parse_args()
-    personas = _read(EVAL / "personas.jsonl")
+    personas = _read(args.personas)
     judged = {(j["persona"], j["canonical_key"]): j for j in _read(EVAL / "persona_judgments.jsonl")}
     judged_ids = {(j["persona"], j["credential_id"]): j for j in judged.values()}
     verdicts: Counter[str] = Counter()
