@@ -47,8 +47,9 @@ def main() -> None:
     parser.add_argument("--unjudged", type=Path, default=None, help="write steps with no judgement here (JSONL)")
     args = parser.parse_args()
     personas = _read(args.personas)
-    judged = {(j["persona"], j["canonical_key"]): j for j in _read(EVAL / "persona_judgments.jsonl")}
-    judged_ids = {(j["persona"], j["credential_id"]): j for j in judged.values()}
+    # Every judgement counts, including two of one offering listed under two ids (found by either id).
+    judged = _read(EVAL / "persona_judgments.jsonl")
+    judged_ids = {(j["persona"], j["credential_id"]): j for j in judged}
     verdicts: Counter[str] = Counter()
     abstention: Counter[str] = Counter()
     rows, unjudged = [], []
@@ -79,7 +80,7 @@ def main() -> None:
                 found = judged_ids.get((persona["id"], step["credential_id"]))
                 if found is None:
                     found = next(
-                        (j for (p, _k), j in judged.items() if p == persona["id"] and j["title"] == step["title"]),
+                        (j for j in judged if j["persona"] == persona["id"] and j["title"] == step["title"]),
                         None,
                     )
                 if found is None and step["credential_id"] in keys:

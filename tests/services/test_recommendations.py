@@ -211,3 +211,29 @@ def test_a_step_names_the_published_length_beside_the_estimated_hours() -> None:
     assert step(40.0, "40 hours").endswith("in about 40 h.")
     assert step(40.0, "PT40H").endswith("in about 40 h.")
     assert step(None, "1 - 3 Months").endswith("SQL.")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Team leader at a 3PL warehouse, counterbalance licence, I do the rotas.", "warehouse manager"),
+        ("Production supervisor at a food factory, I ran a couple of 5S events.", "lean manager"),
+        ("Admin officer at the council, weekly Excel reports and pivot tables.", "data analyst"),
+        ("Kitchen porter in a hotel for a year, I help on the larder.", "cook"),
+    ],
+)
+def test_every_step_is_written_for_the_target_occupation(
+    session: Session, semantic: SemanticService, text: str, title: str
+) -> None:
+    from credpath.planning.offers import FIELD_RANK
+
+    occupation = taxonomy.list_occupations(session, title, "esco", 1, 0).items[0]
+    found = recommendations.recommend(
+        session,
+        semantic,
+        TargetSpec(occupation_id=occupation.id),
+        ConstraintSpec(max_credentials=3),
+        learner=LearnerSpec(text=text),
+    )
+    shown = [s.credential_id for s in found.pathway.steps] + [a.credential_id for a in found.next.alternatives]
+    assert semantic.in_field(occupation.id, shown, FIELD_RANK) == set(shown)

@@ -77,3 +77,21 @@ def test_without_built_indexes_every_query_is_refused(engine: Engine, tmp_path: 
     with pytest.raises(ArtifactError):
         empty.match_occupations(["nurse"], 3, "all")
     assert empty.skill_similarity(["a"], ["b"]) == [[0.0]]
+
+
+def test_in_field_keeps_credentials_written_for_the_target_occupation(
+    semantic: SemanticService, engine: Engine, ids: dict[str, str]
+) -> None:
+    from sqlmodel import Session, select
+
+    from credpath.storage.tables import Credential
+
+    with Session(engine) as session:
+        titles = dict(session.exec(select(Credential.title, Credential.id)).all())
+    data, music = titles["Data Analysis Using SQL"], titles["Music Production"]
+    kept = semantic.in_field(ids["analyst"], [data, music, "imported-since-the-build"], 50)
+    # The SQL analysis course is for data analysts; a music production course is for other people entirely; a
+    # credential the index does not hold cannot be judged and is kept.
+    assert kept == {data, "imported-since-the-build"}
+    assert semantic.in_field(ids["analyst"], [data, music], 3_007) == {data, music}
+    assert semantic.in_field("http://data.europa.eu/esco/occupation/unknown", [data], 50) is None

@@ -33,6 +33,7 @@ from credpath.vocabulary import RelationType
 __all__ = [
     "ALTERNATIVES",
     "CONTEXT_CONFIDENCE",
+    "FIELD_RANK",
     "FULL_RELEVANCE",
     "LEVEL_FIT",
     "LINK_FLOOR",
@@ -90,6 +91,11 @@ FULL_RELEVANCE = 0.65
 # The same tag that is noise in a random course ("System Security" → building systems) is evidence in a
 # course about the role; both floors and the confidence were chosen on the persona benchmark (README).
 ROLE_CANDIDATES = 80
+# A credential is for the target's field when the target is among its FIELD_RANK nearest occupations (of ~3,000
+# ESCO ones; ``SemanticService.in_field``). Of the 458 steps judged on the first 63 personas (every planner
+# version), those whose credential ranks the target beyond 50th were 93 wrong, 34 weak and 2 relevant; within
+# the first 10, 37 wrong, 141 weak and 63 relevant (README, Recommendations).
+FIELD_RANK = 50
 ROLE_FLOOR = 0.5
 LINK_FLOOR = 0.5
 CONTEXT_CONFIDENCE = 0.6

@@ -16,6 +16,7 @@ from credpath.errors import InvalidInputError, NotFoundError
 from credpath.planning.demand import weight_by_demand
 from credpath.planning.gaps import GapAnalysis, HeldSkill, Requirement, compute_gaps
 from credpath.planning.offers import (
+    FIELD_RANK,
     ROLE_CANDIDATES,
     ROLE_FLOOR,
     OfferCatalogue,
@@ -511,6 +512,11 @@ def recommend(
         titles = {o.id: o.title for o in offers}
         relevance = semantic.credential_relevance(about, list(titles), titles)
         filters = replace(filters, relevance=relevance, context=context)
+    if echo.occupation_id is not None:
+        # Credentials written for people in other occupations are left out (planning.offers.FIELD_RANK).
+        field = semantic.in_field(echo.occupation_id, [o.id for o in offers], FIELD_RANK)
+        if field is not None:
+            offers = [o for o in offers if o.id in field]
     candidates = select_candidates(offers, gaps, budget, filters)
     other_currencies = priced_in_other_currencies(offers, budget)
     plan = recommend_pathway(
