@@ -237,3 +237,34 @@ def test_every_step_is_written_for_the_target_occupation(
     )
     shown = [s.credential_id for s in found.pathway.steps] + [a.credential_id for a in found.next.alternatives]
     assert semantic.in_field(occupation.id, shown, FIELD_RANK) == set(shown)
+
+
+def test_a_credential_whose_nearest_occupations_include_the_target_counts_as_about_it() -> None:
+    from credpath.planning.offers import CONTEXT_CONFIDENCE, NEAR_RANK, NEAR_ROLE_FLOOR, ROLE_FLOOR
+
+    fits = {
+        "central": (ROLE_FLOOR + 0.05, {"s": 0.6}),  # about the role by its text
+        "near": (NEAR_ROLE_FLOOR + 0.05, {"s": 0.6}),  # under the role floor, but the role is among its nearest
+        "elsewhere": (NEAR_ROLE_FLOOR + 0.05, {"s": 0.6}),  # as close to the text, written for other people
+        "remote": (NEAR_ROLE_FLOOR - 0.05, {"s": 0.6}),  # under both floors
+        "unlinked": (ROLE_FLOOR + 0.05, {"s": 0.3}),  # about the role, but names no gap skill
+    }
+    asked: list[tuple[str, tuple[str, ...], int]] = []
+
+    class Semantic:
+        def role_links(
+            self, about: str, skills: object, *, limit: int, floor: float, credential_ids: object = None
+        ) -> dict[str, tuple[float, dict[str, float]]]:
+            return {c: fit for c, fit in fits.items() if fit[0] >= floor}
+
+        def in_field(self, occupation_id: str, credential_ids: list[str], rank: int) -> set[str]:
+            asked.append((occupation_id, tuple(credential_ids), rank))
+            return {"near"} & set(credential_ids)
+
+    role_context = recommendations._role_context
+    found = role_context(Semantic(), "instructional designer", "occ", ["s"], limit=80)  # type: ignore[arg-type]
+    assert found == {"central": {"s": CONTEXT_CONFIDENCE}, "near": {"s": CONTEXT_CONFIDENCE}}
+    # Only the credentials under the role floor are looked up, at NEAR_RANK.
+    assert asked == [("occ", ("near", "elsewhere"), NEAR_RANK)]
+    # A target that is not an occupation (skills, a posting) has no nearest occupations to be among.
+    assert role_context(Semantic(), "skills", None, ["s"], limit=80) == {"central": {"s": CONTEXT_CONFIDENCE}}  # type: ignore[arg-type]

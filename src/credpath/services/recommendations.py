@@ -17,6 +17,8 @@ from credpath.planning.demand import weight_by_demand
 from credpath.planning.gaps import GapAnalysis, HeldSkill, Requirement, compute_gaps
 from credpath.planning.offers import (
     FIELD_RANK,
+    NEAR_RANK,
+    NEAR_ROLE_FLOOR,
     ROLE_CANDIDATES,
     ROLE_FLOOR,
     OfferCatalogue,
@@ -256,22 +258,44 @@ def _analysis(
     if credentials and about is not None:
         # A held credential about the target vouches for the skills it would be linked to in that context,
         # so holding a recommended step closes what the step promised.
-        fits = semantic.role_links(
+        links_by_credential = _role_context(
+            semantic,
             about,
+            echo.occupation_id,
             [r.skill_id for r in requirements],
             limit=len(credentials),
-            floor=ROLE_FLOOR,
             credential_ids=sorted(credentials),
         )
         held += [
             HeldSkill(skill, Evidence.VERIFIED, confidence, credential)
-            for credential, links in context_links(fits).items()
+            for credential, links in links_by_credential.items()
             for skill, confidence in links.items()
         ]
     analysis = compute_gaps(requirements, held, parents=semantic.skill_parents, similarity=semantic.skill_similarity)
     if demand:
         analysis = weight_by_demand(analysis, demand_shares(session, echo.occupation_id))
     return analysis, echo, credentials, role
+
+
+def _role_context(
+    semantic: SemanticService,
+    about: str,
+    occupation_id: str | None,
+    skill_ids: Sequence[str],
+    *,
+    limit: int,
+    credential_ids: Sequence[str] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Credential → skill → confidence for the credentials about the target (``planning.offers.context_links``).
+
+    About the target: at :data:`ROLE_FLOOR` to its text, or from :data:`NEAR_ROLE_FLOOR` when the target is
+    among the credential's own :data:`NEAR_RANK` nearest occupations (``SemanticService.in_field``).
+    """
+    fits = semantic.role_links(about, skill_ids, limit=limit, floor=NEAR_ROLE_FLOOR, credential_ids=credential_ids)
+    below = [credential for credential, (relevance, _) in fits.items() if relevance < ROLE_FLOOR]
+    near = (semantic.in_field(occupation_id, below, NEAR_RANK) if occupation_id and below else None) or set()
+    about_target = {c: fit for c, fit in fits.items() if fit[0] >= ROLE_FLOOR or c in near}
+    return context_links(about_target, role_floor=NEAR_ROLE_FLOOR)
 
 
 def analyse_gaps(
@@ -506,7 +530,7 @@ def recommend(
     relevance: dict[str, float] = {}
     if about is not None:
         # Credentials about the target role are linked to its gap skills in that context, aligned or not.
-        context = context_links(semantic.role_links(about, list(gaps), limit=ROLE_CANDIDATES, floor=ROLE_FLOOR))
+        context = _role_context(semantic, about, echo.occupation_id, list(gaps), limit=ROLE_CANDIDATES)
         known = {o.id for o in offers}
         offers += catalogue.get(c for c in context if c not in known)
         titles = {o.id: o.title for o in offers}
