@@ -284,9 +284,9 @@ class SemanticService:
     def in_field(self, occupation_id: str, credential_ids: Sequence[str], rank: int) -> set[str] | None:
         """The credentials whose ``rank`` nearest occupations (of the target's taxonomy) include the target.
 
-        A credential is written for some people: "Measuring Total Data Quality" sits nearest *data quality
-        specialist*, and a quality technician is its 50th-odd occupation, however well its words match one of
-        the technician's skills. Nearness is the cosine between the credential's canonical vector and each
+        A credential is written for some people: "Project Management: Beyond planning and control" sits nearest
+        *project manager*, and *warehouse manager* is its 214th occupation, however well its words match one of
+        a warehouse manager's skills. Nearness is the cosine between the credential's canonical vector and each
         occupation's preferred-title vector; each credential's cosine to its ``rank``-th nearest occupation is
         computed once per process (5,281 x 3,007 products, ~0.2 s) and kept. Credentials the index does not
         hold (imported since it was built) are kept: nothing says they are off the field. ``None`` when the
