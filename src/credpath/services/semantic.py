@@ -304,8 +304,9 @@ class SemanticService:
                 if floors is None:
                     floors = self._field_floors[(taxonomy, rank)] = self._nearest_occupation_floor(taxonomy, rank)
         target_vector = occupations.canonical_vectors([target])[0]
-        located = [(c, p) for c in credential_ids if (p := credentials.position(c)) is not None]
-        kept = {c for c in credential_ids if credentials.position(c) is None}
+        positions = {c: credentials.position(c) for c in credential_ids}
+        kept = {c for c, p in positions.items() if p is None}
+        located = [(c, p) for c, p in positions.items() if p is not None]
         if located:
             scores = credentials.canonical_vectors([p for _, p in located]) @ target_vector
             kept.update(c for (c, p), score in zip(located, scores, strict=True) if score >= floors[p] - 1e-6)
