@@ -78,6 +78,8 @@ eval: install ingest tune index
 	$(BIN)/credpath eval --output benchmarks/results/eval.json
 	$(BIN)/python benchmarks/personas.py
 	$(BIN)/python benchmarks/personas.py --personas data/eval/personas_holdout.jsonl --output benchmarks/results/personas_holdout.json
+	$(BIN)/python benchmarks/personas.py --typed-titles --output benchmarks/results/personas_typed.json
+	$(BIN)/python benchmarks/personas.py --typed-titles --personas data/eval/personas_holdout.jsonl --output benchmarks/results/personas_holdout_typed.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

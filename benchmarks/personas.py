@@ -45,6 +45,11 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--personas", type=Path, default=EVAL / "personas.jsonl", help="learners to run (JSONL)")
     parser.add_argument("--unjudged", type=Path, default=None, help="write steps with no judgement here (JSONL)")
+    parser.add_argument(
+        "--typed-titles",
+        action="store_true",
+        help="target the title as the persona typed it (the whole user path, title linking included)",
+    )
     args = parser.parse_args()
     personas = _read(args.personas)
     # Every judgement counts, including two of one offering listed under two ids (found by either id).
@@ -57,11 +62,14 @@ def main() -> None:
     started = time.perf_counter()
     with TestClient(create_app(Settings())) as client:
         for persona in personas:
+            # By default the adviser's occupation, so the benchmark judges recommendations, not title linking
+            # (which it reports on its own: ``title_resolved``); --typed-titles takes the path a user takes.
+            target = (
+                {"title": persona["target"]["title"]} if args.typed_titles else {"occupation_id": persona["esco_uri"]}
+            )
             body = {
                 "learner": {"text": persona["text"], "languages": persona["languages"], "level": persona["level"]},
-                # The adviser's occupation, so the benchmark judges recommendations, not title linking
-                # (which it reports on its own: ``title_resolved``).
-                "target": {"occupation_id": persona["esco_uri"]},
+                "target": target,
                 "constraints": persona["constraints"],
             }
             resolved = client.post(
@@ -101,9 +109,7 @@ def main() -> None:
             rows.append(
                 {
                     "persona": persona["id"],
-                    # The adviser's occupation, so the benchmark judges recommendations, not title linking
-                    # (which it reports on its own: ``title_resolved``).
-                    "target": {"occupation_id": persona["esco_uri"]},
+                    "target": target,
                     "resolved": data["target"]["label"],
                     "steps": step_rows,
                     "adviser_picks_found": sum(1 for s in steps if s["credential_id"] in keys),
