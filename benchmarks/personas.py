@@ -59,6 +59,7 @@ def main() -> None:
     abstention: Counter[str] = Counter()
     rows, unjudged = [], []
     titles_resolved = 0
+    asked: Counter[str] = Counter()
     started = time.perf_counter()
     with TestClient(create_app(Settings())) as client:
         for persona in personas:
@@ -77,6 +78,24 @@ def main() -> None:
             ).json()["results"][0]["matches"][0]["occupation_id"]
             titles_resolved += resolved == persona["esco_uri"]
             response = client.post("/v1/recommendations", json=body)
+            if response.status_code == 422 and "candidates" in response.json():
+                # A typed title no occupation matches with confidence: the person is asked which one they meant.
+                candidates = response.json()["candidates"]
+                asked["asked"] += 1
+                asked["adviser_occupation_among_candidates"] += persona["esco_uri"] in {
+                    c["occupation_id"] for c in candidates
+                }
+                rows.append(
+                    {
+                        "persona": persona["id"],
+                        "target": target,
+                        "asked_which_of": [c["label"] for c in candidates],
+                        "steps": [],
+                        "adviser_picks_found": 0,
+                        "message": response.json()["detail"],
+                    }
+                )
+                continue
             response.raise_for_status()
             data = response.json()
             steps = data["pathway"]["steps"]
@@ -127,6 +146,8 @@ def main() -> None:
         "weak_share": round(verdicts["weak"] / total, 4),
         "wrong_share": round(verdicts["wrong"] / total, 4),
         "abstention": dict(abstention),
+        # --typed-titles: titles matched with too little confidence to plan for; the person is asked instead.
+        "asked_which_occupation": dict(asked),
         "adviser_picks_found": sum(r["adviser_picks_found"] for r in rows),
         "title_resolved_to_adviser_occupation": titles_resolved,
         "seconds": round(time.perf_counter() - started, 1),

@@ -1,5 +1,7 @@
 """Domain errors. They carry no HTTP status: ``credpath.api.errors`` maps them to problem details."""
 
+from typing import Any
+
 __all__ = [
     "AbandonedError",
     "ArtifactError",
@@ -13,6 +15,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "ProofError",
+    "UnresolvedTitleError",
 ]
 
 
@@ -42,6 +45,14 @@ class InvalidInputError(CredpathError):
     """Well-formed input that breaks a domain rule."""
 
     title = "Invalid input"
+
+
+class UnresolvedTitleError(InvalidInputError):
+    """A typed job title that no occupation matches with confidence; carries the nearest ones to choose from."""
+
+    def __init__(self, detail: str, candidates: list[dict[str, Any]]) -> None:
+        super().__init__(detail)
+        self.candidates = candidates
 
 
 class LimitExceededError(CredpathError):

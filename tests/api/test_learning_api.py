@@ -122,6 +122,27 @@ def test_title_and_onet_targets(client: TestClient) -> None:
     assert onet["readiness"] == 0
 
 
+def test_a_title_no_occupation_matches_is_asked_about_not_planned_for(client: TestClient) -> None:
+    # "Jefe de almacén" (warehouse manager) is matched against English labels; planning for whatever is
+    # nearest (a boatswain, once) would answer a question nobody asked.
+    for path in ("/v1/recommendations", "/v1/gaps"):
+        response = client.post(path, json={"learner": {}, "target": {"title": "Jefe de almacén"}})
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        problem = response.json()
+        assert "Jefe de almacén" in problem["detail"]
+        assert "occupation_id" in problem["detail"]
+        candidates = problem["candidates"]
+        assert len(candidates) == 5
+        assert all(c["occupation_id"].startswith("http://data.europa.eu/esco/occupation/") for c in candidates)
+        assert all(c["label"] for c in candidates)
+        assert [c["score"] for c in candidates] == sorted((c["score"] for c in candidates), reverse=True)
+        assert candidates[0]["score"] < 0.65
+        # A candidate is a valid target as it stands.
+        chosen = client.post(path, json={"learner": {}, "target": {"occupation_id": candidates[0]["occupation_id"]}})
+        assert chosen.status_code == 200, chosen.text
+
+
 def test_stored_learner_lifecycle(client: TestClient, ids: dict[str, str]) -> None:
     created = client.post("/v1/learners", json={"name": "Ada", "skills": [ids["sql"]], "text": "statistics and Excel"})
     assert created.status_code == 201

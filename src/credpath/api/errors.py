@@ -20,6 +20,7 @@ from credpath.errors import (
     NotFoundError,
     PermissionDeniedError,
     ProofError,
+    UnresolvedTitleError,
 )
 
 __all__ = ["EXCEPTION_HANDLERS", "problem"]
@@ -62,7 +63,9 @@ def _domain(request: Request[Any, Any, Any], exc: CredpathError) -> Response[dic
         log.info("%s %s: %s", request.method, request.url.path, exc.detail)
     # A document error names the JSON path of its first problem, as an extension member of the problem.
     path = exc.path if isinstance(exc, DocumentError | ProofError) else None
-    response = problem(request, status, exc.title, exc.detail, path=path)
+    # A title no occupation matches with confidence lists the nearest ones, so a portal can ask which was meant.
+    candidates = exc.candidates if isinstance(exc, UnresolvedTitleError) else None
+    response = problem(request, status, exc.title, exc.detail, path=path, candidates=candidates)
     if status == 401:
         # RFC 6750: say which scheme would be accepted.
         response.headers["WWW-Authenticate"] = 'Bearer realm="credpath"'

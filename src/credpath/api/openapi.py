@@ -41,7 +41,8 @@ _DESCRIPTIONS = {
     409: "Conflicts with stored state",
     413: "The body or the work it asks for is over the documented limits",
     415: "The body is not application/json",
-    422: "Well-formed, but breaks a rule of the domain (unknown ids, exactly-one-of fields, blank text)",
+    422: "Well-formed, but breaks a rule of the domain (unknown ids, exactly-one-of fields, blank text, a target "
+    "title no occupation matches with confidence: `candidates` lists the nearest occupations)",
     429: "Over the rate limit of this API key (anonymous callers: of this address); `Retry-After` says when to retry",
     503: "A built index is missing or stale (`credpath build-index`), or the database does not answer",
 }
@@ -56,6 +57,8 @@ class ProblemDetails(msgspec.Struct, kw_only=True, omit_defaults=True):
     detail: str
     instance: str
     errors: list[dict[str, Any]] | None = None
+    # For a target title no occupation matches with confidence: the nearest ones (occupation_id, label, score).
+    candidates: list[dict[str, Any]] | None = None
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
