@@ -250,8 +250,7 @@ def test_writes_are_audited_with_the_key_prefix(client: TestClient) -> None:  # 
     assert [(e["action"], e["actor"], e["org_id"]) for e in trail["items"]] == [
         ("delete", portal["prefix"], org),
         ("update", portal["prefix"], org),
-        ("update", portal["prefix"], org),  # create = the row, then its (empty) skills
-        ("create", portal["prefix"], org),
+        ("create", portal["prefix"], org),  # one event: the row and its skills are one write
     ]
     everything = client.get("/v1/audit", headers=ADMIN).json()["items"]
     kinds = {(e["entity"], e["action"]) for e in everything}

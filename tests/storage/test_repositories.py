@@ -311,6 +311,35 @@ def test_learner_profiles(empty_engine: Engine) -> None:
         assert session.scalar(select(LearnerCredential)) is None
 
 
+def test_learner_writes_from_what_the_transaction_read(empty_engine: Engine) -> None:
+    # The write path of the API: the learner loaded through the scope, its evidence read once, then one
+    # INSERT for new skills and one UPDATE for held ones; credentials already held are skipped.
+    _seed(empty_engine)
+    with session_scope(empty_engine) as session:
+        learner = Learner(id="l1", name="Ada")
+        learner_repo.add_learner(session, OWNER, learner)
+        learner_repo.write_learner_skills(session, learner, [LearnerSkillRow(_skill("sql"), "declared", 0.5)], ())
+        learner_repo.write_learner_credentials(session, learner, ["c0"])
+    with session_scope(empty_engine) as session:
+        learner = learner_repo.get_learner(session, OWNER, "l1")
+        assert learner is not None
+        existing = learner_repo.learner_evidence(session, learner)
+        assert existing == {_skill("sql"): "declared"}
+        learner_repo.write_learner_skills(
+            session,
+            learner,
+            [LearnerSkillRow(_skill("sql"), "verified", 0.9, "c0"), LearnerSkillRow(_skill("excel"), "inferred")],
+            existing,
+        )
+        learner_repo.write_learner_credentials(session, learner, ["c0", "c1"])
+    with Session(empty_engine) as session:
+        stored = {row.skill_id: row for row, _ in learner_repo.learner_skills(session, OWNER, "l1")}
+        assert sorted(learner_repo.learner_credentials(session, OWNER, "l1")) == ["c0", "c1"]
+    sql = stored[_skill("sql")]
+    assert (sql.evidence, sql.proficiency, sql.source_credential_id) == ("verified", 0.9, "c0")
+    assert (stored[_skill("excel")].evidence, stored[_skill("excel")].proficiency) == ("inferred", None)
+
+
 def test_learners_are_invisible_to_another_tenant(empty_engine: Engine) -> None:
     _seed(empty_engine)
     with session_scope(empty_engine) as session:

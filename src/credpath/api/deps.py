@@ -20,6 +20,7 @@ __all__ = [
     "provide_session",
     "provide_settings",
     "provide_write_session",
+    "run_in_read_unit",
     "run_in_write_unit",
 ]
 
@@ -63,6 +64,16 @@ async def run_in_write_unit(state: State, work: Callable[[Session], T]) -> T:
     """
     gate: WriteGate = state.write_gate
     async with request_unit_of_work(state.engine, gate) as session:
+        return await anyio.to_thread.run_sync(work, session)
+
+
+async def run_in_read_unit(state: State, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a read unit of work, in a worker thread.
+
+    For what a write returns (the stored profile): read after the write committed, so the write lock is not
+    held while it is read.
+    """
+    async with request_unit_of_work(state.engine) as session:
         return await anyio.to_thread.run_sync(work, session)
 
 

@@ -37,6 +37,7 @@ from credpath.vocabulary import (
 )
 
 __all__ = [
+    "Held",
     "LearnerSpec",
     "add_skills",
     "create_learner",
@@ -44,6 +45,8 @@ __all__ = [
     "delete_learner",
     "get_learner",
     "infer_skills",
+    "record_learner",
+    "record_skills",
     "remove_skill",
     "resolve_held",
     "resolve_learner",
@@ -112,7 +115,11 @@ def resolve_learner(
     return learner
 
 
-def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSpec) -> tuple[list[HeldSkill], set[str]]:
+# What resolve_held finds: the skills held with their evidence, and the credential ids held.
+Held = tuple[list[HeldSkill], set[str]]
+
+
+def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSpec) -> Held:
     """Everything the learner holds, with evidence: credentials (verified) > declared skills > text (inferred)."""
     skills = [expand_esco_id(s, ESCO_SKILL_PREFIX) for s in learner.skills]
     unknown = sorted(set(skills) - skill_repo.existing_skill_ids(session, skills))
@@ -215,7 +222,7 @@ def _require(session: Session, tenant: TenantScope, learner_id: str, *, lock: bo
     return learner
 
 
-def add_skills(
+def record_skills(
     session: Session,
     semantic: SemanticService,
     caller: Caller,
@@ -225,26 +232,56 @@ def add_skills(
     text: str | None = None,
     credentials: Sequence[str] = (),
     proficiency: Mapping[str, float] | None = None,
-    inferred: Sequence[str] | None = None,
-) -> views.LearnerView:
+    resolved: Held | None = None,
+) -> str:
     """Add skills given as ESCO ids (declared), free text (inferred) or held credentials (verified).
 
     Everything is validated before anything is written, so a bad id changes nothing. Stronger evidence
-    is never overwritten by weaker (``planning.gaps.evidence_replaces``). ``inferred``: :func:`infer_skills`
-    of ``text`` when the caller read it already (before the transaction).
+    is never overwritten by weaker (``planning.gaps.evidence_replaces``). ``resolved``: :func:`resolve_held`
+    of these skills, text and credentials when the caller resolved them already, before the transaction (it
+    validates the ids and runs the encoder). Returns the learner's id; the profile is read after the commit
+    (:func:`get_learner`), so the write lock is not held while it is.
     """
-    tenant = caller.tenant
-    learner = _require(session, tenant, learner_id, lock=True)
-    spec = LearnerSpec(
-        skills=tuple(skills),
+    learner = _require(session, caller.tenant, learner_id, lock=True)
+    _record_held(
+        session,
+        semantic,
+        caller,
+        learner,
+        learner_repo.learner_evidence(session, learner),
+        skills=skills,
         text=text,
-        credentials=tuple(credentials),
-        proficiency=dict(proficiency or {}),
-        inferred=None if inferred is None else tuple(inferred),
+        credentials=credentials,
+        proficiency=proficiency,
+        resolved=resolved,
     )
-    held, held_credentials = resolve_held(session, semantic, spec)
+    learner.updated_at = datetime.now(UTC)
+    record(session, caller, AuditAction.UPDATE, AuditEntity.LEARNER, learner.id)
+    return learner.id
+
+
+def _record_held(
+    session: Session,
+    semantic: SemanticService,
+    caller: Caller,
+    learner: Learner,
+    stored: Mapping[str, str],
+    *,
+    skills: Sequence[str],
+    text: str | None,
+    credentials: Sequence[str],
+    proficiency: Mapping[str, float] | None,
+    resolved: Held | None,
+) -> None:
+    # Statements here run under the database's write lock (on SQLite, every writer's), and under load
+    # each one costs a wait for the interpreter lock: the fewer, the shorter every other writer's wait.
+    if resolved is None:
+        spec = LearnerSpec(
+            skills=tuple(skills), text=text, credentials=tuple(credentials), proficiency=dict(proficiency or {})
+        )
+        resolved = resolve_held(session, semantic, spec)
+    held, held_credentials = resolved
     declared = {expand_esco_id(s, ESCO_SKILL_PREFIX) for s in skills}
-    stored = {row.skill_id: row.evidence for row, _label in learner_repo.learner_skills(session, tenant, learner.id)}
     rows = [
         LearnerSkillRow(
             skill_id=h.skill_id,
@@ -257,11 +294,79 @@ def add_skills(
         )
         for h in skills_to_record(stored, held)
     ]
-    learner_repo.put_learner_skills(session, tenant, learner.id, rows)
-    learner_repo.add_learner_credentials(session, tenant, learner.id, sorted(held_credentials))
-    learner.updated_at = datetime.now(UTC)
-    record(session, caller, AuditAction.UPDATE, AuditEntity.LEARNER, learner.id)
-    return _view(session, tenant, learner)
+    learner_repo.write_learner_skills(session, learner, rows, existing=stored.keys())
+    learner_repo.write_learner_credentials(session, learner, held_credentials)
+
+
+def add_skills(
+    session: Session,
+    semantic: SemanticService,
+    caller: Caller,
+    learner_id: str,
+    *,
+    skills: Sequence[str] = (),
+    text: str | None = None,
+    credentials: Sequence[str] = (),
+    proficiency: Mapping[str, float] | None = None,
+) -> views.LearnerView:
+    """:func:`record_skills`, then the profile, in the same transaction."""
+    record_skills(
+        session,
+        semantic,
+        caller,
+        learner_id,
+        skills=skills,
+        text=text,
+        credentials=credentials,
+        proficiency=proficiency,
+    )
+    return get_learner(session, caller, learner_id)
+
+
+def record_learner(
+    session: Session,
+    semantic: SemanticService,
+    caller: Caller,
+    *,
+    name: str | None,
+    discoverable: bool = False,
+    skills: Sequence[str] = (),
+    text: str | None = None,
+    credentials: Sequence[str] = (),
+    proficiency: Mapping[str, float] | None = None,
+    languages: Sequence[str] = (),
+    level: str | None = None,
+    resolved: Held | None = None,
+) -> str:
+    """Create a learner owned by the caller's organisation; the whole request fails atomically on a bad id.
+
+    ``resolved`` as for :func:`record_skills`. Returns the new learner's id (the profile is read after the
+    commit, as for :func:`record_skills`).
+    """
+    learner = Learner(
+        id=uuid.uuid4().hex,
+        name=name,
+        discoverable=discoverable,
+        discoverable_since=datetime.now(UTC) if discoverable else None,
+        languages=list(dict.fromkeys(languages)),
+        level=level,
+    )
+    learner_repo.add_learner(session, caller.tenant, learner)
+    record(session, caller, AuditAction.CREATE, AuditEntity.LEARNER, learner.id)
+    # A new learner holds nothing yet: nothing to read back before writing.
+    _record_held(
+        session,
+        semantic,
+        caller,
+        learner,
+        {},
+        skills=skills,
+        text=text,
+        credentials=credentials,
+        proficiency=proficiency,
+        resolved=resolved,
+    )
+    return learner.id
 
 
 def create_learner(
@@ -277,33 +382,22 @@ def create_learner(
     proficiency: Mapping[str, float] | None = None,
     languages: Sequence[str] = (),
     level: str | None = None,
-    inferred: Sequence[str] | None = None,
 ) -> views.LearnerView:
-    """Create a learner owned by the caller's organisation; the whole request fails atomically on a bad id.
-
-    ``inferred``: :func:`infer_skills` of ``text`` when the caller read it already (before the transaction).
-    """
-    learner = Learner(
-        id=uuid.uuid4().hex,
-        name=name,
-        discoverable=discoverable,
-        discoverable_since=datetime.now(UTC) if discoverable else None,
-        languages=list(dict.fromkeys(languages)),
-        level=level,
-    )
-    learner_repo.add_learner(session, caller.tenant, learner)
-    record(session, caller, AuditAction.CREATE, AuditEntity.LEARNER, learner.id)
-    return add_skills(
+    """:func:`record_learner`, then the profile, in the same transaction."""
+    learner_id = record_learner(
         session,
         semantic,
         caller,
-        learner.id,
+        name=name,
+        discoverable=discoverable,
         skills=skills,
         text=text,
         credentials=credentials,
         proficiency=proficiency,
-        inferred=inferred,
+        languages=languages,
+        level=level,
     )
+    return get_learner(session, caller, learner_id)
 
 
 def get_learner(session: Session, caller: Caller, learner_id: str) -> views.LearnerView:

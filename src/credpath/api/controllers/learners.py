@@ -1,5 +1,6 @@
 """Stored learner profiles, and recommendations for a stored learner."""
 
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Annotated, Any
 
@@ -13,7 +14,7 @@ from sqlmodel import Session
 
 from credpath.api.auth import requires
 from credpath.api.controllers.recommendations import RoleLimit, RoleOffset, RoleTaxonomy
-from credpath.api.deps import WRITES, run_in_write_unit
+from credpath.api.deps import WRITES, run_in_read_unit, run_in_write_unit
 from credpath.api.openapi import problems
 from credpath.api.schemas import (
     LearnerCreate,
@@ -40,6 +41,25 @@ READ = [requires(Scope.LEARNERS_READ)]
 WRITE = [requires(Scope.LEARNERS_WRITE)]
 
 
+async def _resolve(
+    state: State,
+    semantic: SemanticService,
+    skills: Sequence[str],
+    text: str | None,
+    credentials: Sequence[str],
+    proficiency: Mapping[str, float] | None,
+) -> learner_service.Held:
+    """What a write will record, validated and inferred before its write transaction opens.
+
+    The encoder (free text) and the id checks read nothing the write changes, so other writers do not wait
+    for them (on SQLite every writer of every process waits for the one holding the write lock).
+    """
+    spec = learner_service.LearnerSpec(
+        skills=tuple(skills), text=text, credentials=tuple(credentials), proficiency=dict(proficiency or {})
+    )
+    return await run_in_read_unit(state, partial(learner_service.resolve_held, semantic=semantic, learner=spec))
+
+
 class LearnerController(Controller):
     """Stored learner profiles: the learner scopes; a learner of another organisation is a 404."""
 
@@ -64,11 +84,11 @@ class LearnerController(Controller):
         data: JSONBody[LearnerCreate],
     ) -> Response[LearnerView]:
         """Skills may be given as ESCO ids, free text, or credentials already held; 201 with the profile."""
-        inferred = await anyio.to_thread.run_sync(learner_service.infer_skills, semantic, data.text)
-        learner = await run_in_write_unit(
+        resolved = await _resolve(state, semantic, data.skills, data.text, data.credentials, data.proficiency)
+        learner_id = await run_in_write_unit(
             state,
             partial(
-                learner_service.create_learner,
+                learner_service.record_learner,
                 semantic=semantic,
                 caller=caller,
                 name=data.name,
@@ -79,8 +99,11 @@ class LearnerController(Controller):
                 proficiency=data.proficiency,
                 languages=data.languages or (),
                 level=data.level,
-                inferred=inferred,
+                resolved=resolved,
             ),
+        )
+        learner = await run_in_read_unit(
+            state, partial(learner_service.get_learner, caller=caller, learner_id=learner_id)
         )
         return Response(learner, status_code=HTTP_201_CREATED, headers={"Location": f"/v1/learners/{learner.id}"})
 
@@ -170,11 +193,11 @@ class LearnerController(Controller):
         data: JSONBody[LearnerSkillsAdd],
     ) -> LearnerView:
         """Add skills by ESCO id, free text or held credentials; stronger evidence is never downgraded."""
-        inferred = await anyio.to_thread.run_sync(learner_service.infer_skills, semantic, data.text)
-        return await run_in_write_unit(
+        resolved = await _resolve(state, semantic, data.skills, data.text, data.credentials, data.proficiency)
+        await run_in_write_unit(
             state,
             partial(
-                learner_service.add_skills,
+                learner_service.record_skills,
                 semantic=semantic,
                 caller=caller,
                 learner_id=learner_id,
@@ -182,9 +205,10 @@ class LearnerController(Controller):
                 text=data.text,
                 credentials=data.credentials,
                 proficiency=data.proficiency,
-                inferred=inferred,
+                resolved=resolved,
             ),
         )
+        return await run_in_read_unit(state, partial(learner_service.get_learner, caller=caller, learner_id=learner_id))
 
     @post(
         "/{learner_id:str}/badges",

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, select
+from sqlalchemy import ColumnElement, Select, delete, insert, select, update
 from sqlmodel import Session, col
 
 from credpath.storage.tables import Learner, LearnerCredential, LearnerSkill, Skill
@@ -26,8 +26,11 @@ __all__ = [
     "get_learner",
     "learner_by_name",
     "learner_credentials",
+    "learner_evidence",
     "learner_skills",
     "put_learner_skills",
+    "write_learner_credentials",
+    "write_learner_skills",
 ]
 
 
@@ -80,6 +83,14 @@ def learner_skills(session: Session, tenant: TenantScope, learner_id: str) -> li
         (LearnerSkillRow(skill, evidence, proficiency, source), label)
         for skill, evidence, proficiency, source, label in rows
     ]
+
+
+def learner_evidence(session: Session, learner: Learner) -> dict[str, str]:
+    """Skill id → evidence of a learner already loaded through the caller's scope (no labels, no join)."""
+    query = select(col(LearnerSkill.skill_id), col(LearnerSkill.evidence)).where(
+        col(LearnerSkill.learner_id) == learner.id
+    )
+    return {str(skill): str(evidence) for skill, evidence in session.execute(query)}
 
 
 def learner_credentials(session: Session, tenant: TenantScope, learner_id: str) -> list[str]:
@@ -146,6 +157,46 @@ def add_learner_credentials(
         if credential not in held:
             session.add(LearnerCredential(learner_id=learner_id, credential_id=credential))
     session.flush()
+
+
+def write_learner_skills(
+    session: Session, learner: Learner, skills: Sequence[LearnerSkillRow], existing: Collection[str]
+) -> None:
+    """Insert or overwrite skills of a learner loaded through the caller's scope, in at most two statements.
+
+    ``existing``: the skill ids the learner holds, as read in this transaction (:func:`learner_evidence`).
+    For write transactions, where every statement is time the database's write lock is held: no visibility
+    check (holding the ``Learner`` is the proof) and no re-read of what the caller has read.
+    """
+    fields = [
+        {
+            "learner_id": learner.id,
+            "skill_id": skill.skill_id,
+            "evidence": skill.evidence,
+            "proficiency": skill.proficiency,
+            "source_credential_id": skill.source_credential_id,
+        }
+        for skill in skills
+    ]
+    session.flush()  # the learner row first: the new skill rows reference it
+    if new := [f for f in fields if f["skill_id"] not in existing]:
+        session.execute(insert(LearnerSkill), new)
+    if changed := [f for f in fields if f["skill_id"] in existing]:
+        # Bulk UPDATE by primary key (learner_id, skill_id): one executemany statement.
+        session.execute(update(LearnerSkill), changed)
+
+
+def write_learner_credentials(session: Session, learner: Learner, credential_ids: Collection[str]) -> None:
+    """Record credentials a learner loaded through the caller's scope holds; ids it already holds are skipped."""
+    if not credential_ids:
+        return
+    held = set(
+        session.scalars(
+            select(col(LearnerCredential.credential_id)).where(col(LearnerCredential.learner_id) == learner.id)
+        )
+    )
+    if new := sorted(set(credential_ids) - held):
+        session.execute(insert(LearnerCredential), [{"learner_id": learner.id, "credential_id": c} for c in new])
 
 
 def delete_learner_skill(session: Session, tenant: TenantScope, learner_id: str, skill_id: str) -> bool:
