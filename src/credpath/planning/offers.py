@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from credpath.planning.gaps import GapAnalysis
 from credpath.planning.pathways import Budget, Offer, coverage_value, plan_pathway
@@ -237,12 +238,19 @@ def offering_key(offer: CredentialOffer) -> str:
         >>> offering_key(a) == offering_key(b)
         True
     """
+    return _offering_key(offer.provider, offer.title)
 
-    def fold(text: str) -> str:
-        text = unicodedata.normalize("NFKD", text)
-        return "".join(c for c in text.casefold() if c.isalnum())
 
-    return f"{fold(_PROVIDER_NOISE.sub('', offer.provider))}|{fold(_MARKERS.sub('', offer.title))}"
+# Keys are asked for every offer a pathway weighs (~9,000 calls a recommendation); the catalogue's titles
+# and providers are few enough (~5,000 offers) to keep every key they fold to.
+@lru_cache(maxsize=65_536)
+def _offering_key(provider: str, title: str) -> str:
+    return f"{_fold(_PROVIDER_NOISE.sub('', provider))}|{_fold(_MARKERS.sub('', title))}"
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def pitched_level(offer: CredentialOffer) -> str | None:
@@ -269,8 +277,12 @@ def title_key(offer: CredentialOffer) -> str:
         >>> title_key(a) == title_key(replace(a, id="b", title="Agile  project management", provider="CU"))
         True
     """
-    text = unicodedata.normalize("NFKD", _MARKERS.sub("", offer.title))
-    return "".join(c for c in text.casefold() if c.isalnum())
+    return _title_key(offer.title)
+
+
+@lru_cache(maxsize=65_536)
+def _title_key(title: str) -> str:
+    return _fold(_MARKERS.sub("", title))
 
 
 def _wanted(offer: CredentialOffer, budget: Budget, filters: OfferFilters, providers: set[str]) -> bool:

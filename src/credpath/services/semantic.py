@@ -366,9 +366,13 @@ class SemanticService:
         cosines = (
             credentials.canonical_vectors([p for p, _, _ in kept]) @ skills.canonical_vectors([p for _, p in known]).T
         )
+        # Rounded as one array: ~80 credentials x ~80 skills per recommendation, which one round() per
+        # cosine made 2.7 ms of its CPU.
+        rows: list[list[float]] = np.round(cosines.astype(np.float64), 4).tolist()
+        ids = [s for s, _ in known]
         return {
-            credential: (round(score, 4), {s: round(float(v), 4) for (s, _), v in zip(known, row, strict=True)})
-            for (_, credential, score), row in zip(kept, cosines, strict=True)
+            credential: (round(score, 4), dict(zip(ids, row, strict=True)))
+            for (_, credential, score), row in zip(kept, rows, strict=True)
         }
 
     def match_occupations(

@@ -250,7 +250,12 @@ class OccupationLink(SQLModel, table=True):
 class Credential(SQLModel, table=True):
     """A micro-credential offering (course, specialization, certificate, badge, …) from one catalogue."""
 
-    __table_args__ = (Index("ix_credential_source_key", "source", "source_key", unique=True),)
+    __table_args__ = (
+        Index("ix_credential_source_key", "source", "source_key", unique=True),
+        # Covering indexes for the catalogue's version check and the listing's substring scan (migration 0011).
+        Index("ix_credential_version", "active", "updated_at", "aligned_hash"),
+        Index("ix_credential_search", "active", "search_text", "title", "id").ddl_if(dialect="sqlite"),
+    )
 
     id: str = Field(primary_key=True)
     source: str = Field(index=True)

@@ -210,6 +210,9 @@ def credential_offers(
         .select_from(Credential)
         .join(CredentialSkill, col(Credential.id) == col(CredentialSkill.credential_id), isouter=unaligned)
         .where(col(Credential.active))
+        # In a fixed order: the planner keeps the first of one offering's several ids, and without it the
+        # query plan (which an index can change) decided which one a learner saw.
+        .order_by(col(Credential.id), col(CredentialSkill.skill_id))
     )
     if skill_ids is not None:
         query = query.where(col(CredentialSkill.skill_id).in_(list(skill_ids)))
