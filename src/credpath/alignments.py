@@ -105,20 +105,25 @@ def credential_text(row: AlignmentInput) -> CredentialText:
 def served_alignments(
     candidates: Sequence[AlignmentCandidate], model: AlignmentModel, skills: ItemIndex
 ) -> dict[str, list[InferredSkill]]:
-    """The candidates served: named by the credential's own title or description, at or above the threshold."""
+    """The candidates served: at or above the threshold and named by the credential's own title or description.
+
+    Also every skill a credential's whole title names (``skills.alignment.named_by_title``), whatever its score.
+    """
     out: dict[str, list[InferredSkill]] = defaultdict(list)
     if not candidates:
         return out
     matrix = np.stack([c.features for c in candidates])
     confidence = model.confidence(matrix)
-    keep = supported(matrix) & (confidence >= model.threshold)
+    named = np.array([c.named for c in candidates])
+    keep = (supported(matrix) & (confidence >= model.threshold)) | named
     for candidate, sure, kept in zip(candidates, confidence, keep, strict=True):
         if kept:
+            evidence = ("title is the skill's name", *candidate.evidence) if candidate.named else candidate.evidence
             out[candidate.credential_id].append(
                 InferredSkill(
                     skill_id=skills.item_ids[candidate.item],
                     confidence=round(float(sure), 3),
-                    evidence="; ".join(candidate.evidence)[:500],
+                    evidence="; ".join(evidence)[:500],
                 )
             )
     for found in out.values():

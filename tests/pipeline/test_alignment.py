@@ -14,8 +14,9 @@ from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex
 from credpath.pipeline.alignment import align_credentials, alignment_dir, link_onet_occupations
 from credpath.pipeline.build import batch_encoder
+from credpath.skills.alignment import named_by_title
 from credpath.storage.db import create_db_engine, session_scope
-from credpath.storage.tables import Credential, CredentialSkill, Crosswalk, Occupation, OccupationLink
+from credpath.storage.tables import Credential, CredentialSkill, Crosswalk, Occupation, OccupationLink, Skill
 from credpath.vocabulary import is_esco_id
 
 
@@ -48,11 +49,18 @@ def test_the_build_aligned_every_active_credential_above_the_fitted_threshold(co
             )
         ).all()
         rows = session.scalars(select(CredentialSkill)).all()
+        titles = dict(session.execute(select(Credential.id, Credential.title)).tuples().all())
+        labels = dict(session.execute(select(Skill.id, Skill.preferred_label)).tuples().all())
     assert pending == []
     assert rows
     assert {row.source for row in rows} == {"inferred"}
-    assert all(threshold - 1e-3 <= row.confidence <= 1.0 for row in rows)
+    assert all(row.confidence <= 1.0 for row in rows)
     assert all(row.evidence for row in rows)
+    # Under the threshold only where the credential's whole title is the skill's name ("Graphic Design").
+    named = [row for row in rows if row.confidence < threshold - 1e-3]
+    for row in named:
+        assert row.evidence.startswith("title is the skill's name")
+        assert named_by_title(titles[row.credential_id], labels[row.skill_id])
     assert saved["fit"]["pairs_a"] > 0
     assert saved["fit"]["pairs_b"] > 0
 
