@@ -1,6 +1,7 @@
 """Stored learner profiles as use cases: evidence, held credentials, atomic failures, lifecycle."""
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -18,6 +19,18 @@ from credpath.vocabulary import Scope as _Scope
 PORTAL = Caller(actor="testkey1", org_id="o-test", scopes=frozenset({_Scope.LEARNERS_READ, _Scope.LEARNERS_WRITE}))
 
 
+def _create(session: Session, semantic: SemanticService, caller: Caller, **fields: Any) -> LearnerView:
+    """A new learner's profile as the API returns it: recorded, then read."""
+    return learners.get_learner(session, caller, learners.record_learner(session, semantic, caller, **fields))
+
+
+def _add(session: Session, semantic: SemanticService, caller: Caller, learner_id: str, **fields: Any) -> LearnerView:
+    """The profile after adding skills: recorded, then read."""
+    return learners.get_learner(
+        session, caller, learners.record_skills(session, semantic, caller, learner_id, **fields)
+    )
+
+
 def _evidence(view: LearnerView) -> dict[str, Evidence]:
     return {skill.skill_id: skill.evidence for skill in view.skills}
 
@@ -29,9 +42,7 @@ def test_a_skill_given_twice_is_stored_once_with_its_strongest_evidence(
     text = "Good knowledge of statistics and Excel."
     inferred = [m.skill_id for m in semantic.extract_skills(text).mentions]
     assert inferred
-    created = learners.create_learner(
-        session, semantic, PORTAL, name="Ada", discoverable=False, skills=inferred[:1], text=text
-    )
+    created = _create(session, semantic, PORTAL, name="Ada", discoverable=False, skills=inferred[:1], text=text)
     stored = [s.skill_id for s in created.skills]
     assert sorted(stored) == sorted(set(inferred))
     assert _evidence(created)[inferred[0]] == Evidence.DECLARED
@@ -44,9 +55,7 @@ def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
     offer = next(o for o in credential_repo.credential_offers(session) if len(o.teaches) >= 2)
     declared = next(iter(offer.teaches))
     # Declared and held in one request: the credential's verified evidence wins for the declared skill too.
-    held = learners.create_learner(
-        session, semantic, PORTAL, name=None, discoverable=True, skills=[declared], credentials=[offer.id]
-    )
+    held = _create(session, semantic, PORTAL, name=None, discoverable=True, skills=[declared], credentials=[offer.id])
     assert held.credentials == [offer.id]
     by_id = {s.skill_id: s for s in held.skills}
     assert set(by_id) == set(offer.teaches)
@@ -56,7 +65,7 @@ def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
         # The credential that vouches for a skill is recorded, except for a skill declared in the same request.
         assert by_id[skill].source_credential_id == (None if skill == declared else offer.id)
     # Declaring a verified skill again does not weaken it.
-    again = learners.add_skills(session, semantic, PORTAL, held.id, skills=[declared], proficiency={declared: 0.1})
+    again = _add(session, semantic, PORTAL, held.id, skills=[declared], proficiency={declared: 0.1})
     assert {s.skill_id: (s.evidence, s.proficiency) for s in again.skills}[declared] == (
         Evidence.VERIFIED,
         pytest.approx(offer.teaches[declared]),
@@ -64,18 +73,16 @@ def test_evidence_is_never_downgraded_and_credentials_vouch_for_their_skills(
 
 
 def test_a_bad_id_changes_nothing(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
-    learner = learners.create_learner(session, semantic, PORTAL, name="Bo", discoverable=False, skills=[ids["sql"]])
+    learner = _create(session, semantic, PORTAL, name="Bo", discoverable=False, skills=[ids["sql"]])
     with pytest.raises(NotFoundError):
-        learners.add_skills(
-            session, semantic, PORTAL, learner.id, skills=[ids["statistics"], "http://data.europa.eu/esco/skill/nope"]
-        )
+        _add(session, semantic, PORTAL, learner.id, skills=[ids["statistics"], "http://data.europa.eu/esco/skill/nope"])
     with pytest.raises(NotFoundError):
-        learners.add_skills(session, semantic, PORTAL, learner.id, credentials=["no:such"])
+        _add(session, semantic, PORTAL, learner.id, credentials=["no:such"])
     assert learners.get_learner(session, PORTAL, learner.id) == learner
 
 
 def test_lifecycle(session: Session, semantic: SemanticService, ids: dict[str, str]) -> None:
-    learner = learners.create_learner(
+    learner = _create(
         session,
         semantic,
         PORTAL,

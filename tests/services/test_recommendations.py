@@ -40,9 +40,9 @@ def test_gaps_for_an_inline_learner(session: Session, semantic: SemanticService,
 def test_a_stored_learner_is_analysed_like_the_same_learner_inline(
     session: Session, semantic: SemanticService, ids: dict[str, str]
 ) -> None:
-    stored = learners.create_learner(session, semantic, PORTAL, name="Ada", discoverable=False, skills=[ids["sql"]])
+    stored = learners.record_learner(session, semantic, PORTAL, name="Ada", discoverable=False, skills=[ids["sql"]])
     target = TargetSpec(occupation_id=ids["analyst"])
-    by_id = recommendations.analyse_gaps(session, semantic, target, learner_id=stored.id, caller=PORTAL)
+    by_id = recommendations.analyse_gaps(session, semantic, target, learner_id=stored, caller=PORTAL)
     inline = recommendations.analyse_gaps(session, semantic, target, learner=LearnerSpec(skills=(ids["sql"],)))
     assert by_id == inline
 

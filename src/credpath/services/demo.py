@@ -92,7 +92,7 @@ def load_demo(session: Session, semantic: SemanticService, samples_dir: Path) ->
         if learner_repo.learner_by_name(session, portal.tenant, row["name"]) is not None:
             learners_existing += 1
             continue
-        learners.create_learner(
+        learners.record_learner(
             session, semantic, portal, name=row["name"], discoverable=bool(row.get("discoverable")), text=row["text"]
         )
         learners_created += 1

@@ -39,8 +39,6 @@ from credpath.vocabulary import (
 __all__ = [
     "Held",
     "LearnerSpec",
-    "add_skills",
-    "create_learner",
     "credit_current_role",
     "delete_learner",
     "get_learner",
@@ -298,31 +296,6 @@ def _record_held(
     learner_repo.write_learner_credentials(session, learner, held_credentials)
 
 
-def add_skills(
-    session: Session,
-    semantic: SemanticService,
-    caller: Caller,
-    learner_id: str,
-    *,
-    skills: Sequence[str] = (),
-    text: str | None = None,
-    credentials: Sequence[str] = (),
-    proficiency: Mapping[str, float] | None = None,
-) -> views.LearnerView:
-    """:func:`record_skills`, then the profile, in the same transaction."""
-    record_skills(
-        session,
-        semantic,
-        caller,
-        learner_id,
-        skills=skills,
-        text=text,
-        credentials=credentials,
-        proficiency=proficiency,
-    )
-    return get_learner(session, caller, learner_id)
-
-
 def record_learner(
     session: Session,
     semantic: SemanticService,
@@ -367,37 +340,6 @@ def record_learner(
         resolved=resolved,
     )
     return learner.id
-
-
-def create_learner(
-    session: Session,
-    semantic: SemanticService,
-    caller: Caller,
-    *,
-    name: str | None,
-    discoverable: bool = False,
-    skills: Sequence[str] = (),
-    text: str | None = None,
-    credentials: Sequence[str] = (),
-    proficiency: Mapping[str, float] | None = None,
-    languages: Sequence[str] = (),
-    level: str | None = None,
-) -> views.LearnerView:
-    """:func:`record_learner`, then the profile, in the same transaction."""
-    learner_id = record_learner(
-        session,
-        semantic,
-        caller,
-        name=name,
-        discoverable=discoverable,
-        skills=skills,
-        text=text,
-        credentials=credentials,
-        proficiency=proficiency,
-        languages=languages,
-        level=level,
-    )
-    return get_learner(session, caller, learner_id)
 
 
 def get_learner(session: Session, caller: Caller, learner_id: str) -> views.LearnerView:
