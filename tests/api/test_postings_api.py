@@ -253,7 +253,10 @@ def test_the_credentials_view_covers_the_postings_skills(api: TestClient, engine
     assert view["covering_set"], view
     covered = {c["skill_id"] for step in view["covering_set"] for c in step["covers"]}
     assert covered <= set(_skills(posting))
-    assert covered & set(taught)
+    # It covers skills the view lists teachers for, though not necessarily the three given: the most confidently
+    # taught skills (deep learning, Agile project management) are taught by credentials for other occupations
+    # than a data analyst's, which a pathway leaves out (planning.offers.FIELD_RANK).
+    assert covered & {s["skill_id"] for s in view["skills"] if s["credentials"]}
     assert 0 < view["covered_share"] <= 1
 
 
