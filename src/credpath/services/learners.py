@@ -63,15 +63,13 @@ class LearnerSpec:
     held: tuple[HeldSkill, ...] = ()
     languages: tuple[str, ...] = ()
     level: str | None = None
-    # The skills ``text`` names, when already read (infer_skills, before a write transaction): not read again.
-    inferred: tuple[str, ...] | None = None
 
 
 def infer_skills(semantic: SemanticService, text: str | None) -> tuple[str, ...]:
     """The ESCO skills a free text names (inferred evidence), in reading order.
 
-    Needs no session: writers call it before their write transaction, which on SQLite holds the database's
-    one write lock, so the encoder's time is never spent holding it.
+    Needs no session. Writers run it (through :func:`resolve_held`) before their write transaction, which on
+    SQLite holds the database's one write lock, so the encoder's time is never spent holding it.
     """
     if not text or not text.strip():
         return ()
@@ -129,8 +127,7 @@ def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSp
         raise NotFoundError(f"unknown credential id(s): {', '.join(missing[:5])}")
     held = list(learner.held)
     held += [HeldSkill(s, Evidence.DECLARED, learner.proficiency.get(s)) for s in skills]
-    inferred = learner.inferred if learner.inferred is not None else infer_skills(semantic, learner.text)
-    held += [HeldSkill(skill, Evidence.INFERRED) for skill in inferred]
+    held += [HeldSkill(skill, Evidence.INFERRED) for skill in infer_skills(semantic, learner.text)]
     if credentials:
         for offer in credential_repo.credential_offers(session, None, credential_ids=credentials):
             # A held credential vouches for its skills as far as its alignment is confident.
