@@ -247,9 +247,12 @@ def test_the_credentials_view_covers_the_postings_skills(api: TestClient, engine
     for skill in taught:
         teachers = by_skill[skill]["credentials"]
         assert teachers, skill
-        confidences = [t["confidence"] for t in teachers]
+        # Served alignments first, most confident first; then the credentials linked for the posting's role.
+        links = [t["link"] for t in teachers]
+        assert links == sorted(links), links
+        confidences = [t["confidence"] for t in teachers if t["link"] == "alignment"]
         assert confidences == sorted(confidences, reverse=True)
-        assert all(0 < c <= 1 and t["evidence"] for c, t in zip(confidences, teachers, strict=True))
+        assert all(0 < t["confidence"] <= 1 and t["evidence"] for t in teachers)
     assert view["covering_set"], view
     covered = {c["skill_id"] for step in view["covering_set"] for c in step["covers"]}
     assert covered <= set(_skills(posting))
@@ -258,6 +261,34 @@ def test_the_credentials_view_covers_the_postings_skills(api: TestClient, engine
     # than a data analyst's, which a pathway leaves out (planning.offers.FIELD_RANK).
     assert covered & {s["skill_id"] for s in view["skills"] if s["credentials"]}
     assert 0 < view["covered_share"] <= 1
+
+
+GRAPHIC_DESIGNER = (
+    "We are hiring a junior graphic designer to create social media visuals, brochures and packaging. You will use "
+    "Adobe Illustrator and Photoshop daily, have a good eye for typography and colour, and prepare files for print."
+)
+
+
+def test_the_skills_a_covering_set_closes_list_the_credentials_closing_them(api: TestClient) -> None:  # type: ignore[type-arg]
+    """Few alignments are served, so most skills are closed through links made for the posting's role.
+
+    The view once listed no credential for Adobe Illustrator or Photoshop while its covering set ("Graphic
+    Design", "Image Editing") closed both: the per-skill lists held served alignments only.
+    """
+    employer = _employer(api)
+    posting = _post(api, employer, title="Junior Graphic Designer", description=GRAPHIC_DESIGNER)
+    view = api.get(f"/v1/postings/{posting['id']}/credentials", headers=employer).json()
+    by_skill = {s["skill_id"]: s["credentials"] for s in view["skills"]}
+    closed = {(c["skill_id"], step["credential_id"]) for step in view["covering_set"] for c in step["covers"]}
+    assert closed, view
+    for skill_id, _credential in closed:
+        assert by_skill[skill_id], skill_id
+    context = [t for teachers in by_skill.values() for t in teachers if t["link"] == "context"]
+    assert context, by_skill
+    assert all(t["confidence"] == 0.6 and t["source"] == "inferred" for t in context)
+    for teachers in by_skill.values():
+        titles = ["".join(ch for ch in t["title"].casefold() if ch.isalnum()) for t in teachers]
+        assert len(titles) == len(set(titles)), titles
 
 
 def _learner(api: TestClient, portal: dict[str, str], skills: list[str], *, discoverable: bool) -> str:  # type: ignore[type-arg]

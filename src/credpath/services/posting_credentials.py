@@ -7,12 +7,13 @@ abstention, so an employer sponsoring upskilling sees what a learner would be ad
 
 from sqlmodel import Session
 
+from credpath.planning.offers import title_key
 from credpath.planning.pathways import PATHWAY_ALGORITHM
 from credpath.services import views
 from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
 from credpath.services.postings import require_posting
-from credpath.services.recommendations import ConstraintSpec, TargetSpec, recommend
+from credpath.services.recommendations import ConstraintSpec, TargetSpec, aligned_catalogue, recommend, role_teachers
 from credpath.services.semantic import SemanticService
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import postings as posting_repo
@@ -42,24 +43,8 @@ def posting_credentials(
     caller.require(Scope.POSTINGS_READ)
     posting = require_posting(session, caller.tenant, posting_id)
     rows = posting_repo.posting_skill_rows(session, caller.tenant, [posting.id])[posting.id]
-    teachers: dict[str, list[views.TeachingCredential]] = {}
-    for t in credential_repo.skill_teachers(session, [row.skill_id for row, _label in rows]):
-        listed = teachers.setdefault(t.skill_id, [])
-        if len(listed) < PER_SKILL:
-            listed.append(
-                views.TeachingCredential(
-                    credential_id=t.credential_id,
-                    title=t.title,
-                    provider=t.provider,
-                    kind=t.kind,
-                    level=t.level,
-                    hours=t.hours,
-                    url=t.url,
-                    source=Evidence(t.source),
-                    confidence=round(t.confidence, 4),
-                    evidence=t.evidence,
-                )
-            )
+    skill_ids = [row.skill_id for row, _label in rows]
+    teachers = _teachers(session, semantic, posting.occupation_id, skill_ids)
     skills = [
         views.SkillTeachers(
             skill_id=row.skill_id,
@@ -94,3 +79,67 @@ def posting_credentials(
         uncovered=plan.pathway.uncovered,
         algorithm=plan.algorithm,
     )
+
+
+def _teachers(
+    session: Session, semantic: SemanticService, occupation_id: str | None, skill_ids: list[str]
+) -> dict[str, list[views.TeachingCredential]]:
+    """Per skill, its aligned credentials (most confident first), then those linked to it for the occupation.
+
+    Few alignments are served (those a judged set says are right), so most skills a covering set closes
+    are closed through links made in the role's context (``recommendations.role_teachers``); listing only
+    alignments would show a skill as taught by nothing while the covering set closes it. An offering listed
+    under several ids or providers with one title is listed once (``planning.offers.title_key``).
+    """
+    served = credential_repo.skill_teachers(session, skill_ids)
+    context = role_teachers(session, semantic, occupation_id, skill_ids) if occupation_id and skill_ids else {}
+    offers = {o.id: o for o in aligned_catalogue(session).get({*(t.credential_id for t in served), *context})}
+    entries = [
+        (
+            t.skill_id,
+            views.TeachingCredential(
+                credential_id=t.credential_id,
+                title=t.title,
+                provider=t.provider,
+                kind=t.kind,
+                level=t.level,
+                hours=t.hours,
+                url=t.url,
+                source=Evidence(t.source),
+                confidence=round(t.confidence, 4),
+                evidence=t.evidence,
+            ),
+        )
+        for t in served
+    ]
+    entries += [
+        (
+            skill_id,
+            views.TeachingCredential(
+                credential_id=offer.id,
+                title=offer.title,
+                provider=offer.provider,
+                kind=offer.kind,
+                level=offer.level,
+                hours=offer.hours,
+                url=offer.url,
+                source=Evidence.INFERRED,
+                confidence=confidence,
+                evidence="about this posting's occupation, and its title and tags name the skill",
+                link="context",
+            ),
+        )
+        for credential_id, links in context.items()
+        if (offer := offers.get(credential_id)) is not None
+        for skill_id, confidence in links.items()
+    ]
+    teachers: dict[str, list[views.TeachingCredential]] = {}
+    seen: set[tuple[str, str]] = set()
+    for skill_id, teacher in entries:
+        offer = offers.get(teacher.credential_id)
+        key = (skill_id, title_key(offer) if offer is not None else teacher.credential_id)
+        listed = teachers.setdefault(skill_id, [])
+        if key not in seen and len(listed) < PER_SKILL:
+            seen.add(key)
+            listed.append(teacher)
+    return teachers

@@ -60,6 +60,7 @@ __all__ = [
     "analyse_gaps",
     "parse_accept_language",
     "recommend",
+    "role_teachers",
 ]
 
 LEVELS = frozenset({"beginner", "intermediate", "advanced", "mixed"})
@@ -310,6 +311,24 @@ def _role_context(
     near = (semantic.in_field(occupation_id, below, NEAR_RANK) if occupation_id and below else None) or set()
     about_target = {c: fit for c, fit in fits.items() if fit[0] >= ROLE_FLOOR or c in near}
     return context_links(about_target, role_floor=NEAR_ROLE_FLOOR)
+
+
+def role_teachers(
+    session: Session, semantic: SemanticService, occupation_id: str, skill_ids: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """Credential → skill → confidence, linked as the planner links them for a role it plans towards.
+
+    The credentials about the occupation (:func:`_role_context`) and in its field (:data:`FIELD_RANK`),
+    each with the skills among ``skill_ids`` its text names, most about the role first. These links hold
+    for this role only; empty when the occupation has no text to compare with.
+    """
+    try:
+        about = _occupation_target(session, occupation_id).about
+    except (NotFoundError, InvalidInputError):
+        return {}
+    context = _role_context(semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES)
+    field = semantic.in_field(occupation_id, list(context), FIELD_RANK)
+    return context if field is None else {c: links for c, links in context.items() if c in field}
 
 
 def analyse_gaps(

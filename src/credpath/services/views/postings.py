@@ -1,6 +1,7 @@
 """Employers' job postings, what comes back for them (credentials, candidates), and demand insights."""
 
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
@@ -82,7 +83,13 @@ class PostingBatch(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class TeachingCredential(msgspec.Struct, frozen=True, kw_only=True):
-    """A credential teaching a posting skill: alignment confidence and the evidence for it."""
+    """A credential teaching a posting skill: alignment confidence and the evidence for it.
+
+    ``link``: ``alignment`` for a served alignment (its confidence is calibrated on judged pairs),
+    ``context`` for a credential about the posting's occupation whose text names the skill, linked for
+    this role only as the pathway planner links it (its confidence is the planner's fixed 0.6, not a
+    calibrated probability: README, *How far to trust a context link*).
+    """
 
     credential_id: str
     title: str
@@ -94,6 +101,7 @@ class TeachingCredential(msgspec.Struct, frozen=True, kw_only=True):
     source: Evidence
     confidence: float
     evidence: str
+    link: Literal["alignment", "context"] = "alignment"
 
 
 class SkillTeachers(msgspec.Struct, frozen=True, kw_only=True):
