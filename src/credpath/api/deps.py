@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
-import anyio
 from litestar.datastructures import State
 from litestar.di import Provide
 from sqlalchemy import Engine
@@ -11,7 +10,7 @@ from sqlmodel import Session
 
 from credpath.config import Settings
 from credpath.services.semantic import SemanticService
-from credpath.services.transactions import WriteGate, request_unit_of_work
+from credpath.services.transactions import WriteGate, request_unit_of_work, run_unit_of_work
 
 __all__ = [
     "WRITES",
@@ -63,8 +62,7 @@ async def run_in_write_unit(state: State, work: Callable[[Session], T]) -> T:
     this, so the write transaction (on SQLite, the database's one write lock) is held only for the writes.
     """
     gate: WriteGate = state.write_gate
-    async with request_unit_of_work(state.engine, gate) as session:
-        return await anyio.to_thread.run_sync(work, session)
+    return await run_unit_of_work(state.engine, work, gate)
 
 
 async def run_in_read_unit(state: State, work: Callable[[Session], T]) -> T:
@@ -73,8 +71,7 @@ async def run_in_read_unit(state: State, work: Callable[[Session], T]) -> T:
     For what a write returns (the stored profile): read after the write committed, so the write lock is not
     held while it is read.
     """
-    async with request_unit_of_work(state.engine) as session:
-        return await anyio.to_thread.run_sync(work, session)
+    return await run_unit_of_work(state.engine, work)
 
 
 def provide_semantic(state: State) -> SemanticService:

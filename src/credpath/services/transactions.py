@@ -13,8 +13,9 @@ workers or replicas) SQLite's lock and PostgreSQL's row locks (``learners`` lock
 do the serialising.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TypeVar
 
 import anyio
 from sqlalchemy import Engine
@@ -22,7 +23,9 @@ from sqlmodel import Session
 
 from credpath.storage.db import for_writes
 
-__all__ = ["WriteGate", "request_unit_of_work", "write_gate_for"]
+__all__ = ["WriteGate", "request_unit_of_work", "run_unit_of_work", "write_gate_for"]
+
+T = TypeVar("T")
 
 # PostgreSQL writers of different learners run side by side; this many keeps the pool (5 + 5) free for reads.
 POSTGRES_WRITERS = 4
@@ -101,3 +104,32 @@ def _end(session: Session, commit: bool) -> None:
             session.rollback()
     finally:
         session.close()
+
+
+async def run_unit_of_work(engine: Engine, work: Callable[[Session], T], gate: WriteGate | None = None) -> T:
+    """Run ``work`` in a unit of work of its own: opened, committed (or rolled back) and closed in one thread trip.
+
+    Args:
+        engine: the application's engine.
+        work: what to do with the session; its result is returned.
+        gate: given for writes: the unit starts once the gate admits it, and takes the write lock when it
+            begins. The lock is then held only while ``work`` runs and commits in that thread: under load a
+            write whose commit waited for the event loop and a second thread held SQLite's one write lock
+            for that wait too, and every other writer of every process queued behind it.
+    """
+    async with AsyncExitStack() as stack:
+        if gate is not None:
+            await stack.enter_async_context(gate)
+        # Not abandoned on cancellation: a client that goes away still gets its unit committed or rolled back.
+        return await anyio.to_thread.run_sync(_unit, for_writes(engine) if gate is not None else engine, work)
+
+
+def _unit(engine: Engine, work: Callable[[Session], T]) -> T:
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            result = work(session)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return result
