@@ -21,7 +21,7 @@ import anyio
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credpath.storage.db import for_writes
+from credpath.storage.db import for_writes, session_scope
 
 __all__ = ["WriteGate", "request_unit_of_work", "run_unit_of_work", "write_gate_for"]
 
@@ -125,11 +125,5 @@ async def run_unit_of_work(engine: Engine, work: Callable[[Session], T], gate: W
 
 
 def _unit(engine: Engine, work: Callable[[Session], T]) -> T:
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            result = work(session)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        return result
+    with session_scope(engine) as session:
+        return work(session)
