@@ -291,6 +291,36 @@ def test_the_skills_a_covering_set_closes_list_the_credentials_closing_them(api:
         assert len(titles) == len(set(titles)), titles
 
 
+def test_the_credentials_view_lists_credentials_in_the_languages_asked_for(api: TestClient) -> None:  # type: ignore[type-arg]
+    """An English posting once listed "Análisis de Datos de Google" under *database management systems*: the
+    per-skill lists ignored language while the covering set kept to English."""
+    employer = _employer(api)
+    posting = _post(api, employer)
+    url = f"/v1/postings/{posting['id']}/credentials"
+
+    def listed(view: dict[str, Any]) -> list[dict[str, Any]]:
+        return [t for skill in view["skills"] for t in skill["credentials"]] + view["covering_set"]
+
+    english = api.get(url, headers=employer).json()
+    assert (english["languages"], english["languages_from"]) == (["en"], "default")
+    assert listed(english), english
+    assert all(t.get("language") in (None, "en") for t in listed(english)), listed(english)
+
+    spanish = api.get(url, params={"languages": "es"}, headers=employer).json()
+    assert (spanish["languages"], spanish["languages_from"]) == (["es"], "constraints")
+    assert listed(spanish), spanish
+    assert all(t["language"] == "es" for t in listed(spanish)), listed(spanish)
+    by_header = api.get(url, headers={**employer, "Accept-Language": "es-ES,es;q=0.9"}).json()
+    assert (by_header["languages"], by_header["languages_from"]) == (["es"], "accept-language")
+    assert {t["credential_id"] for t in listed(by_header)} == {t["credential_id"] for t in listed(spanish)}
+
+    both = api.get(url, params=[("languages", "en"), ("languages", "es")], headers=employer).json()
+    assert both["languages"] == ["en", "es"]
+    bad = api.get(url, params={"languages": "spanish"}, headers=employer)
+    assert bad.status_code == 400, bad.text
+    assert bad.headers["content-type"].startswith("application/problem+json")
+
+
 def _learner(api: TestClient, portal: dict[str, str], skills: list[str], *, discoverable: bool) -> str:  # type: ignore[type-arg]
     response = api.post(
         "/v1/learners", json={"name": "Private Name", "skills": skills, "discoverable": discoverable}, headers=portal

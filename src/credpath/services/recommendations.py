@@ -61,6 +61,7 @@ __all__ = [
     "parse_accept_language",
     "recommend",
     "role_teachers",
+    "study_languages",
 ]
 
 LEVELS = frozenset({"beginner", "intermediate", "advanced", "mixed"})
@@ -434,7 +435,7 @@ def parse_accept_language(header: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for _, _, code in sorted(ranked)))
 
 
-def _languages(constraints: ConstraintSpec, learner: LearnerSpec, accept: Sequence[str]) -> tuple[list[str], str]:
+def study_languages(constraints: ConstraintSpec, learner: LearnerSpec, accept: Sequence[str]) -> tuple[list[str], str]:
     """Which languages to recommend in, and why: asked for > the learner's > the request's > English."""
     if constraints.languages:
         return list(dict.fromkeys(constraints.languages)), "constraints"
@@ -544,7 +545,7 @@ def recommend(
     budget = _budget(constraints)
     analysis, echo, held_credentials, role = _analysis(session, semantic, spec, target, caller, demand=demand)
     gaps = analysis.open_gaps
-    languages, languages_from = _languages(constraints, spec, accept_languages)
+    languages, languages_from = study_languages(constraints, spec, accept_languages)
     level, level_from = _level(spec, analysis)
     filters = OfferFilters(
         kinds=constraints.kinds or (),

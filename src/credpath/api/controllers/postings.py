@@ -7,7 +7,7 @@ import anyio
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import ResponseHeader, State
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import Session
 
@@ -15,13 +15,14 @@ from credpath.api.auth import public_read, requires
 from credpath.api.controllers.taxonomy import Limit, Offset
 from credpath.api.deps import WRITES, run_in_write_unit
 from credpath.api.openapi import problems
-from credpath.api.schemas import PostingBatchCreate, PostingCreate, PostingPatch, PostingSkillBody
+from credpath.api.schemas import Language, PostingBatchCreate, PostingCreate, PostingPatch, PostingSkillBody
 from credpath.services import candidates as candidate_service
 from credpath.services import demand as demand_service
 from credpath.services import posting_credentials as posting_credential_service
 from credpath.services import postings as posting_service
 from credpath.services.access import Caller
 from credpath.services.postings import PostingChanges, PostingSkillSpec, PostingSpec
+from credpath.services.recommendations import parse_accept_language
 from credpath.services.semantic import SemanticService
 from credpath.services.views import (
     CandidatePage,
@@ -213,10 +214,29 @@ class PostingController(Controller):
         semantic: NamedDependency[SemanticService],
         posting_id: PostingId,
         max_credentials: Annotated[int, QueryParameter(ge=1, le=20)] = 3,
+        languages: Annotated[
+            list[Language] | None,
+            QueryParameter(
+                max_items=10, description="Languages the credentials are taught in (repeatable); else Accept-Language"
+            ),
+        ] = None,
+        accept_language: Annotated[
+            str | None, HeaderParameter(name="Accept-Language", required=False, max_length=500)
+        ] = None,
     ) -> PostingCredentials:
-        """Per skill, the credentials teaching it; and a small set covering the most (the pathway planner)."""
+        """Per skill, the credentials teaching it; and a small set covering the most (the pathway planner).
+
+        Both list credentials taught in the asked-for ``languages``, else the request's
+        ``Accept-Language``, else English.
+        """
         return posting_credential_service.posting_credentials(
-            session, semantic, caller, posting_id, max_credentials=max_credentials
+            session,
+            semantic,
+            caller,
+            posting_id,
+            max_credentials=max_credentials,
+            languages=tuple(dict.fromkeys(languages)) if languages else None,
+            accept_languages=parse_accept_language(accept_language),
         )
 
     @get(

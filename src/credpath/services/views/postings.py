@@ -102,6 +102,7 @@ class TeachingCredential(msgspec.Struct, frozen=True, kw_only=True):
     confidence: float
     evidence: str
     link: Literal["alignment", "context"] = "alignment"
+    language: str | None = None
 
 
 class SkillTeachers(msgspec.Struct, frozen=True, kw_only=True):
@@ -114,7 +115,11 @@ class SkillTeachers(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PostingCredentials(msgspec.Struct, frozen=True, kw_only=True):
-    """What signals a posting's skills: per skill, who teaches it; and a small set covering the most of them."""
+    """What signals a posting's skills: per skill, who teaches it; and a small set covering the most of them.
+
+    Both lists hold credentials taught in ``languages`` only (asked for in the query, else the request's
+    ``Accept-Language``, else English; ``languages_from`` says which).
+    """
 
     posting_id: str
     skills: list[SkillTeachers]
@@ -122,6 +127,8 @@ class PostingCredentials(msgspec.Struct, frozen=True, kw_only=True):
     covered_share: float
     uncovered: list[UncoveredSkill]
     algorithm: str
+    languages: list[str]
+    languages_from: str
 
 
 class SkillRef(msgspec.Struct, frozen=True, kw_only=True):
