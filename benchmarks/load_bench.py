@@ -38,6 +38,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import numpy as np
 import psutil
@@ -191,35 +192,101 @@ class Mix:
         return name, "POST", f"/v1/learners/{learner}/skills", {"skills": [rnd.choice(self.skills)]}
 
 
-async def _run_level(url: str, mix: Mix, concurrency: int, duration: float, max_requests: int) -> dict[str, Any]:
+class _HttpxClient:
+    """httpx's asyncio client: pure Python, so its CPU per request is several times aiohttp's."""
+
+    def __init__(self, url: str, concurrency: int) -> None:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        self._client = httpx.AsyncClient(base_url=url, limits=limits, timeout=60, headers=AUTH)
+
+    async def send(self, method: str, path: str, body: dict[str, Any] | None) -> str:
+        try:
+            response = await self._client.request(method, path, json=body)
+            return str(response.status_code)
+        except httpx.HTTPError as exc:
+            return type(exc).__name__
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+class _AiohttpClient:
+    """aiohttp's client (HTTP parsing in C), keep-alive connections up to the concurrency."""
+
+    def __init__(self, url: str, concurrency: int) -> None:
+        self._session = aiohttp.ClientSession(
+            base_url=url,
+            connector=aiohttp.TCPConnector(limit=concurrency),
+            timeout=aiohttp.ClientTimeout(total=60),
+            headers=AUTH,
+        )
+
+    async def send(self, method: str, path: str, body: dict[str, Any] | None) -> str:
+        try:
+            async with self._session.request(method, path, json=body) as response:
+                await response.read()
+                return str(response.status)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return type(exc).__name__
+
+    async def close(self) -> None:
+        await self._session.close()
+
+
+CLIENTS = {"aiohttp": _AiohttpClient, "httpx": _HttpxClient}
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    """User + system CPU of a process and its children (the server's workers)."""
+    total = 0.0
+    for each in [process, *process.children(recursive=True)]:
+        try:
+            times = each.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+async def _run_level(
+    url: str,
+    mix: Mix,
+    concurrency: int,
+    duration: float,
+    max_requests: int,
+    client_kind: str = "aiohttp",
+    server: "psutil.Process | None" = None,
+) -> dict[str, Any]:
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     statuses: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     sent = 0
     deadline = time.perf_counter() + duration
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    client = CLIENTS[client_kind](url, concurrency)
 
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60, headers=AUTH) as client:
+    async def worker() -> None:
+        nonlocal sent
+        while time.perf_counter() < deadline and sent < max_requests:
+            sent += 1
+            name, method, path, body = mix.draw()
+            started = time.perf_counter()
+            status = await client.send(method, path, body)
+            latencies[name].append(time.perf_counter() - started)
+            if not status.startswith(("2", "3")):
+                errors[name] += 1
+                statuses[name][status] += 1
 
-        async def worker() -> None:
-            nonlocal sent
-            while time.perf_counter() < deadline and sent < max_requests:
-                sent += 1
-                name, method, path, body = mix.draw()
-                started = time.perf_counter()
-                try:
-                    response = await client.request(method, path, json=body)
-                    status = str(response.status_code)
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                latencies[name].append(time.perf_counter() - started)
-                if not status.startswith(("2", "3")):
-                    errors[name] += 1
-                    statuses[name][status] += 1
-
-        started = time.perf_counter()
+    # Where the two cores went: the load generator shares them with the server, so its CPU per request
+    # is reported beside the server's.
+    client_cpu, server_cpu = time.process_time(), _cpu_seconds(server) if server else 0.0
+    started = time.perf_counter()
+    try:
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+    finally:
+        await client.close()
+    elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - client_cpu
+    server_cpu = (_cpu_seconds(server) - server_cpu) if server else 0.0
     total = sum(len(v) for v in latencies.values())
     per_endpoint = {
         name: {
@@ -237,6 +304,8 @@ async def _run_level(url: str, mix: Mix, concurrency: int, duration: float, max_
         "requests": total,
         "requests_per_s": round(total / elapsed, 1),
         "errors": sum(errors.values()),
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / max(total, 1), 2),
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / max(total, 1), 2) if server else None,
         "endpoints": per_endpoint,
     }
 
@@ -266,7 +335,8 @@ def bench_backend(
         ready_s = time.perf_counter() - started
         skills, learners = _prepare(server.url, args.seed)
         # Warm every endpoint (caches, first-touch of the memory-mapped indexes) outside the measurement.
-        asyncio.run(_run_level(server.url, Mix(skills, learners, args.seed), 4, 5, 300))
+        process = psutil.Process(server.process.pid)
+        asyncio.run(_run_level(server.url, Mix(skills, learners, args.seed), 4, 5, 300, args.client))
         levels = []
         for concurrency in args.concurrency:
             level = asyncio.run(
@@ -276,6 +346,8 @@ def bench_backend(
                     concurrency,
                     args.duration,
                     args.max_requests,
+                    args.client,
+                    process,
                 )
             )
             level["rss_mb"] = round(server.rss_mb(), 0)
@@ -296,6 +368,7 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20_000, help="requests per level (upper bound)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--client", choices=sorted(CLIENTS), default="aiohttp", help="the load generator's HTTP client")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
 
@@ -325,7 +398,7 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}",
-        "client": "httpx.AsyncClient on the same machine, closed loop (each client waits for its answer)",
+        "client": f"{args.client} on the same machine, closed loop (each client waits for its answer)",
         "mix": dict(MIX),
         "duration_s_per_level": args.duration,
         "max_requests_per_level": args.max_requests,

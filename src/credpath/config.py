@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     admin_key_file: Path = Field(default_factory=lambda: repository_root() / "data" / "admin.key")
     # Requests per minute per API key (anonymous callers: per client address).
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # How long a worker trusts a key it has looked up (api.auth.KeyCache): a key revoked through another
+    # worker, replica or the command line stops working here within this many seconds (0: look up every request).
+    key_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     # The currency (ISO 4217) a request's max_cost is in when it names none; prices in another currency are
     # never summed with it (no exchange rates): they count as unknown for that budget.
     currency: str = Field(default="EUR", pattern="^[A-Z]{3}$")

@@ -6,6 +6,7 @@ ensures the admin key ``ADMIN_KEY`` (as ``CREDPATH_BOOTSTRAP_ADMIN_KEY`` would).
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,8 +15,8 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import Engine, select, update
-from sqlmodel import Session, col
+from sqlalchemy import Engine, select
+from sqlmodel import Session
 
 from credpath.api import create_app
 from credpath.config import Settings
@@ -96,7 +97,7 @@ def _assert_401(response: Any) -> None:
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
-def test_missing_bad_revoked_and_expired_keys_are_401(client: TestClient, empty_engine: Engine) -> None:  # type: ignore[type-arg]
+def test_missing_bad_revoked_and_expired_keys_are_401(client: TestClient) -> None:  # type: ignore[type-arg]
     portal = _key(client, _org(client, "Portal A"), LEARNER_SCOPES)
     assert client.get("/v1/learners/x", headers=_auth(portal)).status_code == 404  # the key works
     _assert_401(client.get("/v1/learners/x"))  # no key
@@ -105,16 +106,13 @@ def test_missing_bad_revoked_and_expired_keys_are_401(client: TestClient, empty_
     _assert_401(client.get("/v1/learners/x", headers={"Authorization": "Basic dXNlcjpwYXNz"}))
     _assert_401(client.post("/v1/learners", json={"name": "Ada"}))
 
-    expiring = _key(client, _org(client, "Portal B"), LEARNER_SCOPES, expires_at="2099-01-01T00:00:00Z")
+    expires = datetime.now(UTC) + timedelta(seconds=1)
+    expiring = _key(client, _org(client, "Portal B"), LEARNER_SCOPES, expires_at=expires.isoformat())
     assert client.get("/v1/learners/x", headers=_auth(expiring)).status_code == 404
-    with session_scope(empty_engine) as session:  # the clock moves past its expiry
-        session.execute(
-            update(ApiKey)
-            .where(col(ApiKey.prefix) == expiring["prefix"])
-            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
-        )
+    time.sleep(max(0.0, (expires - datetime.now(UTC)).total_seconds()) + 0.05)
     _assert_401(client.get("/v1/learners/x", headers=_auth(expiring)))
 
+    # Revoked through the server that has just used (and cached) the key: refused at once.
     assert client.delete(f"/v1/keys/{portal['prefix']}", headers=ADMIN).status_code == 204
     _assert_401(client.get("/v1/learners/x", headers=_auth(portal)))
     assert client.delete(f"/v1/keys/{portal['prefix']}", headers=ADMIN).status_code == 204  # idempotent
@@ -130,6 +128,29 @@ def test_missing_bad_revoked_and_expired_keys_are_401(client: TestClient, empty_
         headers=ADMIN,
     )
     assert past.status_code == 422
+
+
+def test_another_server_trusts_a_key_for_at_most_its_cache_time(make_client: MakeClient) -> None:
+    # Two servers over one database (two workers or replicas); each trusts a key it looked up for
+    # key_cache_seconds, so a revocation through one reaches the other within that time, and a cached key
+    # still expires on time.
+    first, second = make_client(key_cache_seconds=0.5), make_client(key_cache_seconds=30)
+    portal = _key(first, _org(first, "Portal A"), LEARNER_SCOPES)
+    assert first.get("/v1/learners/x", headers=_auth(portal)).status_code == 404
+    assert first.delete(f"/v1/keys/{portal['prefix']}", headers=ADMIN).status_code == 204
+    _assert_401(first.get("/v1/learners/x", headers=_auth(portal)))
+
+    other = _key(second, _org(second, "Portal B"), LEARNER_SCOPES)
+    assert first.get("/v1/learners/x", headers=_auth(other)).status_code == 404  # cached by the first
+    assert second.delete(f"/v1/keys/{other['prefix']}", headers=ADMIN).status_code == 204
+    time.sleep(0.6)
+    _assert_401(first.get("/v1/learners/x", headers=_auth(other)))
+
+    expires = datetime.now(UTC) + timedelta(seconds=1)
+    expiring = _key(second, _org(second, "Portal C"), LEARNER_SCOPES, expires_at=expires.isoformat())
+    assert second.get("/v1/learners/x", headers=_auth(expiring)).status_code == 404  # cached for 30 s
+    time.sleep(max(0.0, (expires - datetime.now(UTC)).total_seconds()) + 0.05)
+    _assert_401(second.get("/v1/learners/x", headers=_auth(expiring)))
 
 
 def test_a_key_without_the_scope_is_403(client: TestClient) -> None:  # type: ignore[type-arg]

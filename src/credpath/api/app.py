@@ -13,7 +13,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusController
 
 from credpath import __version__
-from credpath.api.auth import auth_middleware, provide_caller, rate_limit_config
+from credpath.api.auth import KeyCache, auth_middleware, provide_caller, rate_limit_config
 from credpath.api.bodies import StrictJSONRequest
 from credpath.api.controllers.access import AccessController
 from credpath.api.controllers.catalog import CatalogController
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.settings = settings
         # Writes queue here, on the event loop, rather than for the database lock in worker threads.
         app.state.write_gate = write_gate_for(engine)
+        app.state.key_cache = KeyCache(settings.key_cache_seconds)
         # --- access (issue 11): make sure an admin key exists; say where, never what -----------------
         written = await anyio.to_thread.run_sync(
             lambda: access.bootstrap_admin_key(

@@ -42,6 +42,7 @@ __all__ = [
     "CLI",
     "OPERATOR_ORG",
     "Caller",
+    "KeyStatus",
     "audit",
     "audit_page",
     "authenticate",
@@ -52,6 +53,7 @@ __all__ = [
     "ensure_admin_key",
     "hash_key",
     "identify",
+    "key_status",
     "list_keys",
     "list_organisations",
     "record",
@@ -160,22 +162,53 @@ def record(session: Session, caller: Caller, action: AuditAction, entity: AuditE
     )
 
 
+@dataclass(frozen=True, slots=True)
+class KeyStatus:
+    """A valid key as read from the database: who it stands for, until when, and when it was last used."""
+
+    caller: Caller
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+    def check(self, now: datetime) -> None:
+        """Raise if the key has expired by ``now``.
+
+        Raises:
+            AuthenticationError: expired.
+        """
+        if self.expires_at is not None and self.expires_at <= now:
+            raise AuthenticationError("API key revoked or expired")
+
+    def use_due(self, now: datetime) -> bool:
+        """Whether ``last_used_at`` is due a refresh (at most once a minute per key)."""
+        return self.last_used_at is None or now - self.last_used_at >= LAST_USED_RESOLUTION
+
+
+def key_status(session: Session, key: str) -> KeyStatus:
+    """The state of a presented key (writes nothing).
+
+    Raises:
+        AuthenticationError: unknown, revoked or expired key (one message for all: nothing to probe).
+    """
+    row = access_repo.api_key(session, _prefix_of(key))
+    if row is None or not hmac.compare_digest(row.key_hash, hash_key(key)):
+        raise AuthenticationError("invalid API key")
+    if row.revoked_at is not None:
+        raise AuthenticationError("API key revoked or expired")
+    caller = Caller(actor=row.prefix, org_id=row.org_id, scopes=frozenset(row.scopes))
+    status = KeyStatus(caller, _aware(row.expires_at), _aware(row.last_used_at))
+    status.check(_now())
+    return status
+
+
 def identify(session: Session, key: str) -> tuple[Caller, bool]:
     """The caller a presented key stands for, and whether its ``last_used_at`` is due a refresh (writes nothing).
 
     Raises:
         AuthenticationError: unknown, revoked or expired key (one message for all: nothing to probe).
     """
-    row = access_repo.api_key(session, _prefix_of(key))
-    now = _now()
-    if row is None or not hmac.compare_digest(row.key_hash, hash_key(key)):
-        raise AuthenticationError("invalid API key")
-    expires = _aware(row.expires_at)
-    if row.revoked_at is not None or (expires is not None and expires <= now):
-        raise AuthenticationError("API key revoked or expired")
-    last = _aware(row.last_used_at)
-    due = last is None or now - last >= LAST_USED_RESOLUTION
-    return Caller(actor=row.prefix, org_id=row.org_id, scopes=frozenset(row.scopes)), due
+    status = key_status(session, key)
+    return status.caller, status.use_due(_now())
 
 
 def record_use(session: Session, prefix: str) -> None:

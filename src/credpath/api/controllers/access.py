@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlmodel import Session
@@ -81,9 +82,15 @@ class AccessController(Controller):
         summary="Revoke an API key",
         responses=problems(400, 403, 404),
     )
-    def revoke_key(self, session: NamedDependency[Session], caller: NamedDependency[Caller], prefix: Prefix) -> None:
-        """The key stops working at once (idempotent)."""
+    def revoke_key(
+        self, session: NamedDependency[Session], caller: NamedDependency[Caller], prefix: Prefix, state: State
+    ) -> None:
+        """The key stops working at once on this server, and within ``CREDPATH_KEY_CACHE_SECONDS`` (1 s) on others.
+
+        Idempotent. Other workers and replicas trust a key they looked up for that long.
+        """
         access_service.revoke_key(session, caller, prefix)
+        state.key_cache.revoked(prefix)
 
     @get("/audit", sync_to_thread=True, summary="Audit trail", responses=problems(400, 403))
     def audit(
