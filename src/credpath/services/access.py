@@ -52,7 +52,6 @@ __all__ = [
     "create_organisation",
     "ensure_admin_key",
     "hash_key",
-    "identify",
     "key_status",
     "list_keys",
     "list_organisations",
@@ -201,16 +200,6 @@ def key_status(session: Session, key: str) -> KeyStatus:
     return status
 
 
-def identify(session: Session, key: str) -> tuple[Caller, bool]:
-    """The caller a presented key stands for, and whether its ``last_used_at`` is due a refresh (writes nothing).
-
-    Raises:
-        AuthenticationError: unknown, revoked or expired key (one message for all: nothing to probe).
-    """
-    status = key_status(session, key)
-    return status.caller, status.use_due(_now())
-
-
 def record_use(session: Session, prefix: str) -> None:
     """Set a key's ``last_used_at`` to now."""
     row = access_repo.api_key(session, prefix)
@@ -225,10 +214,10 @@ def authenticate(session: Session, key: str) -> Caller:
     Raises:
         AuthenticationError: unknown, revoked or expired key (one message for all: nothing to probe).
     """
-    caller, due = identify(session, key)
-    if due:
-        record_use(session, caller.actor)
-    return caller
+    status = key_status(session, key)
+    if status.use_due(_now()):
+        record_use(session, status.caller.actor)
+    return status.caller
 
 
 def _org_view(org: Organisation) -> views.OrganisationView:
