@@ -283,6 +283,36 @@ def eval_cmd(sample: int, output: Path | None) -> None:
             )
 
 
+@main.command("eval-public")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JSON results here."
+)
+@click.option(
+    "--baseline/--no-baseline",
+    default=True,
+    show_default=True,
+    help="Also score the plain MiniLM baseline (re-embeds every skill label: 1-2 min on 2 cores).",
+)
+def eval_public_cmd(directory: Path, output: Path | None, baseline: bool) -> None:
+    """Measure skill linking on public job-ad sentence sets in DIRECTORY (baseline vs credpath; none shipped)."""
+    from credpath.pipeline.build import evaluate_public
+
+    settings = _settings()
+    payload = evaluate_public(_engine(settings), settings.models_dir, directory, output=output, with_baseline=baseline)
+    click.echo(f"{'set':16} {'method':28} {'n':>5} {'MRR':>6} {'RP@5':>6} {'RP@10':>6}")
+    for name, row in payload["sets"].items():
+        for method, m in row.get("methods", {}).items():
+            click.echo(f"{name:16} {method:28} {m['n']:>5} {m['mrr']:>6.3f} {m['rp@5']:>6.3f} {m['rp@10']:>6.3f}")
+        gain = row.get("served_vs_baseline", {}).get("rp@5")
+        if gain:
+            click.echo(
+                f"{name:16} RP@5 gain over the baseline {gain['mean']:+.3f} [{gain['low']:+.3f}, {gain['high']:+.3f}]"
+            )
+        if row["unknown_labels"]:
+            click.echo(f"{name:16} labels not in this ESCO bundle: {', '.join(row['unknown_labels'])}")
+
+
 @main.command("migrate")
 def migrate_cmd() -> None:
     """Bring the database schema up to date."""

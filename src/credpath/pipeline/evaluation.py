@@ -51,7 +51,7 @@ from credpath.storage.repositories import index_rows
 from credpath.storage.repositories import occupations as occupation_repo
 from credpath.vocabulary import is_esco_id
 
-__all__ = ["EVAL_DIR", "EvalReport", "run_evaluation"]
+__all__ = ["EVAL_DIR", "EvalReport", "evaluate_sentence_sets", "run_evaluation"]
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +216,63 @@ def _evaluate(
         if per_query is not None:
             per_query.setdefault(name, {})[method] = values
         log.info("eval %s / %s: %s", name, method, row)
+
+
+def evaluate_sentence_sets(
+    engine: Engine,
+    skills: VectorIndex,
+    encoder: Encoder,
+    sets: dict[str, tuple[list[str], list[set[str]]]],
+    *,
+    baseline_encoder: Encoder | None = None,
+    with_baseline: bool = True,
+) -> dict[str, dict[str, Any]]:
+    """Score sentence sets from outside (the public ones) as ``job_ad_sentences`` is scored.
+
+    Three methods: the plain baseline (MiniLM over preferred labels, whole sentence), credpath without the
+    verbatim names and credpath as served. Each set's entry holds the methods' metrics and the paired gain
+    of the served method over the baseline, with its 95% interval.
+
+    Args:
+        engine: database with the loaded bundle (for the texts the skills index was built from).
+        skills: the built skills index.
+        encoder: the encoder the index was built with.
+        sets: set name → (sentences, gold ESCO skill ids per sentence).
+        baseline_encoder: the plain bundled model, when ``encoder`` is a fine-tuned one.
+        with_baseline: score the baseline too (re-embedding every preferred label with the plain model
+            takes ~1-2 min on 2 cores).
+    """
+    config = LinkerConfig()
+    with Session(engine) as session:
+        skill_reprs = index_texts(session, "skills", encoder)
+    exact = subset(skills, np.ones(len(skills.owners), dtype=bool))
+    with Session(engine) as session:
+        names = name_lexicon(session, "skills", exact.hashes, exact.owners)
+    methods = {
+        "+ phrases + products": _Method(exact, use_phrases=True),
+        "credpath: + names": _Method(exact, use_phrases=True, lexicon=names),
+    }
+    if with_baseline:
+        preferred = _kind_mask(skills, [t.kind for t in skill_reprs], {"preferred"})
+        baseline = subset(skills, preferred)
+        if baseline_encoder is not None:
+            baseline = _plain_index(skills, preferred, skill_reprs, baseline_encoder)
+        methods = {"baseline: preferred labels": _Method(baseline)} | methods
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    per_query: dict[str, dict[str, dict[str, np.ndarray]]] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for name, (queries, gold) in sets.items():
+        _evaluate(name, queries, gold, methods, encoder, config, results, baseline_encoder, per_query)
+        if name not in results:
+            continue
+        out[name] = {"methods": results[name]}
+        if with_baseline:
+            served, plain = per_query[name]["credpath: + names"], per_query[name]["baseline: preferred labels"]
+            out[name]["served_vs_baseline"] = {
+                metric: paired_difference(served[key], plain[key])
+                for metric, key in (("mrr", "rr"), ("rp@5", "rp5"), ("recall@5", "r5"))
+            }
+    return out
 
 
 def _differences(
