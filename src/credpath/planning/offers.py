@@ -5,7 +5,8 @@
 - in a language the learner studies in (explicitly asked-for languages override the learner's);
 - micro-credential sized: degrees, master's tracks, postgraduate diplomas, graduate certificates and
   MicroMasters programmes, and anything over :data:`MICRO_CREDENTIAL_HOURS`, only when ``kinds`` asks;
-  never a capstone, which presupposes the rest of its programme;
+  never a capstone, which presupposes the rest of its programme; one-to-two-hour guided projects
+  (:data:`TASTER_KINDS`) are tasters, also only when ``kinds`` asks;
 - teaching a gap skill, directly or through a narrower skill (a course on *SQL* for the requirement
   *query languages* closes it at :data:`NARROWER_CREDIT` of its confidence, as for a learner's skills);
 - pitched at the learner: for a beginner, an intermediate offer counts :data:`LEVEL_FIT` of its
@@ -47,6 +48,7 @@ __all__ = [
     "PROGRAMME_KINDS",
     "ROLE_CANDIDATES",
     "ROLE_FLOOR",
+    "TASTER_KINDS",
     "CredentialOffer",
     "OfferCatalogue",
     "OfferFilters",
@@ -67,6 +69,9 @@ __all__ = [
 ALTERNATIVES = 3
 # Programmes that are not "the next micro-credential": recommended only when the request's kinds ask.
 PROGRAMME_KINDS = frozenset({"degree", "mastertrack", "postgraduate_diploma", "graduate_certificate", "micromasters"})
+# One-to-two-hour guided projects are tasters, not micro-credentials: recommended only when the kinds ask. Of the
+# 14 such steps judged on the personas (README, Recommendations), none was relevant: 7 weak, 7 wrong.
+TASTER_KINDS = frozenset({"guided_project", "project"})
 # Anything longer is a programme too (a 195-hour professional certificate is not; a 1,040-hour MSc is).
 MICRO_CREDENTIAL_HOURS = 400.0
 # A credential teaching a narrower skill closes the broader requirement at this share (as gaps.NARROWER_CREDIT).
@@ -298,7 +303,7 @@ def _wanted(offer: CredentialOffer, budget: Budget, filters: OfferFilters, provi
     if _CAPSTONE.search(offer.title):
         return False
     programme = offer.kind in PROGRAMME_KINDS or (offer.hours or 0.0) > filters.max_programme_hours
-    if programme and offer.kind not in kinds:
+    if (programme or offer.kind in TASTER_KINDS) and offer.kind not in kinds:
         return False
     # A budget can only be respected for credentials whose size is known.
     return not (

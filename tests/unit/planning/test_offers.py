@@ -72,6 +72,13 @@ def test_candidates_respect_the_filters_and_teach_only_gap_skills() -> None:
     assert [o.id for o in asked] == ["a", "b", "c", "d", "e"]
 
 
+def test_a_guided_project_is_a_taster_not_a_step_unless_asked() -> None:
+    offers = [_offer("course", {"sql": 0.6}), _offer("taster", {"sql": 0.9}, kind="guided_project", hours=1.0)]
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["course"]
+    asked = OfferFilters(kinds=["course", "guided_project"])
+    assert [o.id for o in select_candidates(offers, GAPS, Budget(), asked)] == ["course", "taster"]
+
+
 def test_one_listing_per_offering_and_known_sizes_under_a_budget() -> None:
     offers = [
         _offer("coursera", {"sql": 0.9}, canonical_key="google-data"),
