@@ -75,13 +75,17 @@ def _cosine(a: str, b: str) -> float:
     return float(va @ vb)
 
 
-def test_a_sentence_scores_the_mean_of_its_whole_text_and_its_best_phrase() -> None:
+def test_a_sentence_scores_a_weighted_mean_of_its_whole_text_and_its_best_phrase() -> None:
     linker = _linker()
     sentence = "Strong experience with SQL and Excel every day"
     ((items, scores),) = linker.rank([sentence], 3)
     ranked = dict(zip([linker.index.item_ids[i] for i in items], scores.tolist(), strict=True))
     assert set(ranked) == set(SKILLS)
-    assert ranked["s:sql"] == pytest.approx(0.5 * (_cosine(sentence, "SQL") + _cosine("SQL", "SQL")), abs=1e-6)
+    expected = 0.7 * _cosine(sentence, "SQL") + 0.3 * _cosine("SQL", "SQL")
+    assert ranked["s:sql"] == pytest.approx(expected, abs=1e-6)
+    ((items, scores),) = _linker(LinkerConfig(whole_text_weight=0.5)).rank([sentence], 3)
+    mean = dict(zip([linker.index.item_ids[i] for i in items], scores.tolist(), strict=True))
+    assert mean["s:sql"] == pytest.approx(0.5 * (_cosine(sentence, "SQL") + _cosine("SQL", "SQL")), abs=1e-6)
     # Whole text alone is the plain cosine, lower than with phrases for a skill the sentence names.
     ((items, scores),) = linker.rank([sentence], 3, use_phrases=False)
     whole = dict(zip([linker.index.item_ids[i] for i in items], scores.tolist(), strict=True))
@@ -146,10 +150,10 @@ def test_a_verbatim_name_is_one_more_phrase_scored_with_the_index_vector() -> No
     ((items, scores),) = _named_linker().rank([sentence], 4)
     ranked = dict(zip([NAMED_IDS[i] for i in items], scores.tolist(), strict=True))
     assert NAMED_IDS[items[0]] == "s:bi"
-    assert ranked["s:bi"] == pytest.approx(0.5 * (_cosine(sentence, "Tableau") + 1.0), abs=1e-6)
+    assert ranked["s:bi"] == pytest.approx(0.7 * _cosine(sentence, "Tableau") + 0.3 * 1.0, abs=1e-6)
     ((items, scores),) = _named_linker(names=False).rank([sentence], 4)
     without = dict(zip([NAMED_IDS[i] for i in items], scores.tolist(), strict=True))
-    assert without["s:bi"] < ranked["s:bi"] - 0.2
+    assert without["s:bi"] < ranked["s:bi"] - 0.1
 
 
 def test_extraction_reports_a_verbatim_name_at_its_own_offsets() -> None:
