@@ -24,11 +24,14 @@ from credpath.sources.language import looks_non_english
 from credpath.sources.languages import detect_language
 from credpath.sources.misalignment import misaligned_descriptions
 
-__all__ = ["CATALOG_FORMATS", "CatalogData", "credential_id", "read_catalog"]
+__all__ = ["CATALOG_FORMATS", "READER_VERSION", "CatalogData", "credential_id", "read_catalog"]
 
 Row = dict[str, Any]
 
 CATALOG_FORMATS = ("coursera", "edx", "csv")
+# Bumped whenever reading a catalogue changes what is stored for an unchanged file. 2: non-English titles whose
+# languages split the detector's confidence (sources.languages, session 35).
+READER_VERSION = 2
 
 # credpath's own CSV layout (documented in the README): the minimum a portal must send.
 GENERIC_REQUIRED = ["title", "provider"]
@@ -421,9 +424,10 @@ def read_catalog(path: Path, fmt: str, *, source: str | None = None) -> CatalogD
     for row in by_id.values():
         row["content_hash"] = hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()[:16]
     notes["accepted"] = len(by_id)
-    return CatalogData(
-        source=source, content_hash=file_digest([path]), credentials=list(by_id.values()), notes=dict(notes)
-    )
+    # The reader's version joins the file's digest: a database loaded by an older reader (another language
+    # rule, another title repair) re-reads an unchanged file once, instead of keeping the old reading forever.
+    content_hash = f"{file_digest([path])}:reader-{READER_VERSION}"
+    return CatalogData(source=source, content_hash=content_hash, credentials=list(by_id.values()), notes=dict(notes))
 
 
 def _restore_institutions(parsed: list[tuple[int, Row, dict[str, str]]], notes: Counter[str]) -> None:

@@ -26,6 +26,26 @@ def test_language_and_how_it_was_decided(title: str, stated: str | None, expecte
     assert detect_language(title, stated=stated) == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # No language reaches 0.75 (Spanish, Portuguese and Italian share it) but English is all but excluded.
+        ("Fundamentos del marketing digital y comercio electrónico", "es"),
+        ("Costos para los Negocios", "es"),
+        ("Habilidades de Excel para el negocio: Conceptos básicos", "es"),
+        ("KI für alle", "de"),
+        # Short English titles of product names also leave English under 0.75; they stay English.
+        ("Big Data", "en"),
+        ("Core Java", "en"),
+        ("Introduction to Tableau", "en"),
+        ("Version Control", "en"),
+        ("Kali Linux", "en"),
+    ],
+)
+def test_a_short_title_is_not_english_when_english_is_all_but_excluded(title: str, expected: str) -> None:
+    assert detect_language(title, stated="en").code == expected
+
+
 def test_a_description_supports_the_detection() -> None:
     guess = detect_language("Gestión", "Aprenderás a planificar proyectos y a gestionar equipos de trabajo.")
     assert guess == LanguageGuess("es", "detected")
