@@ -5,13 +5,24 @@ from urllib.parse import quote
 import pytest
 from litestar.testing import TestClient
 
-from credpath.planning.offers import MICRO_CREDENTIAL_HOURS, MIN_RELEVANCE, PROGRAMME_KINDS, ROLE_FLOOR
+from credpath.planning.offers import (
+    MICRO_CREDENTIAL_HOURS,
+    MIN_RELEVANCE,
+    PROGRAMME_KINDS,
+    ROLE_FLOOR,
+    quotes_name,
+    required_name,
+)
 
 # ESCO "geographic information systems specialist".
 GIS_SPECIALIST = "http://data.europa.eu/esco/occupation/9af8907f-56a7-4170-83b1-3c6ba0997cfa"
 # ESCO "data analyst" and "data scientist" (whose alternative labels include "data engineer").
 DATA_ANALYST = "http://data.europa.eu/esco/occupation/d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"
 DATA_SCIENTIST = "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
+# ESCO "ICT intelligent systems designer" (a would-be machine-learning engineer's occupation).
+INTELLIGENT_SYSTEMS = "http://data.europa.eu/esco/occupation/35553663-deab-4d9a-bf22-15c1625d28e8"
+# ESCO "user interface designer".
+UI_DESIGNER = "http://data.europa.eu/esco/occupation/96e20037-0a25-4bf6-a25e-808d1605d890"
 # ESCO "software tester".
 SOFTWARE_TESTER = "http://data.europa.eu/esco/occupation/106f79e4-6264-45f1-9e7a-297435cd684b"
 WAREHOUSE = (
@@ -177,6 +188,38 @@ def test_context_links_do_not_credit_programming_languages_a_course_never_names(
                 continue
             language = skill["label"].split(" (")[0].casefold()
             assert language in step["title"].casefold(), (step["title"], skill["label"])
+
+
+def test_context_links_to_a_named_skill_need_the_credentials_own_words_to_name_it(client: TestClient) -> None:
+    # Session 35: "Introduction to Computer Science and Programming" was the first step of a full-stack developer
+    # moving into machine learning, said to teach Assembly, Pascal, Prolog, Smalltalk, Swift and ML (languages it
+    # never names): names embed close to each other, so a course on programming sits at 0.5+ to all of them.
+    # With the test suite's encoder, a graphic designer moving into UI design was told the same way that
+    # "Interacting with the System and Managing Memory" teaches Java and Scratch.
+    for text, occupation in (
+        (
+            "Full-stack dev (React/Node, some Python/Django), ~5 years at an agency. I want to move into ML "
+            "engineering.",
+            INTELLIGENT_SYSTEMS,
+        ),
+        (
+            "Graphic designer, 4 years at a print and packaging agency - Illustrator, InDesign, a bit of Figma. I "
+            "want to move into UX/UI design for apps.",
+            UI_DESIGNER,
+        ),
+    ):
+        body = _recommend(
+            client,
+            {"learner": {"text": text}, "target": {"occupation_id": occupation}, "constraints": {"max_credentials": 5}},
+        )
+        assert body["pathway"]["steps"], occupation
+        for step in [*body["pathway"]["steps"], *body["next"]["alternatives"]]:
+            detail = client.get(f"/v1/credentials/{quote(step['credential_id'], safe='')}").json()
+            own_words = " | ".join([detail["title"], *detail["skill_tags"], detail["description"] or ""])
+            for skill in step["covers"]:
+                name = required_name(skill["label"])
+                if skill["evidence"] == "context" and name is not None:
+                    assert quotes_name(own_words, name), (step["title"], skill["label"])
 
 
 def test_the_learners_current_job_counts_in_part_and_is_said(client: TestClient) -> None:

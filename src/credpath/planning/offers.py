@@ -56,11 +56,14 @@ __all__ = [
     "PlannedStep",
     "context_links",
     "cost_known",
+    "named_links",
     "offering_key",
     "pitched_level",
     "priced_in_other_currencies",
+    "quotes_name",
     "recommend_pathway",
     "relevance_credit",
+    "required_name",
     "select_candidates",
     "title_key",
 ]
@@ -114,6 +117,9 @@ LINK_FLOOR = 0.5
 NEAR_RANK = 3
 NEAR_ROLE_FLOOR = 0.4
 CONTEXT_CONFIDENCE = 0.6
+# A skill whose label is a name (see required_name): its parenthesised qualifier, and what makes a word a name.
+_QUALIFIER = re.compile(r"\([^)]*\)")
+_NAME_CHARACTER = re.compile(r"[A-Z0-9+#]")
 # A capstone is the last course of a programme and presupposes the others: never a next step on its own.
 _CAPSTONE = re.compile(r"\bcapstone\b", re.IGNORECASE)
 _MARKERS = re.compile(
@@ -148,6 +154,8 @@ class CredentialOffer:
     duration_text: str | None = None
     # Gap skills it closes only through links made in the target's context (set by :func:`select_candidates`).
     context_skills: frozenset[str] = frozenset()
+    # Its own words (title, tags, description), which a link in context to a named skill must quote.
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -415,6 +423,59 @@ def context_links(
         links = {skill: confidence for skill, cosine in cosines.items() if cosine >= link_floor}
         if relevance >= role_floor and links:
             out[credential] = links
+    return out
+
+
+def required_name(label: str) -> str | None:
+    """The word a credential's own text must hold to be linked in context to a skill that is a name.
+
+    A name is a label of at most two words, its parenthesised qualifier aside, with a capital, a digit or
+    ``+#`` ("Python (computer programming)", "ASP.NET", "Adobe Photoshop", "SAS language"): its last such word.
+    Names embed close to each other, so a course on one language sits at 0.5+ to the labels of others
+    ("C++: Algorithms" → *Java*, "HTML, CSS, and Javascript" → *JSSS*), which no reader takes for what it
+    teaches. Of the 40 judged label links (``data/eval/context_link_judgments.jsonl``), 7 were to names: the
+    4 judged wrong did not quote the name, the 3 judged right did.
+
+    Example:
+        >>> [required_name(x) for x in ("Python (computer programming)", "compile GIS-data", "computer programming")]
+        ['Python', 'GIS', None]
+    """
+    words = _QUALIFIER.sub(" ", label).split()
+    # "compile GIS-data" names GIS: a compound's parts count on their own.
+    named = [part for word in words for part in word.split("-") if _NAME_CHARACTER.search(part)]
+    return named[-1] if named and len(words) <= 2 else None
+
+
+def quotes_name(text: str, name: str) -> bool:
+    """Whether ``text`` holds ``name`` as a word of its own, ignoring case ("C++" is not in "C").
+
+    Example:
+        >>> quotes_name("Introduction to C++ and Python", "c++"), quotes_name("JavaScript basics", "Java")
+        (True, False)
+    """
+    return re.search(rf"(?<![\w+#.]){re.escape(name)}(?![\w+#])", text, re.IGNORECASE) is not None
+
+
+def named_links(
+    links: Mapping[str, Mapping[str, float]], texts: Mapping[str, str], labels: Mapping[str, str]
+) -> dict[str, dict[str, float]]:
+    """``links`` without those to a named skill (:func:`required_name`) whose name the credential's text lacks.
+
+    Example:
+        >>> named_links({"c": {"java": 0.6, "algo": 0.6}}, {"c": "C++: Algorithms"},
+        ...     {"java": "Java (computer programming)", "algo": "algorithms"})
+        {'c': {'algo': 0.6}}
+    """
+    out: dict[str, dict[str, float]] = {}
+    for credential, skills in links.items():
+        text = texts.get(credential, "")
+        kept = {
+            skill: confidence
+            for skill, confidence in skills.items()
+            if (name := required_name(labels.get(skill, ""))) is None or quotes_name(text, name)
+        }
+        if kept:
+            out[credential] = kept
     return out
 
 

@@ -25,6 +25,7 @@ from credpath.planning.offers import (
     OfferFilters,
     PlannedStep,
     context_links,
+    named_links,
     priced_in_other_currencies,
     recommend_pathway,
     select_candidates,
@@ -275,6 +276,7 @@ def _analysis(
         # A held credential about the target vouches for the skills it would be linked to in that context,
         # so holding a recommended step closes what the step promised.
         links_by_credential = _role_context(
+            session,
             semantic,
             about,
             echo.occupation_id,
@@ -294,6 +296,7 @@ def _analysis(
 
 
 def _role_context(
+    session: Session,
     semantic: SemanticService,
     about: str,
     occupation_id: str | None,
@@ -311,7 +314,10 @@ def _role_context(
     below = [credential for credential, (relevance, _) in fits.items() if relevance < ROLE_FLOOR]
     near = (semantic.in_field(occupation_id, below, NEAR_RANK) if occupation_id and below else None) or set()
     about_target = {c: fit for c, fit in fits.items() if fit[0] >= ROLE_FLOOR or c in near}
-    return context_links(about_target, role_floor=NEAR_ROLE_FLOOR)
+    links = context_links(about_target, role_floor=NEAR_ROLE_FLOOR)
+    # A named skill (a language, a tool) is linked only where the credential's own words name it.
+    texts = {offer.id: offer.text for offer in aligned_catalogue(session).get(links)}
+    return named_links(links, texts, semantic.labels.skills)
 
 
 def role_teachers(
@@ -327,7 +333,7 @@ def role_teachers(
         about = _occupation_target(session, occupation_id).about
     except (NotFoundError, InvalidInputError):
         return {}
-    context = _role_context(semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES)
+    context = _role_context(session, semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES)
     field = semantic.in_field(occupation_id, list(context), FIELD_RANK)
     return context if field is None else {c: links for c, links in context.items() if c in field}
 
@@ -564,7 +570,7 @@ def recommend(
     relevance: dict[str, float] = {}
     if about is not None:
         # Credentials about the target role are linked to its gap skills in that context, aligned or not.
-        context = _role_context(semantic, about, echo.occupation_id, list(gaps), limit=ROLE_CANDIDATES)
+        context = _role_context(session, semantic, about, echo.occupation_id, list(gaps), limit=ROLE_CANDIDATES)
         known = {o.id for o in offers}
         offers += catalogue.get(c for c in context if c not in known)
         titles = {o.id: o.title for o in offers}

@@ -206,6 +206,8 @@ def credential_offers(
             col(Credential.canonical_key),
             col(Credential.url),
             col(Credential.language),
+            col(Credential.skill_tags),
+            col(Credential.description),
         )
         .select_from(Credential)
         .join(CredentialSkill, col(Credential.id) == col(CredentialSkill.credential_id), isouter=unaligned)
@@ -239,6 +241,7 @@ def credential_offers(
                 url=row.url,
                 language=row.language,
                 teaches=teaches[credential],
+                text=" | ".join([row.title, *(row.skill_tags or []), row.description or ""]),
             )
         if row.skill_id is not None:
             teaches[credential][row.skill_id] = float(row.confidence)
