@@ -276,7 +276,7 @@ def _analysis(
         # A held credential about the target vouches for the skills it would be linked to in that context,
         # so holding a recommended step closes what the step promised.
         links_by_credential = _role_context(
-            session,
+            aligned_catalogue(session),
             semantic,
             about,
             echo.occupation_id,
@@ -296,7 +296,7 @@ def _analysis(
 
 
 def _role_context(
-    session: Session,
+    catalogue: OfferCatalogue,
     semantic: SemanticService,
     about: str,
     occupation_id: str | None,
@@ -316,7 +316,7 @@ def _role_context(
     about_target = {c: fit for c, fit in fits.items() if fit[0] >= ROLE_FLOOR or c in near}
     links = context_links(about_target, role_floor=NEAR_ROLE_FLOOR)
     # A named skill (a language, a tool) is linked only where the credential's own words name it.
-    texts = {offer.id: offer.text for offer in aligned_catalogue(session).get(links)}
+    texts = {offer.id: offer.text for offer in catalogue.get(links)}
     return named_links(links, texts, semantic.labels.skills)
 
 
@@ -333,7 +333,9 @@ def role_teachers(
         about = _occupation_target(session, occupation_id).about
     except (NotFoundError, InvalidInputError):
         return {}
-    context = _role_context(session, semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES)
+    context = _role_context(
+        aligned_catalogue(session), semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES
+    )
     field = semantic.in_field(occupation_id, list(context), FIELD_RANK)
     return context if field is None else {c: links for c, links in context.items() if c in field}
 
@@ -570,7 +572,7 @@ def recommend(
     relevance: dict[str, float] = {}
     if about is not None:
         # Credentials about the target role are linked to its gap skills in that context, aligned or not.
-        context = _role_context(session, semantic, about, echo.occupation_id, list(gaps), limit=ROLE_CANDIDATES)
+        context = _role_context(catalogue, semantic, about, echo.occupation_id, list(gaps), limit=ROLE_CANDIDATES)
         known = {o.id for o in offers}
         offers += catalogue.get(c for c in context if c not in known)
         titles = {o.id: o.title for o in offers}
