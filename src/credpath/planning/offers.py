@@ -447,7 +447,7 @@ def required_name(label: str) -> str | None:
 
 
 def quotes_name(text: str, name: str) -> bool:
-    """Whether ``text`` holds ``name`` as a word of its own, ignoring case ("C++" is not in "C").
+    """Whether ``text`` holds ``name`` as a word of its own, ignoring case ("C" is not found in "C++").
 
     Example:
         >>> quotes_name("Introduction to C++ and Python", "c++"), quotes_name("JavaScript basics", "Java")
