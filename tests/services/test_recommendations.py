@@ -1,11 +1,13 @@
 """Gap analysis and recommendations as use cases: learner given inline or stored, targets, constraints."""
 
+from types import SimpleNamespace
+
 import pytest
 from sqlmodel import Session
 
 from credpath.errors import InvalidInputError, NotFoundError
 from credpath.planning.gaps import requirement_weight
-from credpath.planning.offers import CredentialOffer, PlannedStep
+from credpath.planning.offers import CredentialOffer, OfferCatalogue, PlannedStep
 from credpath.services import learners, recommendations, taxonomy
 from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
@@ -252,6 +254,8 @@ def test_a_credential_whose_nearest_occupations_include_the_target_counts_as_abo
     asked: list[tuple[str, tuple[str, ...], int]] = []
 
     class Semantic:
+        labels = SimpleNamespace(skills={"s": "design instruction"})
+
         def role_links(
             self, about: str, skills: object, *, limit: int, floor: float, credential_ids: object = None
         ) -> dict[str, tuple[float, dict[str, float]]]:
@@ -262,9 +266,12 @@ def test_a_credential_whose_nearest_occupations_include_the_target_counts_as_abo
             return {"near"} & set(credential_ids)
 
     role_context = recommendations._role_context
-    found = role_context(Semantic(), "instructional designer", "occ", ["s"], limit=80)  # type: ignore[arg-type]
+    catalogue = OfferCatalogue([])
+    found = role_context(catalogue, Semantic(), "instructional designer", "occ", ["s"], limit=80)  # type: ignore[arg-type]
     assert found == {"central": {"s": CONTEXT_CONFIDENCE}, "near": {"s": CONTEXT_CONFIDENCE}}
     # Only the credentials under the role floor are looked up, at NEAR_RANK.
     assert asked == [("occ", ("near", "elsewhere"), NEAR_RANK)]
     # A target that is not an occupation (skills, a posting) has no nearest occupations to be among.
-    assert role_context(Semantic(), "skills", None, ["s"], limit=80) == {"central": {"s": CONTEXT_CONFIDENCE}}  # type: ignore[arg-type]
+    assert role_context(catalogue, Semantic(), "skills", None, ["s"], limit=80) == {  # type: ignore[arg-type]
+        "central": {"s": CONTEXT_CONFIDENCE}
+    }

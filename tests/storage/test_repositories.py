@@ -260,6 +260,7 @@ def test_inferred_alignments_offers_and_retirement(empty_engine: Engine) -> None
         canonical_key="a",
         url=None,
         teaches={_skill("sql"): 0.9, _skill("excel"): 0.5},
+        text="Course 0",
     )
     assert [(o.id, dict(o.teaches)) for o in only_excel] == [("c0", {_skill("excel"): 0.5})]
     assert [o.id for o in held] == ["c1"]

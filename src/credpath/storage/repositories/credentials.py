@@ -241,7 +241,7 @@ def credential_offers(
                 url=row.url,
                 language=row.language,
                 teaches=teaches[credential],
-                text=" | ".join([row.title, *(row.skill_tags or []), row.description or ""]),
+                text=" | ".join(part for part in (row.title, *(row.skill_tags or ()), row.description) if part),
             )
         if row.skill_id is not None:
             teaches[credential][row.skill_id] = float(row.confidence)
