@@ -220,7 +220,7 @@ class OfferCatalogue:
     """
 
     def __init__(self, offers: Sequence[CredentialOffer]) -> None:
-        self.offers = list(offers)
+        self.offers = _one_language_per_offering(offers)
         self._by_id = {offer.id: offer for offer in self.offers}
         self._by_skill: dict[str, list[CredentialOffer]] = {}
         for offer in self.offers:
@@ -238,6 +238,26 @@ class OfferCatalogue:
             for offer in self._by_skill.get(skill, ()):
                 found[offer.id] = offer
         return list(found.values())
+
+
+def _one_language_per_offering(offers: Sequence[CredentialOffer]) -> list[CredentialOffer]:
+    """Listings of one offering (same provider, same title) that disagree on its language take the other one.
+
+    One title is written in one language, and English is what a listing gets when nothing says otherwise
+    (``sources.languages``): "Marketing en redes sociales de Meta" was ``es`` from one catalogue, whose
+    description the detector read, and ``en`` from another with no description, so English learners got it.
+    Only a single other language is taken; a listing without a language counts as English, as in the filter.
+    """
+    by_title: dict[tuple[str, str], set[str]] = {}
+    for offer in offers:
+        by_title.setdefault((_fold(offer.provider), _fold(offer.title)), set()).add(offer.language or "en")
+    out = []
+    for offer in offers:
+        others = by_title[(_fold(offer.provider), _fold(offer.title))] - {"en"}
+        if (offer.language or "en") == "en" and len(others) == 1:
+            offer = replace(offer, language=next(iter(others)))
+        out.append(offer)
+    return out
 
 
 def offering_key(offer: CredentialOffer) -> str:

@@ -72,6 +72,16 @@ def test_candidates_respect_the_filters_and_teach_only_gap_skills() -> None:
     assert [o.id for o in asked] == ["a", "b", "c", "d", "e"]
 
 
+def test_listings_of_one_offering_that_disagree_on_its_language_take_the_other_one() -> None:
+    spanish = _offer("es", {"sql": 0.6}, title="Marketing en redes sociales de Meta", language="es")
+    unsaid = _offer("en", {"sql": 0.6}, title="Marketing en redes sociales de Meta", language="en")
+    english = _offer("other", {"sql": 0.6}, title="Social Media Marketing", language="en")
+    catalogue = OfferCatalogue([spanish, unsaid, english])
+    assert [o.language for o in catalogue.get(["es", "en", "other"])] == ["es", "es", "en"]
+    english_only = OfferFilters(languages=["en"])
+    assert [o.id for o in select_candidates(catalogue.offers, GAPS, Budget(), english_only)] == ["other"]
+
+
 def test_a_guided_project_is_a_taster_not_a_step_unless_asked() -> None:
     offers = [_offer("course", {"sql": 0.6}), _offer("taster", {"sql": 0.9}, kind="guided_project", hours=1.0)]
     assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["course"]
