@@ -248,15 +248,16 @@ def _one_language_per_offering(offers: Sequence[CredentialOffer]) -> list[Creden
     description the detector read, and ``en`` from another with no description, so English learners got it.
     Only a single other language is taken; a listing without a language counts as English, as in the filter.
     """
-    by_title: dict[tuple[str, str], set[str]] = {}
-    for offer in offers:
-        by_title.setdefault((_fold(offer.provider), _fold(offer.title)), set()).add(offer.language or "en")
+    keys = [(_fold(offer.provider), _fold(offer.title)) for offer in offers]
+    languages: dict[tuple[str, str], set[str]] = {}
+    for key, offer in zip(keys, offers, strict=True):
+        languages.setdefault(key, set()).add(offer.language or "en")
     out = []
-    for offer in offers:
-        others = by_title[(_fold(offer.provider), _fold(offer.title))] - {"en"}
-        if (offer.language or "en") == "en" and len(others) == 1:
-            offer = replace(offer, language=next(iter(others)))
-        out.append(offer)
+    for key, offer in zip(keys, offers, strict=True):
+        others = languages[key] - {"en"}
+        out.append(
+            replace(offer, language=others.pop()) if (offer.language or "en") == "en" and len(others) == 1 else offer
+        )
     return out
 
 

@@ -118,8 +118,11 @@ def _teachers(
     offerings in ``languages`` are listed (one without a known language counts as English, as in the planner).
     """
     served = credential_repo.skill_teachers(session, skill_ids)
-    context = role_teachers(session, semantic, occupation_id, skill_ids) if occupation_id and skill_ids else {}
-    offers = {o.id: o for o in aligned_catalogue(session).get({*(t.credential_id for t in served), *context})}
+    catalogue = aligned_catalogue(session)
+    context = (
+        role_teachers(session, semantic, occupation_id, skill_ids, catalogue) if occupation_id and skill_ids else {}
+    )
+    offers = {o.id: o for o in catalogue.get({*(t.credential_id for t in served), *context})}
     entries = [
         (
             t.skill_id,

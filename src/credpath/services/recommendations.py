@@ -321,21 +321,24 @@ def _role_context(
 
 
 def role_teachers(
-    session: Session, semantic: SemanticService, occupation_id: str, skill_ids: Sequence[str]
+    session: Session,
+    semantic: SemanticService,
+    occupation_id: str,
+    skill_ids: Sequence[str],
+    catalogue: OfferCatalogue,
 ) -> dict[str, dict[str, float]]:
     """Credential → skill → confidence, linked as the planner links them for a role it plans towards.
 
     The credentials about the occupation (:func:`_role_context`) and in its field (:data:`FIELD_RANK`),
     each with the skills among ``skill_ids`` its text names, most about the role first. These links hold
-    for this role only; empty when the occupation has no text to compare with.
+    for this role only; empty when the occupation has no text to compare with. ``catalogue`` is the request's
+    snapshot (:func:`aligned_catalogue`), for the credentials' own words.
     """
     try:
         about = _occupation_target(session, occupation_id).about
     except (NotFoundError, InvalidInputError):
         return {}
-    context = _role_context(
-        aligned_catalogue(session), semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES
-    )
+    context = _role_context(catalogue, semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES)
     field = semantic.in_field(occupation_id, list(context), FIELD_RANK)
     return context if field is None else {c: links for c, links in context.items() if c in field}
 
