@@ -14,6 +14,7 @@ Example:
 from enum import StrEnum
 
 __all__ = [
+    "CREDENTIAL_KINDS",
     "DECLARED_BY_ISSUER",
     "ESCO_OCCUPATION_PREFIX",
     "ESCO_SKILL_PREFIX",
@@ -53,6 +54,28 @@ class Evidence(StrEnum):
     DECLARED = "declared"
     INFERRED = "inferred"
 
+
+# What a credential is, as stored and as named in a request's ``constraints.kinds``: every catalogue reader and
+# standards importer maps its own type labels onto these ("other" when none fits).
+CREDENTIAL_KINDS = frozenset(
+    {
+        "course",
+        "specialization",
+        "professional_certificate",
+        "university_certificate",
+        "graduate_certificate",
+        "mastertrack",
+        "degree",
+        "postgraduate_diploma",
+        "guided_project",
+        "project",
+        "micromasters",
+        "xseries",
+        "badge",
+        "bootcamp",
+        "other",
+    }
+)
 
 # The evidence text of a skill an issuer aligned its credential to (an ESCO URI in OB 3.0 or CTDL).
 DECLARED_BY_ISSUER = "declared_by_issuer"

@@ -188,6 +188,7 @@ BAD = [
     ({"target": {"occupation_id": "15-2041.00"}}, 422),
     ({"learner": {}, "target": {"occupation_id": "15-2041.00"}, "constraints": {"kinds": []}}, 422),
     ({"learner": {}, "target": {"occupation_id": "15-2041.00"}, "constraints": {"levels": ["expert"]}}, 422),
+    ({"learner": {}, "target": {"occupation_id": "15-2041.00"}, "constraints": {"kinds": ["course", "bogus"]}}, 422),
     ({"learner": {}, "target": {"occupation_id": "15-2041.00"}, "constraints": {"max_credentials": 0}}, 400),
     ({"learner": {}, "target": {"occupation_id": "15-2041.00"}, "constraints": {"max_hours": -5}}, 400),
     ({"learner": {"proficiency": {"x": 2}}, "target": {"occupation_id": "15-2041.00"}}, 400),
@@ -200,6 +201,15 @@ def test_bad_recommendation_requests(client: TestClient, body: dict, status: int
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["detail"]
+
+
+def test_an_unknown_credential_kind_is_named_with_the_kinds_there_are(client: TestClient) -> None:
+    body = {"learner": {}, "target": {"occupation_id": "15-2041.00"}, "constraints": {"kinds": ["bogus", "course"]}}
+    response = client.post("/v1/recommendations", json=body)
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert "'bogus'" in detail
+    assert "professional_certificate" in detail
 
 
 def test_failed_learner_writes_change_nothing(client: TestClient, ids: dict[str, str]) -> None:

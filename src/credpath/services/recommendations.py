@@ -44,6 +44,7 @@ from credpath.storage.repositories import postings as posting_repo
 from credpath.storage.repositories import skills as skill_repo
 from credpath.storage.tenancy import TenantScope
 from credpath.vocabulary import (
+    CREDENTIAL_KINDS,
     ESCO_OCCUPATION_PREFIX,
     ESCO_SKILL_PREFIX,
     Evidence,
@@ -408,6 +409,11 @@ def _budget(constraints: ConstraintSpec) -> Budget:
         value = getattr(constraints, name)
         if value is not None and not value:
             raise InvalidInputError(f"constraints.{name} is empty: omit it to allow any, or name at least one")
+    if constraints.kinds and not set(constraints.kinds) <= CREDENTIAL_KINDS:
+        unknown = sorted(set(constraints.kinds) - CREDENTIAL_KINDS)
+        raise InvalidInputError(
+            f"constraints.kinds names unknown kinds {unknown}: use any of {sorted(CREDENTIAL_KINDS)}"
+        )
     if constraints.levels and not set(constraints.levels) <= LEVELS:
         raise InvalidInputError(f"constraints.levels must be among {sorted(LEVELS)}")
     return Budget(

@@ -23,6 +23,7 @@ from credpath.sources.labels import search_text, slugify
 from credpath.sources.language import looks_non_english
 from credpath.sources.languages import detect_language
 from credpath.sources.misalignment import misaligned_descriptions
+from credpath.vocabulary import CREDENTIAL_KINDS
 
 __all__ = ["CATALOG_FORMATS", "READER_VERSION", "CatalogData", "credential_id", "read_catalog"]
 
@@ -48,25 +49,6 @@ GENERIC_OPTIONAL = [
     "skills",
     "subjects",
 ]
-_KINDS = frozenset(
-    {
-        "course",
-        "specialization",
-        "professional_certificate",
-        "university_certificate",
-        "graduate_certificate",
-        "mastertrack",
-        "degree",
-        "postgraduate_diploma",
-        "guided_project",
-        "project",
-        "micromasters",
-        "xseries",
-        "badge",
-        "bootcamp",
-        "other",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,8 +318,10 @@ def _generic(path: Path, source: str) -> Iterator[tuple[int, Row]]:
     for line, row in read_csv(path, GENERIC_REQUIRED):
         values = {key: _clean(row.get(key, "")) for key in GENERIC_REQUIRED + GENERIC_OPTIONAL}
         kind = values["kind"].casefold() or "course"
-        if kind not in _KINDS:
-            raise IngestError(str(path), line, f"unknown kind {values['kind']!r}; use one of {sorted(_KINDS)}")
+        if kind not in CREDENTIAL_KINDS:
+            raise IngestError(
+                str(path), line, f"unknown kind {values['kind']!r}; use one of {sorted(CREDENTIAL_KINDS)}"
+            )
         level = rules.normalise_level(values["level"]) if values["level"] else None
         if values["level"] and level is None:
             raise IngestError(str(path), line, f"unknown level {values['level']!r}")
