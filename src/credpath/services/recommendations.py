@@ -265,7 +265,9 @@ def _analysis(
     caller: Caller,
     *,
     demand: bool,
+    catalogue: OfferCatalogue | None = None,
 ) -> tuple[GapAnalysis, views.TargetEcho, set[str], views.CurrentRole | None]:
+    """Gaps between the learner and the target; ``catalogue``: the request's snapshot when it has one already."""
     requirements, echo = _resolve_target(session, semantic, target, caller.tenant)
     held, credentials = resolve_held(session, semantic, learner)
     # What the learner's job implies counts in part, below what they name: an adviser does not send a data
@@ -277,7 +279,7 @@ def _analysis(
         # A held credential about the target vouches for the skills it would be linked to in that context,
         # so holding a recommended step closes what the step promised.
         links_by_credential = _role_context(
-            aligned_catalogue(session),
+            catalogue or aligned_catalogue(session),
             semantic,
             about,
             echo.occupation_id,
@@ -560,7 +562,11 @@ def recommend(
     """
     spec = resolve_learner(session, caller, learner, learner_id)
     budget = _budget(constraints)
-    analysis, echo, held_credentials, role = _analysis(session, semantic, spec, target, caller, demand=demand)
+    # One catalogue snapshot per request: each read of it runs the catalogue's version query.
+    catalogue = aligned_catalogue(session)
+    analysis, echo, held_credentials, role = _analysis(
+        session, semantic, spec, target, caller, demand=demand, catalogue=catalogue
+    )
     gaps = analysis.open_gaps
     languages, languages_from = study_languages(constraints, spec, accept_languages)
     level, level_from = _level(spec, analysis)
@@ -575,7 +581,6 @@ def recommend(
     )
     # Offers teaching a narrower skill of a gap skill close it too (planning.offers.NARROWER_CREDIT).
     wanted = [*gaps, *(child for skill in gaps for child in semantic.skill_children.get(skill, ()))]
-    catalogue = aligned_catalogue(session)
     offers = catalogue.teaching(wanted)
     about = _target_text(session, echo)
     relevance: dict[str, float] = {}
