@@ -219,17 +219,22 @@ def normalise_kind(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Tags / counts / ratings
 # ---------------------------------------------------------------------------------------------
+# A review count scraped into the skills column ("(36.9k reviews)": 107 rows of the certificate-types
+# catalogue, where a course lists no skills) is not a skill; it pulled those courses' vectors together.
+_REVIEW_COUNT = re.compile(r"^\(?\s*[\d.,]+\s*[kmb]?\s+reviews?\s*\)?$", re.IGNORECASE)
 # Skill names that themselves contain commas (Coursera taxonomy); kept as one tag.
 _PROTECTED_TAGS: tuple[str, ...] = ("Extract, Transform, Load",)
 
 
 def split_tags(text: str) -> list[str]:
-    """Split a comma-separated skill list: trim, drop empty/'None', dedupe case-insensitively keeping order.
+    """Split a comma-separated skill list: trim, drop empty/'None' and review counts, dedupe case-insensitively.
 
     Oxford-comma skill names ('Law, Regulation, and Compliance') and 'Extract, Transform, Load' stay whole.
 
     >>> split_tags(" SQL, Python,  , None, sql, Law, Regulation, and Compliance, Extract, Transform, Load")
     ['SQL', 'Python', 'Law, Regulation, and Compliance', 'Extract, Transform, Load']
+    >>> split_tags("(36.9k reviews)"), split_tags("(638 reviews)")
+    ([], [])
     """
     if not text:
         return []
@@ -254,7 +259,7 @@ def split_tags(text: str) -> list[str]:
     for p in merged:
         p = holders.get(p, p)
         p = re.sub(r"\s+", " ", p).strip()
-        if is_null(p):
+        if is_null(p) or _REVIEW_COUNT.match(p):
             continue
         k = p.casefold()
         if k not in seen:

@@ -1,0 +1,23 @@
+"""Reading a catalogue file: what lands in a credential row (fixtures written here, in the public layouts)."""
+
+from pathlib import Path
+
+from credpath.sources.catalogs import read_catalog
+
+CERTTYPES_HEADER = "partner,course,skills,rating,reviewcount,level,certificatetype,duration,crediteligibility\n"
+
+
+def test_a_review_count_in_the_skills_column_is_not_a_tag(tmp_path: Path) -> None:
+    # The certificate-types dump puts a course's review count in its skills column when it lists no skills.
+    path = tmp_path / "Coursera.csv"
+    path.write_text(
+        CERTTYPES_HEADER
+        + "Yale University,The Science of Well-Being,(36.9k reviews),4.9,36900.0,Mixed , Course , 1 - 3 Months,False\n"
+        + 'Google,Google Cybersecurity,"Network Security, Linux",4.8,16400.0,Beginner , Professional Certificate '
+        + ", 3 - 6 Months,False\n",
+        encoding="utf-8",
+    )
+    rows = {row["title"]: row for row in read_catalog(path, "coursera").credentials}
+    assert rows["The Science of Well-Being"]["skill_tags"] == []
+    assert "review" not in rows["The Science of Well-Being"]["search_text"]
+    assert rows["Google Cybersecurity"]["skill_tags"] == ["Network Security", "Linux"]
