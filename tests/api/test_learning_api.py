@@ -5,6 +5,8 @@ from urllib.parse import quote
 import pytest
 from litestar.testing import TestClient
 
+from credpath.vocabulary import CREDENTIAL_KINDS
+
 
 @pytest.fixture(scope="module")
 def ids(client: TestClient) -> dict[str, str]:
@@ -210,6 +212,10 @@ def test_an_unknown_credential_kind_is_named_with_the_kinds_there_are(client: Te
     detail = response.json()["detail"]
     assert "'bogus'" in detail
     assert "professional_certificate" in detail
+    # A generated client learns the same list from the OpenAPI document.
+    constraints = client.get("/schema/openapi.json").json()["components"]["schemas"]["ConstraintsBody"]
+    (array,) = [option for option in constraints["properties"]["kinds"]["anyOf"] if option["type"] == "array"]
+    assert array["items"]["enum"] == sorted(CREDENTIAL_KINDS)
 
 
 def test_failed_learner_writes_change_nothing(client: TestClient, ids: dict[str, str]) -> None:

@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from credpath.vocabulary import CREDENTIAL_KINDS
+
 __all__ = [
     "ConstraintsBody",
     "GapsRequest",
@@ -65,6 +67,10 @@ Language = Annotated[str, msgspec.Meta(pattern="^[a-z]{2}$", description="ISO 63
 Languages = Annotated[list[Language], msgspec.Meta(min_length=1, max_length=10)]
 Level = Literal["beginner", "intermediate", "advanced"]
 Names = Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]], msgspec.Meta(max_length=50)]
+# The enum is documentation for generated clients; an unknown kind is refused by the recommendation service,
+# with a 422 that names it and lists these (a msgspec Literal would answer a terse 400 instead).
+Kind = Annotated[str, msgspec.Meta(min_length=1, max_length=200, extra_json_schema={"enum": sorted(CREDENTIAL_KINDS)})]
+Kinds = Annotated[list[Kind], msgspec.Meta(max_length=50)]
 
 
 class LearnerBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -96,7 +102,7 @@ class ConstraintsBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # ISO 4217 code of max_cost (default: the deployment's, CREDPATH_CURRENCY); credentials priced in another
     # currency count as of unknown cost for the budget.
     currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | None = None
-    kinds: Names | None = None
+    kinds: Kinds | None = None
     providers: Names | None = None
     levels: Names | None = None
     exclude: CredentialIds = msgspec.field(default_factory=list)
