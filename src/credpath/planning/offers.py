@@ -448,33 +448,45 @@ def context_links(
 
 
 def required_name(label: str) -> str | None:
-    """The word a credential's own text must hold to be linked in context to a skill that is a name.
+    """What a credential's own text must hold to be linked in context to a skill that is a name.
 
     A name is a label of at most two words, its parenthesised qualifier aside, with a capital, a digit or
-    ``+#`` ("Python (computer programming)", "ASP.NET", "Adobe Photoshop", "SAS language"): its last such word.
-    Names embed close to each other, so a course on one language sits at 0.5+ to the labels of others
-    ("C++: Algorithms" → *Java*, "HTML, CSS, and Javascript" → *JSSS*), which no reader takes for what it
-    teaches. Of the 40 judged label links (``data/eval/context_link_judgments.jsonl``), 7 were to names: the
-    4 judged wrong did not quote the name, the 3 judged right did.
+    ``+#`` ("Python (computer programming)", "ASP.NET", "Adobe Photoshop", "SAS language"). What must be
+    quoted runs from its first such word to its last: "SQL Server", not "Server", which any course on servers
+    holds (as "Unreal Engine", "Windows Phone", "Objective-C" do not reduce to "Engine", "Phone", "C"); a
+    leading verb ("write", "compile") or trailing common noun ("language") is not part of it. Names embed
+    close to each other, so a course on one language sits at 0.5+ to the labels of others ("C++: Algorithms"
+    → *Java*, "HTML, CSS, and Javascript" → *JSSS*), which no reader takes for what it teaches. Of the 40
+    judged label links (``data/eval/context_link_judgments.jsonl``), 7 were to names: the 4 judged wrong did
+    not quote the name, the 3 judged right did.
 
     Example:
-        >>> [required_name(x) for x in ("Python (computer programming)", "compile GIS-data", "computer programming")]
-        ['Python', 'GIS', None]
+        >>> [required_name(x) for x in ("Python (computer programming)", "SQL Server", "write Hungarian",
+        ...     "compile GIS-data", "computer programming")]
+        ['Python', 'SQL Server', 'Hungarian', 'GIS-data', None]
     """
     words = _QUALIFIER.sub(" ", label).split()
-    # "compile GIS-data" names GIS: a compound's parts count on their own.
-    named = [part for word in words for part in word.split("-") if _NAME_CHARACTER.search(part)]
-    return named[-1] if named and len(words) <= 2 else None
+    if len(words) > 2:
+        return None
+    # "compile GIS-data" names GIS: a compound is a name when any of its parts is.
+    named = [i for i, word in enumerate(words) if any(_NAME_CHARACTER.search(part) for part in word.split("-"))]
+    return " ".join(words[named[0] : named[-1] + 1]) if named else None
 
 
 def quotes_name(text: str, name: str) -> bool:
-    """Whether ``text`` holds ``name`` as a word of its own, ignoring case ("C" is not found in "C++").
+    """Whether ``text`` holds ``name`` as words of their own, ignoring case ("C" is not found in "C++").
+
+    Spaces and hyphens inside the name match either ("GIS-data" is quoted by "GIS data", "Objective C" by
+    "Objective-C").
 
     Example:
         >>> quotes_name("Introduction to C++ and Python", "c++"), quotes_name("JavaScript basics", "Java")
         (True, False)
+        >>> quotes_name("Windows Server administration", "SQL Server"), quotes_name("GIS data capture", "GIS-data")
+        (False, True)
     """
-    return re.search(rf"(?<![\w+#.]){re.escape(name)}(?![\w+#])", text, re.IGNORECASE) is not None
+    pattern = r"[\s\-]+".join(r"[\s\-]?".join(re.escape(part) for part in word.split("-")) for word in name.split())
+    return re.search(rf"(?<![\w+#.]){pattern}(?![\w+#])", text, re.IGNORECASE) is not None
 
 
 def named_links(

@@ -18,10 +18,12 @@ from credpath.planning.offers import (
     OfferFilters,
     context_links,
     cost_known,
+    named_links,
     offering_key,
     priced_in_other_currencies,
     recommend_pathway,
     relevance_credit,
+    required_name,
     select_candidates,
 )
 from credpath.planning.pathways import Budget
@@ -337,3 +339,32 @@ def test_a_served_alignment_stronger_than_the_context_link_wins() -> None:
 def test_a_capstone_is_never_a_step_on_its_own() -> None:
     offers = [_offer("capstone", {"sql": 0.9}, title="Web Design for Everybody Capstone"), _offer("sql", {"sql": 0.8})]
     assert [o.id for o in select_candidates(offers, GAPS, Budget(), OfferFilters())] == ["sql"]
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [
+        ("Python (computer programming)", "Python"),
+        ("SQL Server", "SQL Server"),
+        ("Unreal Engine", "Unreal Engine"),
+        ("Objective-C", "Objective-C"),
+        ("write Hungarian", "Hungarian"),
+        ("SAS language", "SAS"),
+        ("compile GIS-data", "GIS-data"),
+        ("computer programming", None),
+        ("manage the maintenance of ICT systems", None),
+    ],
+)
+def test_a_named_skill_needs_its_whole_name_not_its_last_word(label: str, name: str | None) -> None:
+    assert required_name(label) == name
+
+
+def test_a_course_on_servers_is_not_linked_to_sql_server_nor_one_in_c_to_objective_c() -> None:
+    links = {"srv": {"sqlserver": 0.6, "admin": 0.6}, "c": {"objc": 0.6}, "ms": {"sqlserver": 0.6}}
+    texts = {
+        "srv": "Windows Server Administration — Server, Active Directory",
+        "c": "C Programming: Getting Started",
+        "ms": "Querying Microsoft SQL-Server databases",
+    }
+    labels = {"sqlserver": "SQL Server", "admin": "system administration", "objc": "Objective-C"}
+    assert named_links(links, texts, labels) == {"srv": {"admin": 0.6}, "ms": {"sqlserver": 0.6}}
