@@ -463,14 +463,27 @@ def required_name(label: str) -> str | None:
     Example:
         >>> [required_name(x) for x in ("Python (computer programming)", "SQL Server", "write Hungarian",
         ...     "compile GIS-data", "computer programming")]
-        ['Python', 'SQL Server', 'Hungarian', 'GIS-data', None]
+        ['Python', 'SQL Server', 'Hungarian', 'GIS', None]
     """
-    words = _QUALIFIER.sub(" ", label).split()
+    words = [_name_in(word) for word in _QUALIFIER.sub(" ", label).split()]
     if len(words) > 2:
         return None
-    # "compile GIS-data" names GIS: a compound is a name when any of its parts is.
-    named = [i for i, word in enumerate(words) if any(_NAME_CHARACTER.search(part) for part in word.split("-"))]
-    return " ".join(words[named[0] : named[-1] + 1]) if named else None
+    named = [i for i, word in enumerate(words) if word is not None]
+    return " ".join(w for w in words[named[0] : named[-1] + 1] if w) if named else None
+
+
+def _name_in(word: str) -> str | None:
+    """The name a word of a label holds: the word, or a compound's named part ("GIS-data" names GIS).
+
+    A compound stays whole when every part is a name ("Objective-C") or its named part is one letter ("V-belts").
+    """
+    parts = word.split("-")
+    named = [part for part in parts if _NAME_CHARACTER.search(part)]
+    if not named:
+        return None
+    if len(named) == len(parts) or all(len(part) < 2 for part in named):
+        return word
+    return "-".join(named)
 
 
 def quotes_name(text: str, name: str) -> bool:
