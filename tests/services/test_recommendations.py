@@ -227,7 +227,7 @@ def test_a_step_names_the_published_length_beside_the_estimated_hours() -> None:
 def test_every_step_is_written_for_the_target_occupation(
     session: Session, semantic: SemanticService, text: str, title: str
 ) -> None:
-    from credpath.planning.offers import FIELD_RANK
+    from credpath.planning.offers import FIELD_RANK, PROFILE_FLOOR, PROFILE_TOP
 
     occupation = taxonomy.list_occupations(session, title, "esco", 1, 0).items[0]
     found = recommendations.recommend(
@@ -239,6 +239,14 @@ def test_every_step_is_written_for_the_target_occupation(
     )
     shown = [s.credential_id for s in found.pathway.steps] + [a.credential_id for a in found.next.alternatives]
     assert semantic.in_field(occupation.id, shown, FIELD_RANK) == set(shown)
+    # ... and near the work the occupation does, not only its name (planning.offers.PROFILE_FLOOR).
+    essential = [
+        r.skill_id
+        for r in recommendations._occupation_target(session, occupation.id).requirements
+        if r.relation == "essential"
+    ]
+    profile = semantic.skill_profile(shown, essential, PROFILE_TOP)
+    assert all(profile[c] >= PROFILE_FLOOR for c in shown), profile
 
 
 def test_a_credential_whose_nearest_occupations_include_the_target_counts_as_about_it() -> None:

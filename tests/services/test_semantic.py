@@ -79,6 +79,31 @@ def test_without_built_indexes_every_query_is_refused(engine: Engine, tmp_path: 
     assert empty.skill_similarity(["a"], ["b"]) == [[0.0]]
 
 
+def test_skill_profile_is_the_mean_of_a_credentials_nearest_skills_of_those_given(
+    semantic: SemanticService, engine: Engine, ids: dict[str, str]
+) -> None:
+    from sqlmodel import Session, select
+
+    from credpath.storage.tables import Credential, OccupationSkill
+
+    with Session(engine) as session:
+        titles = dict(session.exec(select(Credential.title, Credential.id)).all())
+        skills = list(
+            session.exec(select(OccupationSkill.skill_id).where(OccupationSkill.occupation_id == ids["analyst"]))
+        )
+    data, music = titles["Data Analysis Using SQL"], titles["Music Production"]
+    profile = semantic.skill_profile([data, music, "imported-since-the-build"], [*skills, "no-such-skill"], 3)
+    # A course on the analyst's work sits nearer the analyst's skills than a music course; what the index does not
+    # hold (a credential imported since the build, an unknown skill) is left out, not scored 0.
+    assert set(profile) == {data, music}
+    assert profile[data] > profile[music]
+    vectors = semantic.indexes["skills"].canonical_vectors([semantic.indexes["skills"].position(s) for s in skills])
+    own = semantic.indexes["credentials"].canonical_vectors([semantic.indexes["credentials"].position(data)])[0]
+    assert profile[data] == pytest.approx(float(np.sort(vectors @ own)[-3:].mean()), abs=1e-4)
+    assert semantic.skill_profile([data], skills, 1)[data] >= semantic.skill_profile([data], skills, 3)[data]
+    assert semantic.skill_profile([data], [], 3) == {}
+
+
 def test_in_field_keeps_credentials_written_for_the_target_occupation(
     semantic: SemanticService, engine: Engine, ids: dict[str, str]
 ) -> None:

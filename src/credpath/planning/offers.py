@@ -45,6 +45,8 @@ __all__ = [
     "NARROWER_CREDIT",
     "NEAR_RANK",
     "NEAR_ROLE_FLOOR",
+    "PROFILE_FLOOR",
+    "PROFILE_TOP",
     "PROGRAMME_KINDS",
     "ROLE_CANDIDATES",
     "ROLE_FLOOR",
@@ -107,6 +109,15 @@ ROLE_CANDIDATES = 80
 # version), those whose credential ranks the target beyond 50th were 93 wrong, 34 weak and 2 relevant; within
 # the first 10, 37 wrong, 141 weak and 63 relevant (README, Recommendations).
 FIELD_RANK = 50
+# A credential must also sit near the role's work, not only its name: the mean cosine between its vector and the
+# PROFILE_TOP nearest of the target's essential skills (preferred labels) at least PROFILE_FLOOR
+# (``SemanticService.skill_profile``). "Building a Lean Startup" ranks *lean manager* first among occupations (the
+# word) and sits at 0.35 to its skills; "Automation and Scripting with Python", *automation engineering
+# technician*'s nearest credential by name, at 0.45. Of the 344 steps judged on the 63 personas that pass the
+# field and relevance floors (every planner version), under 0.45 sat 21 wrong, 29 weak and 3 relevant ones;
+# chosen there (README, Recommendations), then run once on the held-out personas.
+PROFILE_TOP = 3
+PROFILE_FLOOR = 0.45
 ROLE_FLOOR = 0.5
 LINK_FLOOR = 0.5
 # Some roles are worded far from their catalogue: "Designing and Developing an Online Course" sits at 0.499 to

@@ -5,7 +5,7 @@ pure planning code (``planning.gaps``, ``planning.offers``), and turns the resul
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from threading import Lock
 from typing import Any
@@ -19,6 +19,8 @@ from credpath.planning.offers import (
     FIELD_RANK,
     NEAR_RANK,
     NEAR_ROLE_FLOOR,
+    PROFILE_FLOOR,
+    PROFILE_TOP,
     ROLE_CANDIDATES,
     ROLE_FLOOR,
     OfferCatalogue,
@@ -343,7 +345,24 @@ def role_teachers(
         return {}
     context = _role_context(catalogue, semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES)
     field = semantic.in_field(occupation_id, list(context), FIELD_RANK)
-    return context if field is None else {c: links for c, links in context.items() if c in field}
+    kept = context if field is None else {c: links for c, links in context.items() if c in field}
+    return {c: links for c, links in kept.items() if c in _about_the_work(session, semantic, occupation_id, kept)}
+
+
+def _about_the_work(
+    session: Session, semantic: SemanticService, occupation_id: str, credential_ids: Collection[str]
+) -> set[str]:
+    """Of ``credential_ids``, those near the occupation's essential skills (:data:`PROFILE_FLOOR`), not only its name.
+
+    Credentials the index cannot score (imported since it was built) are kept: nothing says they are off the work.
+    """
+    try:
+        target = _occupation_target(session, occupation_id)
+    except (NotFoundError, InvalidInputError):
+        return set(credential_ids)
+    essential = [r.skill_id for r in target.requirements if r.relation == RelationType.ESSENTIAL]
+    profile = semantic.skill_profile(list(credential_ids), essential, PROFILE_TOP)
+    return {c for c in credential_ids if profile.get(c, PROFILE_FLOOR) >= PROFILE_FLOOR}
 
 
 def analyse_gaps(
@@ -597,6 +616,9 @@ def recommend(
         field = semantic.in_field(echo.occupation_id, [o.id for o in offers], FIELD_RANK)
         if field is not None:
             offers = [o for o in offers if o.id in field]
+        # ... and those about the role's name rather than its work (planning.offers.PROFILE_FLOOR).
+        work = _about_the_work(session, semantic, echo.occupation_id, [o.id for o in offers])
+        offers = [o for o in offers if o.id in work]
     candidates = select_candidates(offers, gaps, budget, filters)
     other_currencies = priced_in_other_currencies(offers, budget)
     plan = recommend_pathway(

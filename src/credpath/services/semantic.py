@@ -312,6 +312,27 @@ class SemanticService:
             kept.update(c for (c, p), score in zip(located, scores, strict=True) if score >= floors[p] - 1e-6)
         return kept
 
+    def skill_profile(self, credential_ids: Sequence[str], skill_ids: Sequence[str], top: int) -> dict[str, float]:
+        """Each credential's mean cosine to its ``top`` nearest of ``skill_ids`` (preferred-label vectors).
+
+        A credential can sit near a role's *name* and far from its work: "Automation and Scripting with Python"
+        ranks *automation engineering technician* as its nearest occupation, yet none of that role's essential
+        skills (PLCs, control systems, mechatronics) is near it. The planner keeps such credentials out
+        (``planning.offers.PROFILE_FLOOR``). Credentials the index does not hold (imported since it was built)
+        and skills it does not know are left out of the answer; empty when an index is not loaded.
+        """
+        credentials, skills = self.indexes.get("credentials"), self.indexes.get("skills")
+        if credentials is None or skills is None or not credential_ids or not skill_ids or top <= 0:
+            return {}
+        located = [(c, p) for c in credential_ids if (p := credentials.position(c)) is not None]
+        known = [p for s in skill_ids if (p := skills.position(s)) is not None]
+        if not located or not known:
+            return {}
+        cosines = credentials.canonical_vectors([p for _, p in located]) @ skills.canonical_vectors(list(known)).T
+        k = min(top, len(known))
+        best = np.partition(cosines, -k, axis=1)[:, -k:].mean(axis=1)
+        return {c: round(float(score), 4) for (c, _), score in zip(located, best, strict=True)}
+
     def _nearest_occupation_floor(self, taxonomy: str, rank: int) -> npt.NDArray[np.float32]:
         credentials, occupations = self.indexes["credentials"], self.indexes["occupations"]
         mask = self._taxonomy_masks[taxonomy]
