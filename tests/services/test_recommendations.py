@@ -283,3 +283,46 @@ def test_a_credential_whose_nearest_occupations_include_the_target_counts_as_abo
     assert role_context(catalogue, Semantic(), "skills", None, ["s"], limit=80) == {  # type: ignore[arg-type]
         "central": {"s": CONTEXT_CONFIDENCE}
     }
+
+
+def test_a_credential_known_only_by_its_title_is_not_linked_in_context() -> None:
+    from credpath.planning.offers import CONTEXT_CONFIDENCE, ROLE_FLOOR
+
+    def offer(identifier: str, title: str, text: str) -> CredentialOffer:
+        return CredentialOffer(
+            id=identifier,
+            title=title,
+            provider="U",
+            kind="course",
+            level=None,
+            hours=None,
+            cost=None,
+            reviews=None,
+            canonical_key=identifier,
+            url=None,
+            teaches={},
+            text=text,
+        )
+
+    # Both sit as near the role; only one says anything beyond its title.
+    catalogue = OfferCatalogue(
+        [
+            offer("bare", "Power Electronics", "Power Electronics"),
+            offer("tagged", "Electrical Installation", "Electrical Installation | Wiring | Inspection and Testing"),
+        ]
+    )
+
+    class Semantic:
+        labels = SimpleNamespace(skills={"s": "electricity"})
+
+        def role_links(
+            self, about: str, skills: object, *, limit: int, floor: float, credential_ids: object = None
+        ) -> dict[str, tuple[float, dict[str, float]]]:
+            return {c: (ROLE_FLOOR + 0.05, {"s": 0.6}) for c in ("bare", "tagged", "imported")}
+
+        def in_field(self, occupation_id: str, credential_ids: list[str], rank: int) -> set[str]:
+            return set(credential_ids)
+
+    found = recommendations._role_context(catalogue, Semantic(), "electrician", "occ", ["s"], limit=80)  # type: ignore[arg-type]
+    # A credential the snapshot does not hold cannot be read either way and is linked as before.
+    assert found == {"tagged": {"s": CONTEXT_CONFIDENCE}, "imported": {"s": CONTEXT_CONFIDENCE}}

@@ -320,9 +320,14 @@ def _role_context(
     near = (semantic.in_field(occupation_id, below, NEAR_RANK) if occupation_id and below else None) or set()
     about_target = {c: fit for c, fit in fits.items() if fit[0] >= ROLE_FLOOR or c in near}
     links = context_links(about_target, role_floor=NEAR_ROLE_FLOOR)
+    offers = catalogue.get(links)
+    # A credential the catalogue gives only a title (no tags, no description: 231 of the bundle's 5,281) is near
+    # the role by its title's words alone, which is how "Power Electronics" came to an electrician and
+    # "Introduction to Forensic Science" to a digital forensics analyst; nothing else says what it teaches.
+    bare = {offer.id for offer in offers if offer.text.strip() == offer.title.strip()}
     # A named skill (a language, a tool) is linked only where the credential's own words name it.
-    texts = {offer.id: offer.text for offer in catalogue.get(links)}
-    return named_links(links, texts, semantic.labels.skills)
+    texts = {offer.id: offer.text for offer in offers}
+    return named_links({c: skills for c, skills in links.items() if c not in bare}, texts, semantic.labels.skills)
 
 
 def role_teachers(
