@@ -222,6 +222,10 @@ def test_a_step_names_the_published_length_beside_the_estimated_hours() -> None:
         ("Production supervisor at a food factory, I ran a couple of 5S events.", "lean manager"),
         ("Admin officer at the council, weekly Excel reports and pivot tables.", "data analyst"),
         ("Kitchen porter in a hotel for a year, I help on the larder.", "cook"),
+        ("Nights in a fulfilment centre, reach truck licence, only GCSEs. I want to be an electrician.", "electrician"),
+        ("Police constable, 8 years, I do phone downloads on the kiosk.", "digital forensics expert"),
+        ("Guitarist, I record demos in Logic for local bands and want to produce.", "music producer"),
+        ("Roofer for 12 years, I want to fit solar panels.", "solar energy technician"),
     ],
 )
 def test_every_step_is_written_for_the_target_occupation(
@@ -247,6 +251,12 @@ def test_every_step_is_written_for_the_target_occupation(
     ]
     profile = semantic.skill_profile(shown, essential, PROFILE_TOP)
     assert all(profile[c] >= PROFILE_FLOOR for c in shown), profile
+    # A skill linked in context is never one of a credential the catalogue gives only a title.
+    offers = {o.id: o for o in recommendations.aligned_catalogue(session).get(shown)}
+    steps = [*found.pathway.steps, *found.next.alternatives]
+    for s in steps:
+        if any(skill.evidence == "context" for skill in s.covers):
+            assert offers[s.credential_id].text.strip() != offers[s.credential_id].title.strip(), s.title
 
 
 def test_a_credential_whose_nearest_occupations_include_the_target_counts_as_about_it() -> None:
