@@ -5,7 +5,7 @@ pure planning code (``planning.gaps``, ``planning.offers``), and turns the resul
 """
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from threading import Lock
 from typing import Any
@@ -349,25 +349,27 @@ def role_teachers(
     except (NotFoundError, InvalidInputError):
         return {}
     context = _role_context(catalogue, semantic, about, occupation_id, skill_ids, limit=ROLE_CANDIDATES)
-    field = semantic.in_field(occupation_id, list(context), FIELD_RANK)
-    kept = context if field is None else {c: links for c, links in context.items() if c in field}
-    return {c: links for c, links in kept.items() if c in _about_the_work(session, semantic, occupation_id, kept)}
+    kept = _written_for(session, semantic, occupation_id, list(context))
+    return {c: links for c, links in context.items() if c in kept}
 
 
-def _about_the_work(
-    session: Session, semantic: SemanticService, occupation_id: str, credential_ids: Collection[str]
+def _written_for(
+    session: Session, semantic: SemanticService, occupation_id: str, credential_ids: Sequence[str]
 ) -> set[str]:
-    """Of ``credential_ids``, those near the occupation's essential skills (:data:`PROFILE_FLOOR`), not only its name.
+    """Of ``credential_ids``, those for the occupation's field (:data:`FIELD_RANK`) and near its work.
 
-    Credentials the index cannot score (imported since it was built) are kept: nothing says they are off the work.
+    Near its work: its essential skills (:data:`PROFILE_FLOOR`), not only its name. Credentials the indexes
+    cannot score (imported since they were built) are kept: nothing says they are off the field or the work.
     """
+    field = semantic.in_field(occupation_id, credential_ids, FIELD_RANK)
+    kept = set(credential_ids) if field is None else field & set(credential_ids)
     try:
         target = _occupation_target(session, occupation_id)
     except (NotFoundError, InvalidInputError):
-        return set(credential_ids)
+        return kept
     essential = [r.skill_id for r in target.requirements if r.relation == RelationType.ESSENTIAL]
-    profile = semantic.skill_profile(list(credential_ids), essential, PROFILE_TOP)
-    return {c for c in credential_ids if profile.get(c, PROFILE_FLOOR) >= PROFILE_FLOOR}
+    profile = semantic.skill_profile(list(kept), essential, PROFILE_TOP)
+    return {c for c in kept if profile.get(c, PROFILE_FLOOR) >= PROFILE_FLOOR}
 
 
 def analyse_gaps(
@@ -617,13 +619,10 @@ def recommend(
         relevance = semantic.credential_relevance(about, list(titles), titles)
         filters = replace(filters, relevance=relevance, context=context)
     if echo.occupation_id is not None:
-        # Credentials written for people in other occupations are left out (planning.offers.FIELD_RANK).
-        field = semantic.in_field(echo.occupation_id, [o.id for o in offers], FIELD_RANK)
-        if field is not None:
-            offers = [o for o in offers if o.id in field]
-        # ... and those about the role's name rather than its work (planning.offers.PROFILE_FLOOR).
-        work = _about_the_work(session, semantic, echo.occupation_id, [o.id for o in offers])
-        offers = [o for o in offers if o.id in work]
+        # Credentials written for people in other occupations (planning.offers.FIELD_RANK), or about the role's
+        # name rather than its work (planning.offers.PROFILE_FLOOR), are left out.
+        kept = _written_for(session, semantic, echo.occupation_id, [o.id for o in offers])
+        offers = [o for o in offers if o.id in kept]
     candidates = select_candidates(offers, gaps, budget, filters)
     other_currencies = priced_in_other_currencies(offers, budget)
     plan = recommend_pathway(
