@@ -109,3 +109,18 @@ def test_lifecycle(session: Session, semantic: SemanticService, ids: dict[str, s
 def test_without_an_occupations_index_the_learner_is_read_as_before() -> None:
     semantic = SimpleNamespace(indexes={"skills": object()})
     assert learners.credit_current_role(None, semantic, "Data analyst at an insurer.", []) == ([], None)  # type: ignore[arg-type]
+
+
+def test_a_skill_the_learner_wants_or_denies_is_not_stored_as_one_they_hold(
+    session: Session, semantic: SemanticService
+) -> None:
+    said = "I make maps with geographic information systems at the council."
+    wished = "Warehouse operative for four years. I want to move into geographic information systems."
+    now = _evidence(_create(session, semantic, PORTAL, name="Now", text=said))
+    gis = [skill for skill in now if "geographic information" in semantic.labels.skills.get(skill, "")]
+    assert gis, now  # the present tense is read as held
+    later = _evidence(_create(session, semantic, PORTAL, name="Later", text=wished))
+    assert not set(gis) & set(later), later
+    denied = "Warehouse operative for four years. Never used geographic information systems."
+    never = _evidence(_create(session, semantic, PORTAL, name="Never", text=denied))
+    assert not set(gis) & set(never), never

@@ -17,7 +17,7 @@ from credpath.services import views
 from credpath.services.access import Caller, record
 from credpath.services.semantic import SemanticService
 from credpath.services.taxonomy_snapshot import taxonomy_snapshot
-from credpath.skills.experience import EXPERIENCE_PROFICIENCY, ROLE_MATCH, role_phrases
+from credpath.skills.experience import EXPERIENCE_PROFICIENCY, ROLE_MATCH, role_phrases, unheld_spans
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import learners as learner_repo
 from credpath.storage.repositories import occupations as occupation_repo
@@ -66,14 +66,27 @@ class LearnerSpec:
 
 
 def infer_skills(semantic: SemanticService, text: str | None) -> tuple[str, ...]:
-    """The ESCO skills a free text names (inferred evidence), in reading order.
+    """The ESCO skills a free text names (inferred evidence), in reading order, outside wishes and denials.
+
+    A skill named in a wish ("I want to move into DevOps") or a denial ("Never touched SQL or Power BI")
+    is what the learner lacks, not what they hold (``skills.experience.unheld_spans``): read as held, it
+    lowered the very gap they came to close. Of the 93 skills found in the 83 personas' texts, 34 sat in wishes
+    (*machine learning* for a would-be ML engineer, *tools for ICT test automation* for a manual tester
+    "wanting to move into test automation") and 2 in a denial (*SQL* for a would-be analyst who never touched it).
 
     Needs no session. Writers run it (through :func:`resolve_held`) before their write transaction, which on
     SQLite holds the database's one write lock, so the encoder's time is never spent holding it.
     """
     if not text or not text.strip():
         return ()
-    return tuple(m.skill_id for m in semantic.extract_skills(text).mentions)
+    unheld = unheld_spans(text)
+    return tuple(
+        m.skill_id
+        for m in semantic.extract_skills(text).mentions
+        # Overlap, not containment: the linker's phrase for a wish may begin before its goal word ("I want to
+        # move into GIS" is one phrase).
+        if not any(m.start < end and start < m.end for start, end in unheld)
+    )
 
 
 def _stored_learner(session: Session, tenant: TenantScope, learner_id: str) -> LearnerSpec:

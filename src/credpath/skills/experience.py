@@ -8,12 +8,14 @@ short clauses that can name a role; the service matches them against occupation 
 well, credits that occupation's essential skills in part (:data:`ROLE_MATCH`, :data:`EXPERIENCE_PROFICIENCY`).
 
 Clauses about what the person *wants* ("I want to move into data engineering") are left out, so a wish is
-not read as the current role.
+not read as the current role, and :func:`unheld_spans` finds them (and denials: "Never touched SQL") so that
+the skills they name are not read as held either ("I want to become a GIS technician" names *geographic
+information systems*, the one thing the person says they lack).
 """
 
 import re
 
-__all__ = ["EXPERIENCE_PROFICIENCY", "MAX_ROLE_PHRASES", "MAX_ROLE_WORDS", "ROLE_MATCH", "role_phrases"]
+__all__ = ["EXPERIENCE_PROFICIENCY", "MAX_ROLE_PHRASES", "MAX_ROLE_WORDS", "ROLE_MATCH", "role_phrases", "unheld_spans"]
 
 # A phrase names the current role when its best occupation-title match scores at least this. On the 63
 # personas' texts, 32 matched at 0.8 or above: 27 named the person's job (one of them the target itself) and 5
@@ -39,6 +41,12 @@ _GOAL = re.compile(
     r"quiero|me gustar[ií]a)\b",
     re.IGNORECASE,
 )
+# Saying one lacks a thing: "Never touched SQL", "no management quals", "haven't used Figma", "sin experiencia".
+_DENIAL = re.compile(
+    r"\b(?:never|no|not|without|nothing|none|lack|lacking|rubbish (?:at|with)|nunca|sin)\b|n't\b", re.IGNORECASE
+)
+# A denial covers its own clause only: "No degree, but I use SQL daily" still says SQL is held.
+_CLAUSE_END = re.compile(r"[,;:()]|\s+but\s+|\s+pero\s+", re.IGNORECASE)
 
 
 def role_phrases(text: str) -> list[str]:
@@ -62,3 +70,32 @@ def role_phrases(text: str) -> list[str]:
                 if len(out) == MAX_ROLE_PHRASES:
                     return out
     return out
+
+
+def unheld_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names what its writer does not hold: wishes, and what they say they never did.
+
+    A wish runs from its goal word to the end of the sentence ("I'd rather move into data engineering,
+    pipelines too"); what comes before the goal word is said of the present ("We're moving everything to Azure
+    and I want to become a cloud engineer": *Azure* is what they work with now). A denial runs from its
+    negation to the end of its clause ("Never touched SQL or Power BI", "no design background"). Offsets are
+    into ``text``, end exclusive.
+
+    Example:
+        >>> text = "Data analyst - SQL all day, never used Spark. I'd rather move into data engineering."
+        >>> [text[a:b] for a, b in unheld_spans(text)]
+        ['never used Spark.', 'move into data engineering.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for boundary in [*_SENTENCES.finditer(text), None]:
+        end = boundary.start() if boundary else len(text)
+        goal = _GOAL.search(text, start, end)
+        stop = goal.start() if goal else end
+        for denial in _DENIAL.finditer(text, start, stop):
+            clause = _CLAUSE_END.search(text, denial.end(), stop)
+            spans.append((denial.start(), clause.start() if clause else stop))
+        if goal:
+            spans.append((goal.start(), end))
+        start = boundary.end() if boundary else end
+    return spans
