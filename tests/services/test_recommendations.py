@@ -295,6 +295,39 @@ def test_a_credential_whose_nearest_occupations_include_the_target_counts_as_abo
     }
 
 
+def test_the_catalogues_nearest_credential_to_the_role_counts_as_about_it() -> None:
+    from credpath.planning.offers import CONTEXT_CONFIDENCE, NEAR_ROLE_FLOOR, NEAREST_ABOUT, ROLE_FLOOR
+
+    # Most central first, as role_links gives them; no credential reaches the role floor, and the role is
+    # among none of their own nearest occupations ("Procurement & Sourcing Introduction" and *purchaser*).
+    fits = {
+        "nearest": (ROLE_FLOOR - 0.004, {"s": 0.6}),
+        "second": (ROLE_FLOOR - 0.01, {"s": 0.6}),
+        "remote": (NEAR_ROLE_FLOOR - 0.05, {"s": 0.6}),
+    }
+
+    class Semantic:
+        labels = SimpleNamespace(skills={"s": "purchase supplies"})
+
+        def role_links(
+            self, about: str, skills: object, *, limit: int, floor: float, credential_ids: object = None
+        ) -> dict[str, tuple[float, dict[str, float]]]:
+            chosen = fits if credential_ids is None else {c: fits[c] for c in credential_ids}  # type: ignore[attr-defined]
+            return dict(list({c: f for c, f in chosen.items() if f[0] >= floor}.items())[:limit])
+
+        def in_field(self, occupation_id: str, credential_ids: list[str], rank: int) -> set[str]:
+            return set()
+
+    assert NEAREST_ABOUT == 1
+    role_context = recommendations._role_context
+    catalogue = OfferCatalogue([])
+    found = role_context(catalogue, Semantic(), "purchaser", "occ", ["s"], limit=80)  # type: ignore[arg-type]
+    assert found == {"nearest": {"s": CONTEXT_CONFIDENCE}}
+    # A learner holding them is credited alike: the nearest vouches for the skill, the second does not.
+    held = role_context(catalogue, Semantic(), "purchaser", "occ", ["s"], limit=2, credential_ids=["second", "nearest"])  # type: ignore[arg-type]
+    assert held == {"nearest": {"s": CONTEXT_CONFIDENCE}}
+
+
 def test_a_credential_known_only_by_its_title_is_not_linked_in_context() -> None:
     from credpath.planning.offers import CONTEXT_CONFIDENCE, ROLE_FLOOR
 

@@ -19,6 +19,7 @@ from credpath.planning.offers import (
     FIELD_RANK,
     NEAR_RANK,
     NEAR_ROLE_FLOOR,
+    NEAREST_ABOUT,
     PROFILE_FLOOR,
     PROFILE_TOP,
     ROLE_CANDIDATES,
@@ -313,11 +314,17 @@ def _role_context(
     """Credential → skill → confidence for the credentials about the target (``planning.offers.context_links``).
 
     About the target: at :data:`ROLE_FLOOR` to its text, or from :data:`NEAR_ROLE_FLOOR` when the target is
-    among the credential's own :data:`NEAR_RANK` nearest occupations (``SemanticService.in_field``).
+    among the credential's own :data:`NEAR_RANK` nearest occupations (``SemanticService.in_field``) or the
+    credential is among the catalogue's :data:`NEAREST_ABOUT` nearest to the target.
     """
     fits = semantic.role_links(about, skill_ids, limit=limit, floor=NEAR_ROLE_FLOOR, credential_ids=credential_ids)
     below = [credential for credential, (relevance, _) in fits.items() if relevance < ROLE_FLOOR]
     near = (semantic.in_field(occupation_id, below, NEAR_RANK) if occupation_id and below else None) or set()
+    if below:
+        # role_links gives the catalogue's nearest first; for held credentials it scores only those, so the
+        # catalogue's nearest are looked up (a learner holding the step the planner would give is linked alike).
+        nearest = fits if credential_ids is None else semantic.role_links(about, [], limit=NEAREST_ABOUT, floor=0.0)
+        near |= set(list(nearest)[:NEAREST_ABOUT])
     about_target = {c: fit for c, fit in fits.items() if fit[0] >= ROLE_FLOOR or c in near}
     links = context_links(about_target, role_floor=NEAR_ROLE_FLOOR)
     offers = catalogue.get(links)
