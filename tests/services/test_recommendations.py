@@ -226,6 +226,10 @@ def test_a_step_names_the_published_length_beside_the_estimated_hours() -> None:
         ("Police constable, 8 years, I do phone downloads on the kiosk.", "digital forensics expert"),
         ("Guitarist, I record demos in Logic for local bands and want to produce.", "music producer"),
         ("Roofer for 12 years, I want to fit solar panels.", "solar energy technician"),
+        (
+            "Data analyst at an insurer - SQL Server all day, Power BI. I want to move into data science.",
+            "data scientist",
+        ),
     ],
 )
 def test_every_step_is_written_for_the_target_occupation(
@@ -251,6 +255,10 @@ def test_every_step_is_written_for_the_target_occupation(
     ]
     profile = semantic.skill_profile(shown, essential, PROFILE_TOP)
     assert all(profile[c] >= PROFILE_FLOOR for c in shown), profile
+    # ... and nearer the role they want than the job they have, which it would only repeat.
+    role = found.fit.current_role
+    if role is not None and role.occupation_id != occupation.id:
+        assert semantic.nearer_to(role.occupation_id, occupation.id, shown) == set(), role.label
     # A skill linked in context is never one of a credential the catalogue gives only a title.
     offers = {o.id: o for o in recommendations.aligned_catalogue(session).get(shown)}
     steps = [*found.pathway.steps, *found.next.alternatives]

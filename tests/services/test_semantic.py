@@ -120,3 +120,23 @@ def test_in_field_keeps_credentials_written_for_the_target_occupation(
     assert kept == {data, "imported-since-the-build"}
     assert semantic.in_field(ids["analyst"], [data, music], 3_007) == {data, music}
     assert semantic.in_field("http://data.europa.eu/esco/occupation/unknown", [data], 50) is None
+
+
+def test_nearer_to_says_which_of_two_occupations_a_credential_is_written_for(
+    semantic: SemanticService, engine: Engine, ids: dict[str, str]
+) -> None:
+    from sqlmodel import Session, select
+
+    from credpath.services import taxonomy
+    from credpath.storage.tables import Credential
+
+    with Session(engine) as session:
+        titles = dict(session.exec(select(Credential.title, Credential.id)).all())
+        producer = taxonomy.list_occupations(session, "music producer", "esco", 1, 0).items[0].id
+    data, music = titles["Data Analysis Using SQL"], titles["Music Production"]
+    both = [data, music, "imported-since-the-build"]
+    assert semantic.nearer_to(ids["analyst"], producer, both) == {data}
+    assert semantic.nearer_to(producer, ids["analyst"], both) == {music}
+    # Nothing to compare with: an unknown occupation, or the same one twice.
+    assert semantic.nearer_to("http://data.europa.eu/esco/occupation/unknown", producer, both) == set()
+    assert semantic.nearer_to(producer, producer, both) == set()

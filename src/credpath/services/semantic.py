@@ -312,6 +312,25 @@ class SemanticService:
             kept.update(c for (c, p), score in zip(located, scores, strict=True) if score >= floors[p] - 1e-6)
         return kept
 
+    def nearer_to(self, occupation_id: str, than_id: str, credential_ids: Sequence[str]) -> set[str]:
+        """Of ``credential_ids``, those that sit nearer ``occupation_id`` than ``than_id`` (preferred titles).
+
+        Nearness as for :meth:`in_field`. Credentials the index does not hold and unknown occupations give
+        nothing: there is no saying which they are nearer.
+        """
+        credentials, occupations = self.indexes.get("credentials"), self.indexes.get("occupations")
+        if credentials is None or occupations is None:
+            return set()
+        first, second = occupations.position(occupation_id), occupations.position(than_id)
+        if first is None or second is None:
+            return set()
+        located = [(c, p) for c in credential_ids if (p := credentials.position(c)) is not None]
+        if not located:
+            return set()
+        difference = occupations.canonical_vectors([first])[0] - occupations.canonical_vectors([second])[0]
+        scores = credentials.canonical_vectors([p for _, p in located]) @ difference
+        return {c for (c, _), score in zip(located, scores, strict=True) if score > 0}
+
     def skill_profile(self, credential_ids: Sequence[str], skill_ids: Sequence[str], top: int) -> dict[str, float]:
         """Each credential's mean cosine to its ``top`` nearest of ``skill_ids`` (preferred-label vectors).
 
