@@ -59,6 +59,7 @@ def main() -> None:
     abstention: Counter[str] = Counter()
     rows, unjudged = [], []
     titles_resolved = 0
+    planned_for_adviser_occupation = 0
     asked: Counter[str] = Counter()
     started = time.perf_counter()
     with TestClient(create_app(Settings())) as client:
@@ -98,6 +99,8 @@ def main() -> None:
                 continue
             response.raise_for_status()
             data = response.json()
+            # --typed-titles: the title as the recommendation resolved it, the learner's text helping choose.
+            planned_for_adviser_occupation += data["target"]["occupation_id"] == persona["esco_uri"]
             steps = data["pathway"]["steps"]
             keys = {c["id"] for c in persona["good_credentials"]} | {
                 e for c in persona["good_credentials"] for e in c.get("equivalent_ids", [])
@@ -149,7 +152,9 @@ def main() -> None:
         # --typed-titles: titles matched with too little confidence to plan for; the person is asked instead.
         "asked_which_occupation": dict(asked),
         "adviser_picks_found": sum(r["adviser_picks_found"] for r in rows),
+        # The title alone (/v1/occupations/match), and the occupation the pathway was planned for.
         "title_resolved_to_adviser_occupation": titles_resolved,
+        "planned_for_adviser_occupation": planned_for_adviser_occupation,
         "seconds": round(time.perf_counter() - started, 1),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -331,6 +331,23 @@ class SemanticService:
         scores = credentials.canonical_vectors([p for _, p in located]) @ difference
         return {c for (c, _), score in zip(located, scores, strict=True) if score > 0}
 
+    def occupation_nearness(self, text: str, occupation_ids: Sequence[str]) -> dict[str, float]:
+        """Cosine between ``text`` and each occupation's preferred title (canonical vector).
+
+        How near a person's own words sit to each of a few candidate occupations: the planner uses it to
+        choose between titles that read alike ("Gas Engineer": *petroleum engineer* or *gas service
+        technician*). Unknown occupations are left out; empty when the occupations index is not loaded.
+        """
+        occupations = self.indexes.get("occupations")
+        if occupations is None or not text.strip():
+            return {}
+        located = [(o, p) for o in occupation_ids if (p := occupations.position(o)) is not None]
+        if not located:
+            return {}
+        query = self.encoder.encode([text])[0]
+        scores = occupations.canonical_vectors([p for _, p in located]) @ query
+        return {o: round(float(score), 4) for (o, _), score in zip(located, scores, strict=True)}
+
     def skill_profile(self, credential_ids: Sequence[str], skill_ids: Sequence[str], top: int) -> dict[str, float]:
         """Each credential's mean cosine to its ``top`` nearest of ``skill_ids`` (preferred-label vectors).
 
