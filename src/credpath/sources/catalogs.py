@@ -32,7 +32,8 @@ Row = dict[str, Any]
 CATALOG_FORMATS = ("coursera", "edx", "csv")
 # Bumped whenever reading a catalogue changes what is stored for an unchanged file. 2: non-English titles whose
 # languages split the detector's confidence (sources.languages, session 35). 3: review counts are not tags.
-READER_VERSION = 3
+# 4: titles whose words are commoner in another language than in English (sources.languages, session 40).
+READER_VERSION = 4
 
 # credpath's own CSV layout (documented in the README): the minimum a portal must send.
 GENERIC_REQUIRED = ["title", "provider"]

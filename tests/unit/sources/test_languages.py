@@ -46,6 +46,27 @@ def test_a_short_title_is_not_english_when_english_is_all_but_excluded(title: st
     assert detect_language(title, stated="en").code == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Two or three words spread lingua's confidence thin; the words are common in one language, rare in English.
+        ("Digitale Transformation", LanguageGuess("de", "words")),
+        ("Gestion de projet de Google", LanguageGuess("fr", "words")),
+        ("Suporte em TI do Google", LanguageGuess("pt", "words")),
+        ("Google Cloud Fundamentals: Core Infrastructure dalam bahasa Indonesia", LanguageGuess("id", "words")),
+        # One word common elsewhere ("stata" is Italian) while lingua reads English first: stays English.
+        ("Data Visualization in Stata", LanguageGuess("en", "catalogue")),
+        # Brand and technical words rare in every list never decide it.
+        ("Deep Learning with Keras and Tensorflow", LanguageGuess("en", "catalogue")),
+        ("Generative Adversarial Networks (GANs)", LanguageGuess("en", "catalogue")),
+    ],
+)
+def test_a_title_whose_words_are_commoner_in_another_language_is_not_english(
+    title: str, expected: LanguageGuess
+) -> None:
+    assert detect_language(title, stated="en") == expected
+
+
 def test_a_description_supports_the_detection() -> None:
     guess = detect_language("Gestión", "Aprenderás a planificar proyectos y a gestionar equipos de trabajo.")
     assert guess == LanguageGuess("es", "detected")
