@@ -88,7 +88,21 @@ class TargetBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Exactly one of the fields."""
 
     occupation_id: SkillId | None = None
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=300)] | None = None
+    title: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                min_length=1,
+                max_length=300,
+                description=(
+                    "A job title as the learner types it, matched to an ESCO occupation (echoed with its score). "
+                    "When it reads alike to several, the learner's text chooses among the close ones; under 0.65 "
+                    "the answer is a 422 with candidates to send back as occupation_id."
+                ),
+            ),
+        ]
+        | None
+    ) = None
     posting_id: SkillId | None = None
     skills: SkillIds | None = None
 
