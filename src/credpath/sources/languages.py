@@ -16,9 +16,10 @@ this order and the rule that decided it is recorded (``language_source``):
 4. ``words``: the title's words are commoner in one other language than in English, by `wordfreq
    <https://github.com/rspeer/wordfreq>`_'s word frequencies (Zipf scale) summed over the title, by at least
    :data:`_WORDS_MARGIN`, at least one word is rare in English and common there, and the detector does not rank
-   English first. Two-word titles spread lingua's confidence thin ("Digitale Transformation": fr 0.37, en 0.17,
-   de 0.17), but "digitale" is a common German, Dutch and Italian word and a rare English one. wordfreq's
-   lists were frozen in 2021 (its author stopped updating them); common words of a language do not move.
+   English first (this overrides a catalogue's stated ``en`` too). Two-word titles spread lingua's confidence
+   thin ("Digitale Transformation": fr 0.37, en 0.17, de 0.17), but "digitale" is a common German, Dutch and
+   Italian word and a rare English one. wordfreq's lists were frozen in 2021 (its author stopped updating
+   them); common words of a language do not move.
 5. ``default``: English, which every catalogue here is mostly in.
 
 Only the languages the catalogues actually hold are loaded into the detector (it is faster and
