@@ -84,8 +84,8 @@ TITLE_CANDIDATES = 5
 # technician 0.904); the learner's own text says which they mean. Among the candidates scoring at least
 # TITLE_FLOOR and within TITLE_CONTEXT_MARGIN of the best, the one with the highest title score plus
 # TITLE_CONTEXT_WEIGHT x the cosine between the learner's text and its title is taken. Chosen on the 63 persona
-# titles (adviser's occupation 45 -> 49, none lost; margins 0.05-0.2 and weights 0.2-0.5 gave 48-50); the 20
-# held-out titles, written later by other advisers, went 14 -> 15.
+# titles (adviser's occupation 45 -> 49, none lost; margins 0.05-0.3 and weights 0.2-0.7 gave 48-51, none lost);
+# the 20 held-out titles, written later by other advisers, went 14 -> 15 for every such pair.
 TITLE_CONTEXT_MARGIN = 0.1
 TITLE_CONTEXT_WEIGHT = 0.3
 _LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2})(?:-[a-zA-Z0-9]+)*$")
