@@ -380,7 +380,8 @@ def test_a_credential_known_only_by_its_title_is_not_linked_in_context() -> None
 
 
 def test_a_title_that_reads_alike_to_several_occupations_is_resolved_by_the_learners_text() -> None:
-    from credpath.services.recommendations import TITLE_CONTEXT_MARGIN, TITLE_FLOOR, _title_choice
+    from credpath.planning.targets import TITLE_CONTEXT_MARGIN
+    from credpath.services.recommendations import TITLE_FLOOR, _title_choice
     from credpath.services.views import OccupationMatch
 
     def match(occupation: str, score: float) -> OccupationMatch:

@@ -34,6 +34,7 @@ from credpath.planning.offers import (
     select_candidates,
 )
 from credpath.planning.pathways import PATHWAY_ALGORITHM, Budget
+from credpath.planning.targets import choose_title, close_titles
 from credpath.services import views
 from credpath.services.access import ANONYMOUS, Caller
 from credpath.services.demand import demand_shares
@@ -80,14 +81,6 @@ BEGINNER_BELOW_READINESS = 0.3
 # for the wrong job is worse than a question. The nearest TITLE_CANDIDATES are returned to choose from.
 TITLE_FLOOR = 0.65
 TITLE_CANDIDATES = 5
-# A typed title often reads alike to several occupations ("Gas Engineer": petroleum engineer 0.975, gas service
-# technician 0.904); the learner's own text says which they mean. Among the candidates scoring at least
-# TITLE_FLOOR and within TITLE_CONTEXT_MARGIN of the best, the one with the highest title score plus
-# TITLE_CONTEXT_WEIGHT x the cosine between the learner's text and its title is taken. Chosen on the 63 persona
-# titles (adviser's occupation 45 -> 49, none lost; margins 0.05-0.3 and weights 0.2-0.7 gave 48-51, none lost);
-# the 20 held-out titles, written later by other advisers, went 14 -> 15 for every such pair.
-TITLE_CONTEXT_MARGIN = 0.1
-TITLE_CONTEXT_WEIGHT = 0.3
 _LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2})(?:-[a-zA-Z0-9]+)*$")
 
 
@@ -280,12 +273,12 @@ def _resolve_target(
 def _title_choice(
     semantic: SemanticService, matches: Sequence[views.OccupationMatch], context: str | None
 ) -> views.OccupationMatch:
-    """The title's best match, or a close one the learner's text sits nearer (:data:`TITLE_CONTEXT_WEIGHT`)."""
-    close = [m for m in matches if m.score >= max(TITLE_FLOOR, matches[0].score - TITLE_CONTEXT_MARGIN)]
+    """The title's best match, or a close one the learner's text sits nearer (``planning.targets``)."""
+    close = [matches[i] for i in close_titles([m.score for m in matches], TITLE_FLOOR)]
     if context is None or len(close) < 2:
         return matches[0]
     nearness = semantic.occupation_nearness(context, [m.occupation_id for m in close])
-    return max(close, key=lambda m: m.score + TITLE_CONTEXT_WEIGHT * nearness.get(m.occupation_id, 0.0))
+    return close[choose_title([m.score for m in close], [nearness.get(m.occupation_id, 0.0) for m in close])]
 
 
 def _analysis(

@@ -143,13 +143,11 @@ def _title_words_language(title: str) -> str | None:
     """
     from wordfreq import zipf_frequency
 
-    words = [w.casefold() for w in _WORD.findall(title)]
-    if not any(
-        zipf_frequency(w, "en") < _RARE_IN_ENGLISH and max(zipf_frequency(w, c) for c in _WORD_LANGUAGES) >= _COMMON
-        for w in words
-    ):
+    languages = ("en", *_WORD_LANGUAGES)
+    frequencies = [{c: zipf_frequency(w.casefold(), c) for c in languages} for w in _WORD.findall(title)]
+    if not any(f["en"] < _RARE_IN_ENGLISH and max(f[c] for c in _WORD_LANGUAGES) >= _COMMON for f in frequencies):
         return None
-    totals = {c: sum(zipf_frequency(w, c) for w in words) for c in ("en", *_WORD_LANGUAGES)}
+    totals = {c: sum(f[c] for f in frequencies) for c in languages}
     best = max(_WORD_LANGUAGES, key=lambda c: totals[c])
     return best if totals[best] - totals["en"] >= _WORDS_MARGIN else None
 
