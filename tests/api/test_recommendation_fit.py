@@ -257,3 +257,33 @@ def test_a_wish_is_not_read_as_the_current_job_and_the_roles_agree_with_gap_anal
     for item in roles["items"]:
         gaps = client.post("/v1/gaps", json={"learner": learner, "target": {"occupation_id": item["occupation_id"]}})
         assert gaps.json()["readiness"] == pytest.approx(item["readiness"], abs=1e-4)
+
+
+def test_what_the_learner_asks_for_weighs_more_and_is_said(client: TestClient) -> None:
+    gis = {"occupation_id": GIS_SPECIALIST}
+    plain_text = "Planning support officer at a district council. I validate planning applications."
+    asking = f"{plain_text} I want to move into geographic information systems."
+    plain = client.post("/v1/gaps", json={"learner": {"text": plain_text}, "target": gis}).json()
+    asked = client.post("/v1/gaps", json={"learner": {"text": asking}, "target": gis}).json()
+    wanted = [i for i in asked["items"] if i["asked_for"]]
+    assert wanted, [i["label"] for i in asked["items"]][:10]
+    assert any("geographic information" in i["label"] for i in wanted)
+    before = {i["skill_id"]: i for i in plain["items"]}
+    for item in wanted:
+        assert not before[item["skill_id"]]["asked_for"]
+        assert item["weight"] == pytest.approx(2 * max(before[item["skill_id"]]["weight"], 1.0))
+        assert item["relation"] == before[item["skill_id"]]["relation"]
+    # Heaviest remaining first: what they asked for and still lack leads the list.
+    assert asked["items"][0]["asked_for"]
+    # The closest roles weigh the ask alike, so each role's readiness is the one gap analysis gives.
+    roles = client.post("/v1/roles", json={"learner": {"text": asking}}, params={"limit": 3, "taxonomy": "esco"})
+    for role in roles.json()["items"]:
+        target = {"occupation_id": role["occupation_id"]}
+        gaps = client.post("/v1/gaps", json={"learner": {"text": asking}, "target": target}).json()
+        assert gaps["readiness"] == pytest.approx(role["readiness"], abs=1e-4)
+    # A step that teaches it says so.
+    body = _recommend(client, {"learner": {"text": asking}, "target": gis, "constraints": {"max_credentials": 3}})
+    ids = {i["skill_id"] for i in wanted}
+    teaching = [s for s in body["pathway"]["steps"] if ids & {c["skill_id"] for c in s["covers"]}]
+    assert teaching, [s["title"] for s in body["pathway"]["steps"]]
+    assert all("You asked for" in s["reason"] for s in teaching)

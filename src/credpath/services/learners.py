@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from credpath.errors import InvalidInputError, NotFoundError
-from credpath.planning.gaps import HeldSkill, skills_to_record
+from credpath.planning.gaps import GapAnalysis, HeldSkill, skills_to_record
+from credpath.planning.wishes import asked_requirements, weight_by_wishes
 from credpath.services import views
 from credpath.services.access import Caller, record
 from credpath.services.semantic import SemanticService
@@ -39,16 +40,18 @@ from credpath.vocabulary import (
 __all__ = [
     "Held",
     "LearnerSpec",
+    "TextReading",
     "credit_current_role",
     "delete_learner",
     "get_learner",
-    "infer_skills",
+    "read_text",
     "record_learner",
     "record_skills",
     "remove_skill",
     "resolve_held",
     "resolve_learner",
     "update_learner",
+    "weigh_asks",
 ]
 
 
@@ -65,28 +68,54 @@ class LearnerSpec:
     level: str | None = None
 
 
-def infer_skills(semantic: SemanticService, text: str | None) -> tuple[str, ...]:
-    """The ESCO skills a free text names (inferred evidence), in reading order, outside wishes and denials.
+@dataclass(frozen=True, slots=True)
+class TextReading:
+    """The ESCO skills a learner's free text names, in reading order: as held, and inside wishes and denials."""
+
+    held: tuple[str, ...] = ()
+    asked: tuple[str, ...] = ()
+
+
+def read_text(semantic: SemanticService, text: str | None) -> TextReading:
+    """The skills ``text`` names, split by whether its writer holds them or says they want or lack them.
 
     A skill named in a wish ("I want to move into DevOps") or a denial ("Never touched SQL or Power BI")
     is what the learner lacks, not what they hold (``skills.experience.unheld_spans``): read as held, it
     lowered the very gap they came to close. Of the 93 skills found in the 83 personas' texts, 34 sat in wishes
     (*machine learning* for a would-be ML engineer, *tools for ICT test automation* for a manual tester
     "wanting to move into test automation") and 2 in a denial (*SQL* for a would-be analyst who never touched it).
+    Those are what the learner asks for (``planning.wishes``).
 
     Needs no session. Writers run it (through :func:`resolve_held`) before their write transaction, which on
     SQLite holds the database's one write lock, so the encoder's time is never spent holding it.
     """
     if not text or not text.strip():
-        return ()
+        return TextReading()
     unheld = unheld_spans(text)
-    return tuple(
-        m.skill_id
-        for m in semantic.extract_skills(text).mentions
+    held: list[str] = []
+    asked: list[str] = []
+    for mention in semantic.extract_skills(text).mentions:
         # Overlap, not containment: the linker's phrase for a wish may begin before its goal word ("I want to
         # move into GIS" is one phrase).
-        if not any(m.start < end and start < m.end for start, end in unheld)
-    )
+        inside = any(mention.start < end and start < mention.end for start, end in unheld)
+        (asked if inside else held).append(mention.skill_id)
+    return TextReading(tuple(held), tuple(asked))
+
+
+def weigh_asks(
+    semantic: SemanticService, analysis: GapAnalysis, reading: TextReading
+) -> tuple[GapAnalysis, frozenset[str]]:
+    """``analysis`` with the requirements the learner's text asks for weighing more, and those requirements.
+
+    ``planning.wishes``: gap analysis, recommendations and the closest roles all weigh a learner's asks alike,
+    so a role's readiness is the same wherever it is shown.
+    """
+    if not reading.asked:
+        return analysis, frozenset()
+    required = [item.skill_id for item in analysis.items]
+    named = list(reading.asked)
+    asked = asked_requirements(named, required, semantic.skill_similarity(named, required))
+    return weight_by_wishes(analysis, asked), asked
 
 
 def _stored_learner(session: Session, tenant: TenantScope, learner_id: str) -> LearnerSpec:
@@ -128,8 +157,13 @@ def resolve_learner(
 Held = tuple[list[HeldSkill], set[str]]
 
 
-def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSpec) -> Held:
-    """Everything the learner holds, with evidence: credentials (verified) > declared skills > text (inferred)."""
+def resolve_held(
+    session: Session, semantic: SemanticService, learner: LearnerSpec, reading: TextReading | None = None
+) -> Held:
+    """Everything the learner holds, with evidence: credentials (verified) > declared skills > text (inferred).
+
+    ``reading``: the learner's text as :func:`read_text` gives it, when the caller has read it already.
+    """
     skills = [expand_esco_id(s, ESCO_SKILL_PREFIX) for s in learner.skills]
     unknown = sorted(set(skills) - skill_repo.existing_skill_ids(session, skills))
     if unknown:
@@ -140,7 +174,8 @@ def resolve_held(session: Session, semantic: SemanticService, learner: LearnerSp
         raise NotFoundError(f"unknown credential id(s): {', '.join(missing[:5])}")
     held = list(learner.held)
     held += [HeldSkill(s, Evidence.DECLARED, learner.proficiency.get(s)) for s in skills]
-    held += [HeldSkill(skill, Evidence.INFERRED) for skill in infer_skills(semantic, learner.text)]
+    text_skills = (reading or read_text(semantic, learner.text)).held
+    held += [HeldSkill(skill, Evidence.INFERRED) for skill in text_skills]
     if credentials:
         for offer in credential_repo.credential_offers(session, None, credential_ids=credentials):
             # A held credential vouches for its skills as far as its alignment is confident.

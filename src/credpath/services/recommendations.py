@@ -38,7 +38,14 @@ from credpath.planning.targets import choose_title, close_titles
 from credpath.services import views
 from credpath.services.access import ANONYMOUS, Caller
 from credpath.services.demand import demand_shares
-from credpath.services.learners import LearnerSpec, credit_current_role, resolve_held, resolve_learner
+from credpath.services.learners import (
+    LearnerSpec,
+    credit_current_role,
+    read_text,
+    resolve_held,
+    resolve_learner,
+    weigh_asks,
+)
 from credpath.services.semantic import SemanticService
 from credpath.services.taxonomy import esco_profile
 from credpath.services.taxonomy_snapshot import taxonomy_snapshot
@@ -281,6 +288,18 @@ def _title_choice(
     return close[choose_title([m.score for m in close], [nearness.get(m.occupation_id, 0.0) for m in close])]
 
 
+@dataclass(frozen=True, slots=True)
+class _LearnerGaps:
+    """The learner against the target: the gaps, what the target resolved to, and how the learner was read."""
+
+    analysis: GapAnalysis
+    echo: views.TargetEcho
+    credentials: set[str]
+    role: views.CurrentRole | None
+    # Requirements the learner's text asks for (planning.wishes); they weigh more in ``analysis``.
+    asked: frozenset[str]
+
+
 def _analysis(
     session: Session,
     semantic: SemanticService,
@@ -290,10 +309,11 @@ def _analysis(
     *,
     demand: bool,
     catalogue: OfferCatalogue | None = None,
-) -> tuple[GapAnalysis, views.TargetEcho, set[str], views.CurrentRole | None]:
+) -> _LearnerGaps:
     """Gaps between the learner and the target; ``catalogue``: the request's snapshot when it has one already."""
     requirements, echo = _resolve_target(session, semantic, target, caller.tenant, context=learner.text)
-    held, credentials = resolve_held(session, semantic, learner)
+    reading = read_text(semantic, learner.text)
+    held, credentials = resolve_held(session, semantic, learner, reading)
     # What the learner's job implies counts in part, below what they name: an adviser does not send a data
     # analyst to "Data – What It Is" (skills.experience).
     implied, role = credit_current_role(session, semantic, learner.text, held)
@@ -319,7 +339,8 @@ def _analysis(
     analysis = compute_gaps(requirements, held, parents=semantic.skill_parents, similarity=semantic.skill_similarity)
     if demand:
         analysis = weight_by_demand(analysis, demand_shares(session, echo.occupation_id))
-    return analysis, echo, credentials, role
+    analysis, asked = weigh_asks(semantic, analysis, reading)
+    return _LearnerGaps(analysis, echo, credentials, role, asked)
 
 
 def _role_context(
@@ -421,7 +442,8 @@ def analyse_gaps(
         NotFoundError: an unknown learner, occupation, posting, skill or credential.
     """
     spec = resolve_learner(session, caller, learner, learner_id)
-    analysis, echo, _, role = _analysis(session, semantic, spec, target, caller, demand=demand)
+    found = _analysis(session, semantic, spec, target, caller, demand=demand)
+    analysis, echo, role = found.analysis, found.echo, found.role
     labels = taxonomy_snapshot(session).labels(session, [i.skill_id for i in analysis.items])
     order = sorted(analysis.items, key=lambda g: (-g.weight * g.remaining, labels.get(g.skill_id, "")))
     items = [
@@ -434,6 +456,7 @@ def analyse_gaps(
             status=g.status,
             match=g.match,
             via_skill_id=g.via_skill_id,
+            asked_for=g.skill_id in found.asked,
         )
         for g in order
     ]
@@ -549,7 +572,11 @@ def _states_hours(duration_text: str) -> bool:
 
 
 def _step(
-    step: PlannedStep, labels: Mapping[str, str], essential: set[str], relevance: Mapping[str, float]
+    step: PlannedStep,
+    labels: Mapping[str, str],
+    essential: set[str],
+    relevance: Mapping[str, float],
+    asked: frozenset[str] = frozenset(),
 ) -> views.PathwayStep:
     offer = step.offer
     names = [labels.get(s, s) for s, _ in step.covers]
@@ -570,6 +597,8 @@ def _step(
             + ("these skills" if "alignment" not in kinds else "some of them")
             + " (linked for this role only)."
         )
+    if wanted := [labels.get(s, s) for s, _ in step.covers if s in asked]:
+        reason += f" You asked for {', '.join(wanted)}."
     return views.PathwayStep(
         credential_id=offer.id,
         title=offer.title,
@@ -618,9 +647,8 @@ def recommend(
     budget = _budget(constraints)
     # One catalogue snapshot per request: each read of it runs the catalogue's version query.
     catalogue = aligned_catalogue(session)
-    analysis, echo, held_credentials, role = _analysis(
-        session, semantic, spec, target, caller, demand=demand, catalogue=catalogue
-    )
+    found = _analysis(session, semantic, spec, target, caller, demand=demand, catalogue=catalogue)
+    analysis, echo, held_credentials, role = found.analysis, found.echo, found.credentials, found.role
     gaps = analysis.open_gaps
     languages, languages_from = study_languages(constraints, spec, accept_languages)
     level, level_from = _level(spec, analysis)
@@ -662,7 +690,7 @@ def recommend(
     )
     labels = taxonomy_snapshot(session).labels(session, list(gaps))
     essential = {g.skill_id for g in analysis.gaps if g.relation == RelationType.ESSENTIAL}
-    steps = [_step(step, labels, essential, relevance) for step in plan.steps]
+    steps = [_step(step, labels, essential, relevance, found.asked) for step in plan.steps]
     pathway = views.Pathway(
         steps=steps,
         readiness_before=plan.readiness_before,
@@ -683,7 +711,7 @@ def recommend(
         target=echo,
         next=views.NextCredential(
             credential=steps[0] if steps else None,
-            alternatives=[_step(step, labels, essential, relevance) for step in plan.alternatives],
+            alternatives=[_step(step, labels, essential, relevance, found.asked) for step in plan.alternatives],
         ),
         pathway=pathway,
         fit=views.LearnerFit(

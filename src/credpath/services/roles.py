@@ -17,7 +17,14 @@ from credpath.planning.gaps import Requirement, compute_gaps
 from credpath.planning.roles import RoleProfile, RoleRanker
 from credpath.services import views
 from credpath.services.access import ANONYMOUS, Caller
-from credpath.services.learners import LearnerSpec, credit_current_role, resolve_held, resolve_learner
+from credpath.services.learners import (
+    LearnerSpec,
+    credit_current_role,
+    read_text,
+    resolve_held,
+    resolve_learner,
+    weigh_asks,
+)
 from credpath.services.semantic import SemanticService
 from credpath.storage.repositories import datasets as dataset_repo
 from credpath.storage.repositories import occupations as occupation_repo
@@ -122,7 +129,8 @@ def closest_roles(
         NotFoundError: an unknown learner, skill or credential.
     """
     spec = resolve_learner(session, caller, learner, learner_id)
-    held, _ = resolve_held(session, semantic, spec)
+    reading = read_text(semantic, spec.text)
+    held, _ = resolve_held(session, semantic, spec, reading)
     # The job the text names counts as in gap analysis, so each role's readiness is what /v1/gaps answers.
     held += credit_current_role(session, semantic, spec.text, held)[0]
     catalogue = role_catalogue(session, semantic)
@@ -136,6 +144,8 @@ def closest_roles(
             parents=semantic.skill_parents,
             similarity=semantic.skill_similarity,
         )
+        # What the learner asks for weighs as in gap analysis, so the readiness is what /v1/gaps answers.
+        analysis, _ = weigh_asks(semantic, analysis, reading)
         label, kind = catalogue.labels[score.occupation_id]
         items.append(
             views.RoleMatch(

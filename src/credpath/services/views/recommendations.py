@@ -40,6 +40,8 @@ class GapItem(msgspec.Struct, frozen=True, kw_only=True):
     status: GapStatus
     match: MatchKind | None
     via_skill_id: str | None
+    # The learner's text names it as wanted or lacking; it weighs as two essential skills (planning.wishes).
+    asked_for: bool = False
 
 
 class CurrentRole(msgspec.Struct, frozen=True, kw_only=True):
