@@ -25,7 +25,7 @@ from credpath.sources.languages import detect_language
 from credpath.sources.misalignment import misaligned_descriptions
 from credpath.vocabulary import CREDENTIAL_KINDS
 
-__all__ = ["CATALOG_FORMATS", "READER_VERSION", "CatalogData", "credential_id", "read_catalog"]
+__all__ = ["CATALOG_FORMATS", "READER_VERSION", "CatalogData", "credential_id", "read_catalog", "visible_text"]
 
 Row = dict[str, Any]
 
@@ -33,7 +33,8 @@ CATALOG_FORMATS = ("coursera", "edx", "csv")
 # Bumped whenever reading a catalogue changes what is stored for an unchanged file. 2: non-English titles whose
 # languages split the detector's confidence (sources.languages, session 35). 3: review counts are not tags.
 # 4: titles whose words are commoner in another language than in English (sources.languages, session 40).
-READER_VERSION = 4
+# 5: zero-width characters out of shown titles (visible_text, session 41).
+READER_VERSION = 5
 
 # credpath's own CSV layout (documented in the README): the minimum a portal must send.
 GENERIC_REQUIRED = ["title", "provider"]
@@ -100,6 +101,9 @@ def _credential(
     identifier, source_key = credential_id(source, provider, title, kind)
     if explicit_id:
         identifier, source_key = f"{source}:{explicit_id}", explicit_id
+    # The id keeps the title as published (ids are what judged sets and learners' records point at); what is
+    # shown, searched and embedded is the title as a reader sees it.
+    title = visible_text(title)
     tags = skill_tags or []
     return {
         "id": identifier,
@@ -138,6 +142,22 @@ def _merge(existing: Row, new: Row) -> None:
         if existing.get(key) in (None, "") and value not in (None, ""):
             existing[key] = value
     existing["search_text"] = search_text([existing["title"], existing["provider"], *existing["skill_tags"]])
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def visible_text(text: str) -> str:
+    """``text`` without zero-width characters and soft hyphens, its spaces collapsed.
+
+    Two Coursera titles carry zero-width spaces ("Information\u200b \u200bSystems"): invisible in a listing,
+    but a search for "Information Systems" or a comparison of titles does not find them.
+
+    Example:
+        >>> visible_text("Information\u200b \u200bSystems"), visible_text("\u200b\u200bChurch Administration")
+        ('Information Systems', 'Church Administration')
+    """
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def _clean(value: str) -> str:

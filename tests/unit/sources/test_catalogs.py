@@ -21,3 +21,20 @@ def test_a_review_count_in_the_skills_column_is_not_a_tag(tmp_path: Path) -> Non
     assert rows["The Science of Well-Being"]["skill_tags"] == []
     assert "review" not in rows["The Science of Well-Being"]["search_text"]
     assert rows["Google Cybersecurity"]["skill_tags"] == ["Network Security", "Linux"]
+
+
+def test_a_zero_width_space_leaves_the_shown_title_and_keeps_the_published_id(tmp_path: Path) -> None:
+    path = tmp_path / "Coursera.csv"
+    published = "Information\u200b \u200bSystems"
+    path.write_text(
+        CERTTYPES_HEADER
+        + f"University of Minnesota,{published},Information Systems,4.7,100.0,Beginner , Specialization "
+        ", 1 - 3 Months,False\n",
+        encoding="utf-8",
+    )
+    (row,) = read_catalog(path, "coursera", source="coursera-certtypes").credentials
+    assert row["title"] == "Information Systems"
+    assert "\u200b" not in row["search_text"]
+    # The id is the one every stored record and judged set already points at.
+    assert row["id"] == "coursera-certtypes:information-systems-1eebbd4a"
+    assert row["canonical_key"] == "coursera:university-of-minnesota:information-systems"
