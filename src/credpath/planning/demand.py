@@ -45,6 +45,4 @@ def weight_by_demand(analysis: GapAnalysis, shares: Mapping[str, float]) -> GapA
         replace(item, weight=round(item.weight * demand_multiplier(shares.get(item.skill_id, 0.0)), 6))
         for item in analysis.items
     ]
-    total = sum(item.weight for item in items)
-    readiness = sum(item.weight * item.coverage for item in items) / total if total else 0.0
-    return GapAnalysis(items, round(readiness, 4))
+    return GapAnalysis.of(items)

@@ -103,6 +103,23 @@ class GapAnalysis:
     items: list[SkillGap]
     readiness: float
 
+    @classmethod
+    def of(cls, items: list[SkillGap]) -> "GapAnalysis":
+        """The analysis of ``items``, readiness being their weight-weighted mean coverage.
+
+        The one place readiness is computed: reweighting by demand or by the learner's asks goes through it,
+        so a role's readiness is the same sum wherever it is shown.
+
+        Example:
+            >>> a = SkillGap("a", "essential", 1.0, 1.0, GapStatus.COVERED, MatchKind.EXACT, "a")
+            >>> b = SkillGap("b", "optional", 3.0, 0.0, GapStatus.MISSING, None, None)
+            >>> GapAnalysis.of([a, b]).readiness, GapAnalysis.of([]).readiness
+            (0.25, 0.0)
+        """
+        total = sum(item.weight for item in items)
+        readiness = sum(item.weight * item.coverage for item in items) / total if total else 0.0
+        return cls(items, round(readiness, 4))
+
     @property
     def gaps(self) -> list[SkillGap]:
         """Requirements not fully covered, heaviest remaining first."""
@@ -240,6 +257,4 @@ def compute_gaps(
                 best, match, via = value, kind, held_id
         status = GapStatus.COVERED if best >= COVERED_AT else (GapStatus.PARTIAL if best > 0 else GapStatus.MISSING)
         items.append(SkillGap(skill_id, requirement.relation, requirement.weight, round(best, 4), status, match, via))
-    total = sum(item.weight for item in items)
-    readiness = sum(item.weight * item.coverage for item in items) / total if total else 0.0
-    return GapAnalysis(items, round(readiness, 4))
+    return GapAnalysis.of(items)

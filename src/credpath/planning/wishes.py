@@ -74,6 +74,4 @@ def weight_by_wishes(analysis: GapAnalysis, asked: frozenset[str]) -> GapAnalysi
         replace(item, weight=round(max(item.weight, 1.0) * WISH_BOOST, 6)) if item.skill_id in asked else item
         for item in analysis.items
     ]
-    total = sum(item.weight for item in items)
-    readiness = sum(item.weight * item.coverage for item in items) / total if total else 0.0
-    return GapAnalysis(items, round(readiness, 4))
+    return GapAnalysis.of(items)
