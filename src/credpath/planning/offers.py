@@ -423,7 +423,8 @@ def _gap_teaching(
     for skill, confidence in offer.teaches.items():
         if skill in gaps:
             teaches[skill] = max(teaches.get(skill, 0.0), confidence * fit)
-        for parent in filters.parents.get(skill, ()):
+        # Sorted: a set's order changes with each process's hash seed, and so would the order of ties.
+        for parent in sorted(filters.parents.get(skill, ())):
             if parent in gaps:
                 teaches[parent] = max(teaches.get(parent, 0.0), NARROWER_CREDIT * confidence * fit)
     for skill, confidence in filters.context.get(offer.id, {}).items():

@@ -662,7 +662,8 @@ def recommend(
         parents=semantic.skill_parents,
     )
     # Offers teaching a narrower skill of a gap skill close it too (planning.offers.NARROWER_CREDIT).
-    wanted = [*gaps, *(child for skill in gaps for child in semantic.skill_children.get(skill, ()))]
+    # Children sorted: the offers' order breaks the planner's ties, and a set's order changes with the process.
+    wanted = [*gaps, *(child for skill in gaps for child in sorted(semantic.skill_children.get(skill, ())))]
     offers = catalogue.teaching(wanted)
     about = _target_text(session, echo)
     relevance: dict[str, float] = {}

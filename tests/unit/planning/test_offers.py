@@ -1,5 +1,8 @@
 """From the aligned catalogue to a recommendation: candidates, the plan, alternatives, readiness, totals."""
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -182,6 +185,34 @@ def test_a_narrower_skill_closes_the_broader_requirement_in_part() -> None:
         OfferFilters(parents={"postgresql": frozenset({"query languages"})}),
     )
     assert dict(found[0].teaches) == {"query languages": pytest.approx(0.6)}
+
+
+# Run in fresh interpreters: a set's iteration order follows the process's hash seed, which is fixed within one.
+_PARENT_ORDER = """
+from credpath.planning.offers import CredentialOffer, OfferFilters, select_candidates
+from credpath.planning.pathways import Budget
+offer = CredentialOffer(id="js", title="JavaScript", provider="U", kind="course", level=None, hours=10.0,
+    cost=None, reviews=None, canonical_key="js", url=None, teaches={"javascript": 0.8})
+parents = {"javascript": frozenset({"web programming", "computer programming", "scripting", "ict"})}
+gaps = {skill: (1.0, 1.0) for skill in sorted(parents["javascript"])}
+print(list(select_candidates([offer], gaps, Budget(), OfferFilters(parents=parents))[0].teaches))
+"""
+
+
+def test_what_a_narrower_skill_closes_comes_in_the_same_order_in_every_process() -> None:
+    # Ties between skills a step closes keep this order, so the same request read the same way in one process
+    # and another ("computer programming, web programming" or the reverse) depending on the hash seed.
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _PARENT_ORDER],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert runs == {"['computer programming', 'ict', 'scripting', 'web programming']\n"}
 
 
 def test_a_beginner_is_sent_to_the_beginner_credential_for_the_same_skill() -> None:
