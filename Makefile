@@ -76,6 +76,7 @@ bench-load: install ingest index
 
 eval: install ingest tune index
 	$(BIN)/credpath eval --output benchmarks/results/eval.json
+	$(BIN)/python benchmarks/title_crosswalk.py
 	$(BIN)/python benchmarks/personas.py
 	$(BIN)/python benchmarks/personas.py --personas data/eval/personas_holdout.jsonl --output benchmarks/results/personas_holdout.json
 	$(BIN)/python benchmarks/personas.py --typed-titles --output benchmarks/results/personas_typed.json

@@ -162,3 +162,38 @@ def test_onet_occupation_borrows_an_esco_profile(client: TestClient) -> None:
     assert all(0 < s["share"] <= 1 for s in profile["essential_skills"])
     esco = client.get("/v1/occupations", params={"q": "data analyst", "taxonomy": "esco"}).json()["items"][0]
     assert client.get(f"/v1/occupations/{esco['id'].rsplit('/', 1)[1]}").json()["esco_profile"] is None
+
+
+def test_a_title_onet_has_verbatim_and_esco_lacks_goes_through_the_crosswalk(client: TestClient) -> None:
+    # ESCO has no "registered nurse"; O*NET has *Registered Nurses*, which the crosswalk maps onto *nurse
+    # responsible for general care*. The embedding alone ranked *nurse assistant* first (the served build).
+    body = client.post(
+        "/v1/occupations/match", json={"titles": ["Registered Nurse", "Data Analyst"], "top_k": 3, "taxonomy": "esco"}
+    ).json()
+    nurse, analyst = (result["matches"] for result in body["results"])
+    assert nurse[0]["label"] == "nurse responsible for general care"
+    assert nurse[0]["via_onet"] == "29-1141.00"
+    assert len(nurse) == 3
+    # A title ESCO has word for word is ESCO's own match, with nothing borrowed.
+    assert analyst[0]["label"] == "data analyst"
+    assert all(m["via_onet"] is None for m in analyst)
+    # Within O*NET the title is O*NET's own title; nothing is re-ranked.
+    onet = client.post("/v1/occupations/match", json={"titles": ["Registered Nurse"], "taxonomy": "onet"}).json()
+    assert all(m["via_onet"] is None for m in onet["results"][0]["matches"])
+
+
+def test_without_the_crosswalk_the_title_is_the_embeddings_alone(client: TestClient) -> None:
+    from credpath.skills.title_crosswalk import TitleCrosswalk
+
+    service = client.app.state.live.current
+    kept, service.title_crosswalk = service.title_crosswalk, TitleCrosswalk()
+    try:
+        body = client.post(
+            "/v1/occupations/match", json={"titles": ["Registered Nurse"], "top_k": 10, "taxonomy": "esco"}
+        ).json()
+    finally:
+        service.title_crosswalk = kept
+    matches = body["results"][0]["matches"]
+    assert all(m["via_onet"] is None for m in matches)
+    scores = [m["score"] for m in matches]
+    assert scores == sorted(scores, reverse=True)

@@ -426,3 +426,39 @@ def test_a_typed_title_is_planned_for_the_occupation_the_learners_text_means(
     assert meant.target.kind == TargetKind.TITLE
     assert meant.target.score is not None
     assert meant.target.score >= recommendations.TITLE_FLOOR
+
+
+def test_a_title_onet_has_verbatim_is_chosen_among_its_crosswalk_occupations() -> None:
+    from credpath.services.recommendations import _title_choice
+    from credpath.services.views import OccupationMatch
+
+    def match(occupation: str, score: float, via: str | None = None) -> OccupationMatch:
+        return OccupationMatch(
+            occupation_id=occupation, label=occupation, taxonomy=Taxonomy.ESCO, score=score, via_onet=via
+        )
+
+    # A healthcare assistant's words sit nearest the job they have; the title they typed says the one they want.
+    near = {"nurse assistant": 0.62, "general care": 0.41, "specialist nurse": 0.35}
+    semantic = SimpleNamespace(occupation_nearness=lambda text, ids: {i: near[i] for i in ids})
+    matches = [
+        match("general care", 0.776, "29-1141.00"),
+        match("specialist nurse", 0.755, "29-1141.00"),
+        match("nurse assistant", 0.777),
+    ]
+    assert _title_choice(semantic, matches, "Healthcare assistant on a stroke ward").label == "general care"
+    near["specialist nurse"] = 0.6
+    # Between the crosswalk's occupations the learner's text still chooses.
+    assert _title_choice(semantic, matches, "I work on the stroke ward").label == "specialist nurse"
+
+
+def test_a_healthcare_assistant_typing_registered_nurse_is_planned_for_a_registered_nurse(
+    session: Session, semantic: SemanticService
+) -> None:
+    text = (
+        "Healthcare assistant on a stroke ward for 4 years, Care Certificate done. I want to become a registered nurse."
+    )
+    gaps = recommendations.analyse_gaps(
+        session, semantic, TargetSpec(title="Registered Nurse"), learner=LearnerSpec(text=text)
+    )
+    assert gaps.target.label == "nurse responsible for general care"
+    assert gaps.target.kind == TargetKind.TITLE

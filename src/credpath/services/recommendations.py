@@ -248,7 +248,7 @@ def _resolve_target(
         if not target.title.strip():
             raise InvalidInputError("target.title is blank")
         matches = semantic.match_occupations([target.title], TITLE_CANDIDATES, Taxonomy.ESCO).results[0].matches
-        best = matches[0]
+        best = max(matches, key=lambda m: m.score)
         if best.score < TITLE_FLOOR:
             raise UnresolvedTitleError(
                 f"no occupation matches the title {target.title!r} with confidence (nearest: {best.label!r}, "
@@ -280,7 +280,13 @@ def _resolve_target(
 def _title_choice(
     semantic: SemanticService, matches: Sequence[views.OccupationMatch], context: str | None
 ) -> views.OccupationMatch:
-    """The title's best match, or a close one the learner's text sits nearer (``planning.targets``)."""
+    """The title's best match, or a close one the learner's text sits nearer (``planning.targets``).
+
+    A title O*NET has word for word chooses among the ESCO occupations the crosswalk maps it onto, which
+    ``match_occupations`` put first (``via_onet``): the learner's text reads beside the title, not against it.
+    """
+    crosswalked = [m for m in matches if m.via_onet is not None]
+    matches = crosswalked or matches
     close = [matches[i] for i in close_titles([m.score for m in matches], TITLE_FLOOR)]
     if context is None or len(close) < 2:
         return matches[0]

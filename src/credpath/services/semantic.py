@@ -26,8 +26,10 @@ from credpath.ml.index import ItemIndex, VectorIndex
 from credpath.services import views
 from credpath.skills.lexicon import NameLexicon
 from credpath.skills.linking import EXTRACTION_THRESHOLD, StopCheck, TextLinker
+from credpath.skills.title_crosswalk import CROSSWALK_DEPTH, TitleCrosswalk, crosswalk_order
 from credpath.skills.titles import normalise_title
 from credpath.storage.repositories import index_rows
+from credpath.storage.repositories import occupations as occupation_repo
 from credpath.storage.repositories import skills as skill_repo
 from credpath.vocabulary import IndexStatus, Taxonomy, VectorBackend, is_esco_id
 
@@ -69,6 +71,8 @@ class SemanticService:
         skill_parents: skill → its broader skills (the ESCO hierarchy), for gap analysis.
         skill_names: verbatim names of the skills index's items (technologies, tools), fused with the
             dense score when matching and extracting skills.
+        title_crosswalk: O*NET titles ESCO lacks, with the ESCO occupations the crosswalk maps them onto,
+            which come first when a title is one of them (``skills.title_crosswalk``).
     """
 
     def __init__(
@@ -79,8 +83,10 @@ class SemanticService:
         states: dict[str, IndexStatus],
         skill_parents: dict[str, frozenset[str]] | None = None,
         skill_names: NameLexicon | None = None,
+        title_crosswalk: TitleCrosswalk | None = None,
     ) -> None:
         self.encoder = encoder
+        self.title_crosswalk = title_crosswalk or TitleCrosswalk()
         # The skill hierarchy changes only with a new ESCO load (which also forces a rebuild and restart),
         # so gap analysis reads it from memory instead of the database on every request.
         self.skill_parents = skill_parents or {}
@@ -130,6 +136,10 @@ class SemanticService:
                 skills={row["id"]: row["preferred_label"] for row in skill_rows},
                 occupations={row["id"]: (row["preferred_label"], Taxonomy(row["taxonomy"])) for row in occupation_rows},
             )
+            title_crosswalk = TitleCrosswalk.build(
+                ((row["id"], row["taxonomy"], row["preferred_label"], row["alt_labels"]) for row in occupation_rows),
+                occupation_repo.crosswalk_pairs(session),
+            )
             skill_names = None
             if states["skills"] == IndexStatus.READY:
                 # Built from the index directory whatever the backend: the vectors' content hashes and owners.
@@ -148,13 +158,14 @@ class SemanticService:
         if encoder is None:
             encoder = CachedEncoder(load_serving_encoder(models_dir)) if indexes else _NoEncoder()
         log.info(
-            "semantic service loaded in %.2fs: %s; encoder %s; %d skill names",
+            "semantic service loaded in %.2fs: %s; encoder %s; %d skill names; %d O*NET titles via the crosswalk",
             time.perf_counter() - started,
             ", ".join(f"{name} index {state.value}" for name, state in states.items()),
             encoder.backend,
             len(skill_names) if skill_names is not None else 0,
+            len(title_crosswalk),
         )
-        return cls(encoder, indexes, labels, states, parents, skill_names)
+        return cls(encoder, indexes, labels, states, parents, skill_names, title_crosswalk)
 
     def _require(self, name: str) -> ItemIndex:
         index = self.indexes.get(name)
@@ -438,28 +449,41 @@ class SemanticService:
         """Rank occupations for each job title, within one or both taxonomies.
 
         Each title is normalised first (``skills.titles.normalise_title``: seniority, schedule, pay, codes
-        and gender tags off, abbreviations such as RN or UX spelled out).
+        and gender tags off, abbreviations such as RN or UX spelled out). Within ESCO, a title that O*NET has
+        word for word and ESCO does not puts first the ESCO occupations the crosswalk maps it onto, when the
+        embedding ranks them near its best (``skills.title_crosswalk``; they carry ``via_onet``).
         """
         index = self._require("occupations")
         assert self._occupation_linker is not None  # noqa: S101
         if taxonomy not in self._taxonomy_masks:
             raise InvalidInputError(f"taxonomy must be esco, onet or all, not {taxonomy!r}")
+        normalised = [normalise_title(title) for title in self._clean(titles, "titles")]
+        crosswalk = taxonomy == Taxonomy.ESCO and len(self.title_crosswalk) > 0
         ranking = self._occupation_linker.rank(
-            [normalise_title(title) for title in self._clean(titles, "titles")],
-            top_k,
+            normalised,
+            max(top_k, CROSSWALK_DEPTH) if crosswalk else top_k,
             allowed=self._taxonomy_masks[taxonomy],
             max_texts=MAX_ENCODED_TEXTS,
             should_stop=should_stop,
         )
         results = []
-        for positions, scores in ranking:
+        for title, (positions, scores) in zip(normalised, ranking, strict=True):
+            ids = [index.item_ids[p] for p in positions]
+            favoured = self.title_crosswalk.esco_for(title) if crosswalk else {}
+            order, promoted = crosswalk_order(ids, [float(s) for s in scores], favoured)
             matches = []
-            for p, s in zip(positions, scores, strict=True):
-                item = index.item_ids[p]
+            for rank, i in enumerate(order[:top_k]):
+                item = ids[i]
                 # An id without a label (never, while the index matches the database) still names its taxonomy.
                 label, kind = self.labels.occupations.get(item) or ("", _taxonomy_of(item))
                 matches.append(
-                    views.OccupationMatch(occupation_id=item, label=label, taxonomy=kind, score=round(float(s), 4))
+                    views.OccupationMatch(
+                        occupation_id=item,
+                        label=label,
+                        taxonomy=kind,
+                        score=round(float(scores[i]), 4),
+                        via_onet=favoured[item] if rank < promoted else None,
+                    )
                 )
             results.append(views.OccupationMatchResult(matches=matches))
         return views.OccupationMatchResponse(results=results)

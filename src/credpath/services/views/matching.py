@@ -56,12 +56,17 @@ class ExtractionResponse(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class OccupationMatch(msgspec.Struct, frozen=True, kw_only=True):
-    """A ranked occupation."""
+    """A ranked occupation.
+
+    ``via_onet``: the O*NET occupation whose title the text is, word for word, when the ESCO–O*NET crosswalk
+    put this occupation first (``skills.title_crosswalk``); ``score`` stays the embedding's.
+    """
 
     occupation_id: str
     label: str
     taxonomy: Taxonomy
     score: float
+    via_onet: str | None = None
 
 
 class OccupationMatchResult(msgspec.Struct, frozen=True, kw_only=True):
