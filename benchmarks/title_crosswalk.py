@@ -20,24 +20,19 @@ from litestar.testing import TestClient
 from credpath.api import create_app
 from credpath.config import Settings
 from credpath.skills.title_crosswalk import TitleCrosswalk
+from personas import EVAL
+from personas import _read as read_jsonl
 
-ROOT = Path(__file__).resolve().parents[1]
-EVAL = ROOT / "data" / "eval"
 RESULTS = Path(__file__).resolve().parent / "results" / "title_crosswalk.json"
-
-
-def _read(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def _titles() -> list[tuple[str, str, str, set[str]]]:
     """(set, id, title, gold ESCO occupation ids)."""
     out = []
     for name in ("vacancy_titles.jsonl", "vacancy_titles_extra.jsonl"):
-        out += [("vacancy", v["id"], v["title"], {o["uri"] for o in v["occupations"]}) for v in _read(EVAL / name)]
+        out += [("vacancy", v["id"], v["title"], {o["uri"] for o in v["occupations"]}) for v in read_jsonl(EVAL / name)]
     for name in ("personas.jsonl", "personas_holdout.jsonl"):
-        out += [("persona", p["id"], p["target"]["title"], {p["esco_uri"]}) for p in _read(EVAL / name)]
+        out += [("persona", p["id"], p["target"]["title"], {p["esco_uri"]}) for p in read_jsonl(EVAL / name)]
     return out
 
 

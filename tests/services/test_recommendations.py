@@ -13,6 +13,7 @@ from credpath.services.access import Caller
 from credpath.services.learners import LearnerSpec
 from credpath.services.recommendations import ConstraintSpec, TargetSpec
 from credpath.services.semantic import SemanticService
+from credpath.services.views import OccupationMatch
 from credpath.storage.tables import Credential
 from credpath.vocabulary import GapStatus, RelationType, TargetKind, Taxonomy
 from credpath.vocabulary import Scope as _Scope
@@ -379,13 +380,16 @@ def test_a_credential_known_only_by_its_title_is_not_linked_in_context() -> None
     assert found == {"tagged": {"s": CONTEXT_CONFIDENCE}, "imported": {"s": CONTEXT_CONFIDENCE}}
 
 
+def match(occupation: str, score: float, via: str | None = None) -> OccupationMatch:
+    """A title match as ``match_occupations`` gives it, labelled by its id."""
+    return OccupationMatch(
+        occupation_id=occupation, label=occupation, taxonomy=Taxonomy.ESCO, score=score, via_onet=via
+    )
+
+
 def test_a_title_that_reads_alike_to_several_occupations_is_resolved_by_the_learners_text() -> None:
     from credpath.planning.targets import TITLE_CONTEXT_MARGIN
     from credpath.services.recommendations import TITLE_FLOOR, _title_choice
-    from credpath.services.views import OccupationMatch
-
-    def match(occupation: str, score: float) -> OccupationMatch:
-        return OccupationMatch(occupation_id=occupation, label=occupation, taxonomy=Taxonomy.ESCO, score=score)
 
     # "Gas Engineer" as the persona benchmark's title linker ranks it, with cosines of a gas fitter's own words.
     near = {"petroleum engineer": 0.22, "gas service technician": 0.47, "far below": 0.99, "under the floor": 0.99}
@@ -430,12 +434,6 @@ def test_a_typed_title_is_planned_for_the_occupation_the_learners_text_means(
 
 def test_a_title_onet_has_verbatim_is_chosen_among_its_crosswalk_occupations() -> None:
     from credpath.services.recommendations import _title_choice
-    from credpath.services.views import OccupationMatch
-
-    def match(occupation: str, score: float, via: str | None = None) -> OccupationMatch:
-        return OccupationMatch(
-            occupation_id=occupation, label=occupation, taxonomy=Taxonomy.ESCO, score=score, via_onet=via
-        )
 
     # A healthcare assistant's words sit nearest the job they have; the title they typed says the one they want.
     near = {"nurse assistant": 0.62, "general care": 0.41, "specialist nurse": 0.35}

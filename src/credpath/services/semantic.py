@@ -458,19 +458,19 @@ class SemanticService:
         if taxonomy not in self._taxonomy_masks:
             raise InvalidInputError(f"taxonomy must be esco, onet or all, not {taxonomy!r}")
         normalised = [normalise_title(title) for title in self._clean(titles, "titles")]
-        crosswalk = taxonomy == Taxonomy.ESCO and len(self.title_crosswalk) > 0
+        favoured = [self.title_crosswalk.esco_for(title) if taxonomy == Taxonomy.ESCO else {} for title in normalised]
         ranking = self._occupation_linker.rank(
             normalised,
-            max(top_k, CROSSWALK_DEPTH) if crosswalk else top_k,
+            # Deeper only when a title has crosswalk occupations to look for among the embedding's first few.
+            max(top_k, CROSSWALK_DEPTH) if any(favoured) else top_k,
             allowed=self._taxonomy_masks[taxonomy],
             max_texts=MAX_ENCODED_TEXTS,
             should_stop=should_stop,
         )
         results = []
-        for title, (positions, scores) in zip(normalised, ranking, strict=True):
+        for crosswalked, (positions, scores) in zip(favoured, ranking, strict=True):
             ids = [index.item_ids[p] for p in positions]
-            favoured = self.title_crosswalk.esco_for(title) if crosswalk else {}
-            order, promoted = crosswalk_order(ids, [float(s) for s in scores], favoured)
+            order, promoted = crosswalk_order(ids, [float(s) for s in scores], crosswalked)
             matches = []
             for rank, i in enumerate(order[:top_k]):
                 item = ids[i]
@@ -482,7 +482,7 @@ class SemanticService:
                         label=label,
                         taxonomy=kind,
                         score=round(float(scores[i]), 4),
-                        via_onet=favoured[item] if rank < promoted else None,
+                        via_onet=crosswalked[item] if rank < promoted else None,
                     )
                 )
             results.append(views.OccupationMatchResult(matches=matches))

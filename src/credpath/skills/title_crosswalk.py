@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["CROSSWALK_DEPTH", "CROSSWALK_MARGIN", "TitleCrosswalk", "crosswalk_order", "title_key"]
+__all__ = ["CROSSWALK_DEPTH", "CROSSWALK_MARGIN", "TitleCrosswalk", "crosswalk_order", "verbatim_key"]
 
 CROSSWALK_DEPTH = 10
 CROSSWALK_MARGIN = 0.1
@@ -26,13 +26,13 @@ _QUALIFIER = re.compile(r"\([^)]*\)")
 _NOT_WORD = re.compile(r"[^a-z0-9+#]+")
 
 
-def title_key(title: str) -> str:
+def verbatim_key(title: str) -> str:
     """A title reduced to its words, for exact comparison: lower case, parentheses and punctuation off.
 
     Example:
-        >>> title_key("Registered Nurse (RN)")
+        >>> verbatim_key("Registered Nurse (RN)")
         'registered nurse'
-        >>> title_key("Meeting, Convention, and Event Planners")
+        >>> verbatim_key("Meeting, Convention, and Event Planners")
         'meeting convention and event planners'
     """
     return _NOT_WORD.sub(" ", _QUALIFIER.sub(" ", title.lower())).strip()
@@ -75,11 +75,11 @@ class TitleCrosswalk:
         esco_keys: set[str] = set()
         onet_titles: dict[str, set[str]] = {}
         for occupation_id, taxonomy, preferred, alternatives in occupations:
-            keys = {title_key(label) for label in (preferred, *alternatives)}
+            keys = {verbatim_key(label) for label in (preferred, *alternatives)}
             if taxonomy == "esco":
                 esco_keys |= keys
                 continue
-            singular = _singular(title_key(preferred))
+            singular = _singular(verbatim_key(preferred))
             for key in keys | ({singular} if singular else set()):
                 onet_titles.setdefault(key, set()).add(occupation_id)
         esco_of: dict[str, list[str]] = {}
@@ -102,7 +102,7 @@ class TitleCrosswalk:
 
     def esco_for(self, title: str) -> Mapping[str, str]:
         """ESCO occupation → O*NET occupation for a (normalised) title O*NET has word for word; empty otherwise."""
-        return self.esco_by_title.get(title_key(title), {})
+        return self.esco_by_title.get(verbatim_key(title), {})
 
     def __len__(self) -> int:
         return len(self.esco_by_title)

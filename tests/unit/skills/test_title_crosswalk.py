@@ -1,6 +1,6 @@
 """Typed titles O*NET has word for word and ESCO lacks, read through the crosswalk (``skills.title_crosswalk``)."""
 
-from credpath.skills.title_crosswalk import CROSSWALK_MARGIN, TitleCrosswalk, crosswalk_order, title_key
+from credpath.skills.title_crosswalk import CROSSWALK_MARGIN, TitleCrosswalk, crosswalk_order, verbatim_key
 
 ROWS = [
     ("e-care", "esco", "nurse responsible for general care", ["general nurse"]),
@@ -51,6 +51,6 @@ def test_the_favoured_occupations_go_first_only_near_the_best_match() -> None:
     assert crosswalk_order([], [], {"a": "o"}) == ([], 0)
 
 
-def test_title_keys_compare_words_only() -> None:
-    assert title_key("Reach-Truck  Operator!") == "reach truck operator"
-    assert title_key("C++ Developer") == "c++ developer"
+def test_verbatim_keys_compare_words_only() -> None:
+    assert verbatim_key("Reach-Truck  Operator!") == "reach truck operator"
+    assert verbatim_key("C++ Developer") == "c++ developer"
