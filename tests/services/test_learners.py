@@ -124,3 +124,18 @@ def test_a_skill_the_learner_wants_or_denies_is_not_stored_as_one_they_hold(
     denied = "Warehouse operative for four years. Never used geographic information systems."
     never = _evidence(_create(session, semantic, PORTAL, name="Never", text=denied))
     assert not set(gis) & set(never), never
+
+
+def test_the_subject_of_a_stated_qualification_is_held_and_one_wished_for_is_not(
+    session: Session, semantic: SemanticService
+) -> None:
+    # The skill linker reads nothing in "accounting & finance degree": an accounting graduate was told that
+    # accounting is a gap (skills.qualifications).
+    graduate = "Customer service advisor in a bank branch for 3 years, accounting & finance degree (2:2)."
+    held = _evidence(_create(session, semantic, PORTAL, name="Graduate", text=graduate))
+    accounting = [s for s in held if semantic.labels.skills.get(s) == "accounting"]
+    assert accounting, held
+    assert held[accounting[0]] == Evidence.INFERRED
+    hoping = "Customer service advisor in a bank branch for 3 years. I want to do an accounting degree."
+    later = _evidence(_create(session, semantic, PORTAL, name="Hoping", text=hoping))
+    assert not set(accounting) & set(later), later

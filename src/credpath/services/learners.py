@@ -19,6 +19,7 @@ from credpath.services.access import Caller, record
 from credpath.services.semantic import SemanticService
 from credpath.services.taxonomy_snapshot import taxonomy_snapshot
 from credpath.skills.experience import EXPERIENCE_PROFICIENCY, ROLE_MATCH, role_phrases, unheld_spans
+from credpath.skills.qualifications import SUBJECT_MATCH, qualification_subjects
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import learners as learner_repo
 from credpath.storage.repositories import occupations as occupation_repo
@@ -99,6 +100,18 @@ def read_text(semantic: SemanticService, text: str | None) -> TextReading:
         # move into GIS" is one phrase).
         inside = any(mention.start < end and start < mention.end for start, end in unheld)
         (asked if inside else held).append(mention.skill_id)
+    # What a stated qualification names is held too ("accounting & finance degree"), unless it is a wish
+    # ("I want to do a nursing degree"); skills.qualifications.
+    subjects = [
+        s.text
+        for s in qualification_subjects(text)
+        if not any(s.start < end and start < s.end for start, end in unheld)
+    ]
+    if subjects:
+        for result in semantic.match_skills(subjects, 1).results:
+            best = result.matches[0] if result.matches else None
+            if best is not None and best.score >= SUBJECT_MATCH and best.skill_id not in held:
+                held.append(best.skill_id)
     return TextReading(tuple(held), tuple(asked))
 
 
