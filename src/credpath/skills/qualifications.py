@@ -16,9 +16,10 @@ mathematics), and crediting a whole group moved no pathway more than the subject
 """
 
 import re
-from dataclasses import dataclass
 
-__all__ = ["MAX_SUBJECTS", "MAX_SUBJECT_WORDS", "SUBJECT_MATCH", "Subject", "qualification_subjects"]
+from credpath.skills.linking import Span
+
+__all__ = ["MAX_SUBJECTS", "MAX_SUBJECT_WORDS", "SUBJECT_MATCH", "qualification_subjects"]
 
 # A subject counts as held when its best ESCO skill scores at least this. The subjects of the 83 personas'
 # texts: "maths" -> mathematics 0.98, "history", "accounting" and "psychology" 1.0, "finance" -> economics 0.83,
@@ -63,19 +64,10 @@ _CLAUSE_MARKS = (".", ",", ";", "(", " - ", " – ")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|&|/")
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """A field of study a qualification names, and where in the text (the whole qualification phrase)."""
-
-    text: str
-    start: int
-    end: int
-
-
-def _split(subject: str, start: int, end: int) -> list[Subject]:
+def _split(subject: str, start: int, end: int) -> list[Span]:
     parts = [p.strip(" -'") for p in _SEVERAL.split(subject)]
     return [
-        Subject(p, start, end)
+        Span(start, end, p)
         for p in parts
         if len(p) > 2 and len(p.split()) <= MAX_SUBJECT_WORDS and p.casefold() not in _NOT_SUBJECT
     ]
@@ -100,8 +92,8 @@ def _before(text: str, award_start: int) -> tuple[str, int]:
     return text[kept[0].start() : kept[-1].end()], kept[0].start()
 
 
-def qualification_subjects(text: str) -> list[Subject]:
-    """The fields of study of the qualifications ``text`` states, in reading order, each once, the first few.
+def qualification_subjects(text: str) -> list[Span]:
+    """The fields of study of the qualifications ``text`` states (each a span of the whole qualification), in order.
 
     At most :data:`MAX_SUBJECTS`.
 
@@ -118,7 +110,7 @@ def qualification_subjects(text: str) -> list[Subject]:
         >>> qualification_subjects("Maybe a degree apprenticeship later")
         []
     """
-    found: list[Subject] = []
+    found: list[Span] = []
     for match in _AFTER.finditer(text):
         found += _split(match.group("subject"), match.start(), match.end())
     for match in _BEFORE.finditer(text):
@@ -126,7 +118,7 @@ def qualification_subjects(text: str) -> list[Subject]:
         if words:
             found += _split(words, start, match.end())
     seen: set[str] = set()
-    out: list[Subject] = []
+    out: list[Span] = []
     for subject in sorted(found, key=lambda s: s.start):
         key = subject.text.casefold()
         if key not in seen:
