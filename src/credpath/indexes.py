@@ -18,7 +18,7 @@ from credpath.ml.encoder import ENCODING_VERSION
 from credpath.ml.export import encoder_weights
 from credpath.ml.index import VectorIndex
 from credpath.skills.lexicon import NameLexicon, prose_words
-from credpath.skills.representations import REPRESENTATION_VERSION, WEIGHTS
+from credpath.skills.representations import REPRESENTATION_VERSION, STRAY_MARGIN, STRAY_WEIGHT, WEIGHTS
 from credpath.storage.repositories import datasets as dataset_repo
 from credpath.storage.repositories import index_rows
 from credpath.vocabulary import IndexStatus
@@ -52,7 +52,7 @@ def source_fingerprint(session: Session, name: str, models_dir: Path) -> str:
         # O*NET too: its technology examples become product names of skills.
         parts += [hashes.get("esco", ""), hashes.get("onet", "")]
     elif name == "occupations":
-        parts += [hashes.get("esco", ""), hashes.get("onet", "")]
+        parts += [hashes.get("esco", ""), hashes.get("onet", ""), f"stray:{STRAY_MARGIN}:{STRAY_WEIGHT}"]
     elif name == "credentials":
         # Credentials change one by one (catalogue refreshes, portal edits): hash their content hashes.
         # Only ids and hashes: health checks call this on every request, so it must stay cheap.

@@ -6,7 +6,7 @@ from credpath.indexes import index_dir
 from credpath.ml.encoder import CachedEncoder, OnnxEncoder
 from credpath.ml.export import read_artifact
 from credpath.ml.index import VectorIndex
-from credpath.pipeline.evaluation import run_evaluation
+from credpath.pipeline.evaluation import STRAY_ABLATION, run_evaluation
 from credpath.storage.db import create_db_engine
 
 
@@ -49,6 +49,11 @@ def test_methods_beat_the_baseline(loaded_sqlite_url: str, models_dir: Path) -> 
         assert low <= row["mrr"] <= high
     gain = report.differences["vacancy_titles"]["credpath: + title normalisation vs + phrases"]["mrr"]
     assert gain["low"] <= gain["mean"] <= gain["high"]
+    # The stray-title down-weighting is reported against the same index with every alternative title flat.
+    stray = report.differences["onet_title_to_esco"][
+        f"credpath: all ESCO labels, normalised titles vs {STRAY_ABLATION}"
+    ]
+    assert stray["mrr"]["low"] <= stray["mrr"]["mean"] <= stray["mrr"]["high"]
     extraction = report.extraction
     assert extraction["boilerplate_sentences"] == 57
     assert extraction["best"]["precision"] > 0.25

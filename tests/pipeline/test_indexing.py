@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 from sqlmodel import Session
 
 from credpath.indexes import index_dir, index_state
@@ -10,7 +11,9 @@ from credpath.ml.export import read_artifact
 from credpath.ml.index import VectorIndex
 from credpath.pipeline.indexing import build_index
 from credpath.pipeline.ingest import ingest_catalog
+from credpath.skills.representations import STRAY_WEIGHT, WEIGHTS
 from credpath.storage.db import create_db_engine, migrate
+from credpath.vocabulary import is_esco_id
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "portal_catalog.csv"
 
@@ -50,3 +53,14 @@ def test_onnx_int8_stays_close_to_torch(models_dir: Path) -> None:
     assert artifact.backend == "onnx-int8"
     assert artifact.int8_min_cosine >= 0.98
     assert artifact.fp32_min_cosine >= 0.999
+
+
+def test_the_built_occupations_index_down_weights_only_esco_titles_that_read_as_another(models_dir: Path) -> None:
+    index = VectorIndex.load(index_dir(models_dir, "occupations"), mmap=False, with_ann=False)
+    stray = np.isclose(index.weights, STRAY_WEIGHT)
+    # Thousands of ESCO alternative labels read as another occupation; none of the titles, no O*NET title.
+    assert 1_000 < stray.sum() < 0.5 * (index.weights < 1.0).sum()
+    owners = {index.item_ids[int(o)] for o in index.owners[stray]}
+    assert all(is_esco_id(item) for item in owners)
+    # Every occupation keeps its own title at full weight.
+    assert np.isclose(index.weights, WEIGHTS["title"]).sum() == len(index.item_ids)

@@ -24,12 +24,15 @@ from credpath.ml.index import IndexManifest, VectorIndex, text_hashes
 from credpath.skills.products import link_products
 from credpath.skills.representations import (
     REPRESENTATION_VERSION,
+    WEIGHTS,
     ItemText,
     credential_texts,
     occupation_texts,
     skill_texts,
+    stray_title_weights,
 )
 from credpath.storage.repositories import index_rows
+from credpath.vocabulary import is_esco_id
 
 __all__ = ["IndexBuildReport", "build_index", "index_texts"]
 
@@ -166,6 +169,12 @@ def build_index(
     positions = {item: i for i, item in enumerate(item_ids)}
     owners = np.array([positions[t.item_id] for t in texts], dtype=np.int64)
     weights = np.array([t.weight for t in texts], dtype=np.float32)
+    if name == "occupations":
+        weights = stray_title_weights(texts, vectors, weights, in_scope=is_esco_id)
+        log.info(
+            "occupations: %d alternative titles read as another occupation's",
+            int((weights < WEIGHTS["alternate_title"]).sum()),
+        )
     use_ann = (name in _ANN_INDEXES) if ann is None else ann
     manifest = IndexManifest(
         name=name,
