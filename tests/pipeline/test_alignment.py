@@ -1,10 +1,15 @@
 """Inferred alignments on a copy of the loaded database: credentials to ESCO skills, O*NET to ESCO."""
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session, col
@@ -12,10 +17,18 @@ from sqlmodel import Session, col
 from credpath.indexes import index_dir
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex
-from credpath.pipeline.alignment import align_credentials, alignment_dir, link_onet_occupations
+from credpath.pipeline.alignment import (
+    _saved_fit,
+    align_credentials,
+    alignment_dir,
+    fit_inputs_digest,
+    link_onet_occupations,
+)
 from credpath.pipeline.build import batch_encoder
-from credpath.skills.alignment import named_by_title
+from credpath.skills.alignment import SkillFacts, named_by_title
+from credpath.skills.alignment_model import AlignmentModel, FitReport
 from credpath.storage.db import create_db_engine, session_scope
+from credpath.storage.repositories.credentials import AlignmentInput
 from credpath.storage.tables import Credential, CredentialSkill, Crosswalk, Occupation, OccupationLink, Skill
 from credpath.vocabulary import is_esco_id
 
@@ -65,9 +78,14 @@ def test_the_build_aligned_every_active_credential_above_the_fitted_threshold(co
     assert saved["fit"]["pairs_b"] > 0
 
 
-def test_only_changed_credentials_are_realigned(copy: Engine, models_dir: Path, encoder: Encoder) -> None:
+def test_only_changed_credentials_are_realigned(
+    copy: Engine, models_dir: Path, encoder: Encoder, caplog: pytest.LogCaptureFixture
+) -> None:
     skills = VectorIndex.load(index_dir(models_dir, "skills"))
+    caplog.set_level(logging.INFO, logger="credpath.pipeline.alignment")
     assert align_credentials(copy, skills, encoder, models_dir).credentials == 0
+    # Same judgements, index, judged credentials and tag counts as the session's build: its fit is reused.
+    assert "inputs unchanged, reusing the saved fit" in caplog.text
     with session_scope(copy) as session:
         credential = session.scalars(select(Credential).where(col(Credential.title) == "Google Data Analytics")).first()
         assert credential is not None
@@ -104,3 +122,63 @@ def test_every_onet_occupation_is_linked_to_esco(copy: Engine, models_dir: Path,
     assert all(
         sum(1 for other in links if other.onet_id == link.onet_id) == 1 for link in links if link.method == "nearest"
     )
+
+
+def _facts(tag_count: int) -> SkillFacts:
+    return SkillFacts(
+        occupations=np.array([3.0, 1.0]),
+        transversal=np.array([False, True]),
+        knowledge=np.array([True, False]),
+        language=np.array([False, False]),
+        labels=["SQL", "teamwork principles"],
+        meanings=["SQL: a query language", "teamwork principles: cooperation"],
+        tag_frequency={"sql": tag_count},
+        credentials=10,
+    )
+
+
+def test_a_saved_fit_is_reused_only_for_the_same_inputs(tmp_path: Path) -> None:
+    manifest = SimpleNamespace(encoder="tuned:abc", backend="onnx-int8", texts_hash="t1")
+    skills = cast(VectorIndex, SimpleNamespace(manifest=manifest))
+    rows = [AlignmentInput(id="c1", title="SQL basics", skill_tags=["SQL"], description=None, content_hash="h1")]
+    digest = fit_inputs_digest(b'{"pair": 1}\n', skills, rows, _facts(4))
+    assert digest == fit_inputs_digest(b'{"pair": 1}\n', skills, rows, _facts(4))
+    edited = [AlignmentInput(id="c1", title="SQL basics", skill_tags=["SQL"], description="new", content_hash="h2")]
+    retrained = cast(VectorIndex, SimpleNamespace(manifest=SimpleNamespace(**{**vars(manifest), "encoder": "x"})))
+    # A new judgement, a re-tuned encoder, an edited judged credential, or a catalogue edit that moves the
+    # tag counts each change what the scorer learns: each refits.
+    changed = {
+        fit_inputs_digest(b'{"pair": 1}\n{"pair": 2}\n', skills, rows, _facts(4)),
+        fit_inputs_digest(b'{"pair": 1}\n', retrained, rows, _facts(4)),
+        fit_inputs_digest(b'{"pair": 1}\n', skills, edited, _facts(4)),
+        fit_inputs_digest(b'{"pair": 1}\n', skills, rows, _facts(5)),
+    }
+    assert len(changed) == 4
+    assert digest not in changed
+
+    model = AlignmentModel(
+        features=("a",), mean=(0.0,), scale=(1.0,), coef=(2.0,), intercept=0.0, calibration=(1.0, 0.0), threshold=0.5
+    )
+    fit = FitReport(
+        pairs_a=1,
+        pairs_b=1,
+        threshold=0.5,
+        precision_a_cv=0.9,
+        precision_b=0.9,
+        precision_b_lenient=0.95,
+        recall_b=0.3,
+        precision_b_weighted=0.9,
+        recall_b_weighted=0.3,
+        served_b=1,
+        calibration_error_a=0.02,
+        by_stratum={"tag": {"precision": 0.9}},
+    )
+    saved = tmp_path / "model.json"
+    saved.write_text(json.dumps({"inputs": digest, "model": model.to_json(), "fit": asdict(fit)}))
+    assert _saved_fit(saved, digest) == (model, fit)
+    assert _saved_fit(saved, next(iter(changed))) is None
+    # A file from older code (no digest, or a fit report with other fields) is refitted, not trusted.
+    saved.write_text(json.dumps({"model": model.to_json(), "fit": asdict(fit)}))
+    assert _saved_fit(saved, digest) is None
+    saved.write_text(json.dumps({"inputs": digest, "model": model.to_json(), "fit": {"pairs_a": 1}}))
+    assert _saved_fit(saved, digest) is None

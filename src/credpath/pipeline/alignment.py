@@ -6,11 +6,12 @@ Credential skills: every credential's tags, title, title phrases and description
 (:mod:`credpath.skills.alignment_model`). Only proposals that the credential's own title or description
 names are served, at or above the threshold chosen on the judged half A; the confidence is the
 probability, calibrated on half B, that an adviser reading the credential says it teaches the skill.
-The model is refitted on every build (it is cheap, deterministic and depends on the encoder) and saved
-beside the indexes with its fit report (``models/alignment/model.json``); when it changes, every
-credential is re-aligned, otherwise only credentials whose content changed.
+The model is fitted on a build whose inputs changed (it is deterministic and depends on the encoder) and
+saved beside the indexes with its fit report and a digest of those inputs (``models/alignment/model.json``);
+when it changes, every credential is re-aligned, otherwise only credentials whose content changed.
 """
 
+import hashlib
 import json
 import logging
 import time
@@ -24,19 +25,22 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from credpath import alignments as alignments_module
 from credpath.alignments import alignment_dir, credential_text, model_identity, served_alignments, skill_facts
 from credpath.config import repository_root
 from credpath.errors import ArtifactError
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex
-from credpath.skills.alignment import FEATURE_NAMES, AlignmentCandidate, featurize, supported
+from credpath.skills import alignment as features_module
+from credpath.skills import alignment_model as model_module
+from credpath.skills.alignment import FEATURE_NAMES, AlignmentCandidate, SkillFacts, featurize, supported
 from credpath.skills.alignment_model import AlignmentModel, FitReport, JudgedPair, fit_alignment_model
 from credpath.skills.linking import TextLinker
 from credpath.storage.bulk import sync_rows
 from credpath.storage.db import session_scope
 from credpath.storage.repositories import credentials as credential_repo
 from credpath.storage.repositories import occupations as occupation_repo
-from credpath.storage.repositories.credentials import InferredSkill
+from credpath.storage.repositories.credentials import AlignmentInput, InferredSkill
 from credpath.storage.tables import OccupationLink
 from credpath.vocabulary import is_esco_id
 
@@ -45,6 +49,7 @@ __all__ = [
     "AlignmentReport",
     "align_credentials",
     "alignment_dir",
+    "fit_inputs_digest",
     "link_onet_occupations",
     "read_judgments",
 ]
@@ -100,6 +105,44 @@ def _fit(
     return fit_alignment_model(pairs, FEATURE_NAMES)
 
 
+# The code that turns the same inputs into another scorer: a change to any of them refits.
+_SCORER_SOURCES = (features_module, model_module, alignments_module)
+
+
+def fit_inputs_digest(
+    judgments: bytes, skills: VectorIndex, judged_rows: Sequence[AlignmentInput], facts: SkillFacts
+) -> str:
+    """A digest of everything the fitted scorer depends on.
+
+    Featurising the ~1,250 judged credentials takes ~30 s on 2 cores, so a build whose judgements, skills
+    index (its texts and encoder), judged credentials, skill facts and scorer code are all unchanged reuses
+    the saved model instead (``make run`` rebuilds nothing on a restart; a catalogue edit still refits, as it
+    moves the tag frequencies).
+    """
+    digest = hashlib.sha256(judgments)
+    manifest = skills.manifest
+    digest.update(repr((manifest.encoder, manifest.backend, manifest.texts_hash) if manifest else None).encode())
+    digest.update(repr(sorted((row.id, row.content_hash) for row in judged_rows)).encode())
+    for array in (facts.occupations, facts.transversal, facts.knowledge, facts.language):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(json.dumps([list(facts.labels), list(facts.meanings)]).encode())
+    digest.update(json.dumps([sorted(facts.tag_frequency.items()), facts.credentials]).encode())
+    for module in _SCORER_SOURCES:
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
+def _saved_fit(saved: Path, inputs: str) -> tuple[AlignmentModel, FitReport] | None:
+    """The model saved by an earlier build from the same inputs, or None."""
+    try:
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        if data.get("inputs") != inputs:
+            return None
+        return AlignmentModel.from_json(data["model"]), FitReport(**data["fit"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def align_credentials(
     engine: Engine,
     skills: VectorIndex,
@@ -130,10 +173,16 @@ def align_credentials(
     with Session(engine) as session:
         facts = skill_facts(session, skills)
         judged_rows = credential_repo.credentials_by_id(session, list(judged_skills))
-    fitted = featurize(linker, [credential_text(r) for r in judged_rows], facts, extra=judged_skills)
-    model, fit = _fit(judged, fitted, skills)
     directory = alignment_dir(models_dir)
     saved = directory / "model.json"
+    inputs = fit_inputs_digest(judgments.read_bytes(), skills, judged_rows, facts)
+    reused = _saved_fit(saved, inputs)
+    if reused is None:
+        fitted = featurize(linker, [credential_text(r) for r in judged_rows], facts, extra=judged_skills)
+        model, fit = _fit(judged, fitted, skills)
+    else:
+        model, fit = reused
+        log.info("alignment model %s: inputs unchanged, reusing the saved fit", model.fingerprint)
     identity = model_identity(model)
     previous = json.loads(saved.read_text(encoding="utf-8")).get("identity") if saved.is_file() else None
     everything = everything or previous != identity
@@ -159,7 +208,8 @@ def align_credentials(
         )
     directory.mkdir(parents=True, exist_ok=True)
     saved.write_text(
-        json.dumps({"identity": identity, "model": model.to_json(), "fit": asdict(fit)}, indent=2) + "\n",
+        json.dumps({"identity": identity, "inputs": inputs, "model": model.to_json(), "fit": asdict(fit)}, indent=2)
+        + "\n",
         encoding="utf-8",
     )
     report = AlignmentReport(len(rows), written, 0, time.perf_counter() - started)
