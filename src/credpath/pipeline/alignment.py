@@ -29,7 +29,7 @@ from credpath import alignments as alignments_module
 from credpath.alignments import alignment_dir, credential_text, model_identity, served_alignments, skill_facts
 from credpath.config import repository_root
 from credpath.errors import ArtifactError
-from credpath.ml.encoder import Encoder
+from credpath.ml.encoder import CachedEncoder, Encoder
 from credpath.ml.index import VectorIndex
 from credpath.skills import alignment as features_module
 from credpath.skills import alignment_model as model_module
@@ -57,6 +57,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 JUDGMENTS_FILE = repository_root() / "data" / "eval" / "alignment_judgments.jsonl"
+_ENCODE_CACHE = 60_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,9 @@ def align_credentials(
     """
     started = time.perf_counter()
     judged = read_judgments(judgments)
-    linker = TextLinker(encoder, skills)
+    # The judged credentials are featurised for the fit and again when every credential is aligned, and titles
+    # and tags repeat across a catalogue: ~10 texts per credential, ~60,000 for a full build (~90 MiB at most).
+    linker = TextLinker(CachedEncoder(encoder, maxsize=_ENCODE_CACHE), skills)
     judged_skills: dict[str, list[int]] = defaultdict(list)
     for pair in judged:
         position = skills.position(pair["skill_id"])
