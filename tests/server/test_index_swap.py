@@ -51,15 +51,15 @@ def _chain_processes(models: Path) -> list[int]:
     return found
 
 
-def _without_alternative_labels(database: Path) -> None:
-    """Reduce the taxonomy to preferred labels and descriptions: ~40,000 texts to re-embed instead of ~200,000.
+def _preferred_labels_only(database: Path) -> None:
+    """Reduce the taxonomy to preferred labels: ~26,000 texts to re-embed (mostly short) instead of ~200,000.
 
     The indexes copied from the session's build still hold the alternative labels (the database's datasets are
     unchanged, so they read as fresh and are served as the first generation); the rebuild reads the reduced rows.
     What is under test is the swap, not the size of the taxonomy.
     """
     with sqlite3.connect(database) as connection:
-        connection.execute("UPDATE skill SET alt_labels = '[]', hidden_labels = '[]'")
+        connection.execute("UPDATE skill SET alt_labels = '[]', hidden_labels = '[]', description = ''")
         connection.execute("UPDATE occupation SET alt_labels = '[]', hidden_labels = '[]'")
 
 
@@ -73,7 +73,7 @@ def test_background_tuning_swaps_the_new_generation_in_under_load(
 ) -> None:
     database = tmp_path / "credpath.db"
     copy_sqlite_file(loaded_sqlite_url, database)
-    _without_alternative_labels(database)
+    _preferred_labels_only(database)
     models = tmp_path / "models"
     shutil.copytree(models_dir, models)
     log_path = tmp_path / "server.log"

@@ -14,6 +14,7 @@ when it changes, every credential is re-aligned, otherwise only credentials whos
 import hashlib
 import json
 import logging
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -25,14 +26,11 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credpath import alignments as alignments_module
 from credpath.alignments import alignment_dir, credential_text, model_identity, served_alignments, skill_facts
 from credpath.config import repository_root
 from credpath.errors import ArtifactError
 from credpath.ml.encoder import CachedEncoder, Encoder
 from credpath.ml.index import VectorIndex
-from credpath.skills import alignment as features_module
-from credpath.skills import alignment_model as model_module
 from credpath.skills.alignment import FEATURE_NAMES, AlignmentCandidate, SkillFacts, featurize, supported
 from credpath.skills.alignment_model import AlignmentModel, FitReport, JudgedPair, fit_alignment_model
 from credpath.skills.linking import TextLinker
@@ -106,8 +104,9 @@ def _fit(
     return fit_alignment_model(pairs, FEATURE_NAMES)
 
 
-# The code that turns the same inputs into another scorer: a change to any of them refits.
-_SCORER_SOURCES = (features_module, model_module, alignments_module)
+# The modules whose code turns the same inputs into another scorer (features, fit, serving rule): a change
+# to any of them refits.
+_SCORER_SOURCES = tuple(sys.modules[f.__module__] for f in (featurize, fit_alignment_model, served_alignments))
 
 
 def fit_inputs_digest(
