@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -18,6 +18,7 @@ from credpath.indexes import index_dir
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex
 from credpath.pipeline.alignment import (
+    _same_scorer,
     _saved_fit,
     align_credentials,
     alignment_dir,
@@ -25,7 +26,7 @@ from credpath.pipeline.alignment import (
     link_onet_occupations,
 )
 from credpath.pipeline.build import batch_encoder
-from credpath.skills.alignment import SkillFacts, named_by_title
+from credpath.skills.alignment import AlignmentCandidate, SkillFacts, named_by_title
 from credpath.skills.alignment_model import AlignmentModel, FitReport
 from credpath.storage.db import create_db_engine, session_scope
 from credpath.storage.repositories.credentials import AlignmentInput
@@ -124,6 +125,22 @@ def test_every_onet_occupation_is_linked_to_esco(copy: Engine, models_dir: Path,
     )
 
 
+_FIT: dict[str, Any] = {
+    "pairs_a": 1,
+    "pairs_b": 1,
+    "threshold": 0.5,
+    "precision_a_cv": 0.9,
+    "precision_b": 0.9,
+    "precision_b_lenient": 0.95,
+    "recall_b": 0.3,
+    "precision_b_weighted": 0.9,
+    "recall_b_weighted": 0.3,
+    "served_b": 1,
+    "calibration_error_a": 0.02,
+    "by_stratum": {"tag": {"precision": 0.9}},
+}
+
+
 def _facts(tag_count: int) -> SkillFacts:
     return SkillFacts(
         occupations=np.array([3.0, 1.0]),
@@ -159,20 +176,7 @@ def test_a_saved_fit_is_reused_only_for_the_same_inputs(tmp_path: Path) -> None:
     model = AlignmentModel(
         features=("a",), mean=(0.0,), scale=(1.0,), coef=(2.0,), intercept=0.0, calibration=(1.0, 0.0), threshold=0.5
     )
-    fit = FitReport(
-        pairs_a=1,
-        pairs_b=1,
-        threshold=0.5,
-        precision_a_cv=0.9,
-        precision_b=0.9,
-        precision_b_lenient=0.95,
-        recall_b=0.3,
-        precision_b_weighted=0.9,
-        recall_b_weighted=0.3,
-        served_b=1,
-        calibration_error_a=0.02,
-        by_stratum={"tag": {"precision": 0.9}},
-    )
+    fit = FitReport(**_FIT)
     saved = tmp_path / "model.json"
     saved.write_text(json.dumps({"inputs": digest, "model": model.to_json(), "fit": asdict(fit)}))
     assert _saved_fit(saved, digest) == (model, fit)
@@ -182,3 +186,50 @@ def test_a_saved_fit_is_reused_only_for_the_same_inputs(tmp_path: Path) -> None:
     assert _saved_fit(saved, digest) is None
     saved.write_text(json.dumps({"inputs": digest, "model": model.to_json(), "fit": {"pairs_a": 1}}))
     assert _saved_fit(saved, digest) is None
+
+
+def test_a_refit_that_scores_alike_keeps_the_saved_scorer(tmp_path: Path) -> None:
+    saved_model = AlignmentModel(
+        features=("a", "b"),
+        mean=(0.0, 0.0),
+        scale=(1.0, 1.0),
+        coef=(2.0, -1.0),
+        intercept=0.0,
+        calibration=(1.0, 0.0),
+        threshold=0.6,
+    )
+    report = {**_FIT, "threshold": 0.6}
+    saved = tmp_path / "model.json"
+    saved.write_text(json.dumps({"model": saved_model.to_json(), "fit": report}))
+    rng = np.random.default_rng(7)
+    candidates = [
+        AlignmentCandidate(credential_id=f"c{i}", item=i, evidence=("tag",), features=rng.normal(size=2))
+        for i in range(200)
+    ]
+
+    def refit(coef: tuple[float, float], threshold: float = 0.6) -> AlignmentModel:
+        return AlignmentModel(
+            features=("a", "b"),
+            mean=(0.0, 0.0),
+            scale=(1.0, 1.0),
+            coef=coef,
+            intercept=0.0,
+            calibration=(1.0, 0.0),
+            threshold=threshold,
+        )
+
+    # A small import nudges the coefficients (the portal fixture: by ~1e-4): the saved scorer is kept, so its
+    # identity stands and only new or edited credentials are aligned.
+    kept = _same_scorer(saved, refit((2.0001, -1.0001)), candidates)
+    assert kept is not None
+    assert kept[0] == saved_model
+    assert kept[1].threshold == 0.6
+    # A refit that moves confidences further, or moves the threshold across a candidate, replaces it.
+    assert _same_scorer(saved, refit((2.1, -1.0)), candidates) is None
+    confidences = saved_model.confidence(np.stack([c.features for c in candidates]))
+    between = float(np.sort(confidences[confidences > 0.6])[0]) + 1e-6
+    assert _same_scorer(saved, refit((2.0, -1.0), threshold=between), candidates) is None
+    # Another feature set, or no saved model, is never "the same".
+    other = AlignmentModel(**{**asdict(refit((2.0, -1.0))), "features": ("a", "c")})
+    assert _same_scorer(saved, other, candidates) is None
+    assert _same_scorer(tmp_path / "missing.json", refit((2.0, -1.0)), candidates) is None

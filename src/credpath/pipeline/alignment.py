@@ -56,6 +56,9 @@ log = logging.getLogger(__name__)
 
 JUDGMENTS_FILE = repository_root() / "data" / "eval" / "alignment_judgments.jsonl"
 _ENCODE_CACHE = 60_000
+# How far a refit's confidences may move, on every candidate of the judged credentials, and the saved model be
+# kept (see _same_scorer): twice the 0.001 that served confidences are stored to.
+SAME_SCORER_TOLERANCE = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,31 @@ def _saved_fit(saved: Path, inputs: str) -> tuple[AlignmentModel, FitReport] | N
         return None
 
 
+def _same_scorer(
+    saved: Path, refit: AlignmentModel, candidates: Sequence[AlignmentCandidate]
+) -> tuple[AlignmentModel, FitReport] | None:
+    """The saved model and its report when ``refit`` would serve what it serves, else None.
+
+    A small import moves the catalogue's tag counts, so the refit's coefficients move too (by ~1e-4 after
+    the three-credential portal fixture) and a new identity would re-align every credential for nothing.
+    When no judged credential's candidate changes side of the threshold and no confidence moves by more
+    than :data:`SAME_SCORER_TOLERANCE`, the saved model is kept and only new or edited credentials are aligned.
+    """
+    try:
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        previous, report = AlignmentModel.from_json(data["model"]), FitReport(**data["fit"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if previous.features != refit.features or not candidates:
+        return None
+    x = np.stack([c.features for c in candidates])
+    old, new = previous.confidence(x), refit.confidence(x)
+    same_side = np.array_equal(old >= previous.threshold, new >= refit.threshold)
+    if same_side and float(np.max(np.abs(old - new))) <= SAME_SCORER_TOLERANCE:
+        return previous, report
+    return None
+
+
 def align_credentials(
     engine: Engine,
     skills: VectorIndex,
@@ -182,6 +210,10 @@ def align_credentials(
     if reused is None:
         fitted = featurize(linker, [credential_text(r) for r in judged_rows], facts, extra=judged_skills)
         model, fit = _fit(judged, fitted, skills)
+        kept = _same_scorer(saved, model, fitted)
+        if kept is not None:
+            model, fit = kept
+            log.info("alignment model %s: the refit scores as the saved one does, keeping it", model.fingerprint)
     else:
         model, fit = reused
         log.info("alignment model %s: inputs unchanged, reusing the saved fit", model.fingerprint)
