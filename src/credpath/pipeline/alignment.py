@@ -135,15 +135,21 @@ def fit_inputs_digest(
     return digest.hexdigest()
 
 
-def _saved_fit(saved: Path, inputs: str) -> tuple[AlignmentModel, FitReport] | None:
-    """The model saved by an earlier build from the same inputs, or None."""
+def _read_fit(saved: Path) -> tuple[dict[str, Any], AlignmentModel, FitReport] | None:
+    """The saved file's fields, model and fit report, or None when there is none or it is unreadable."""
     try:
         data = json.loads(saved.read_text(encoding="utf-8"))
-        if data.get("inputs") != inputs:
-            return None
-        return AlignmentModel.from_json(data["model"]), FitReport(**data["fit"])
+        return data, AlignmentModel.from_json(data["model"]), FitReport(**data["fit"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _saved_fit(saved: Path, inputs: str) -> tuple[AlignmentModel, FitReport] | None:
+    """The model saved by an earlier build from the same inputs, or None."""
+    read = _read_fit(saved)
+    if read is None or read[0].get("inputs") != inputs:
+        return None
+    return read[1], read[2]
 
 
 def _same_scorer(
@@ -156,11 +162,10 @@ def _same_scorer(
     When no judged credential's candidate changes side of the threshold and no confidence moves by more
     than :data:`SAME_SCORER_TOLERANCE`, the saved model is kept and only new or edited credentials are aligned.
     """
-    try:
-        data = json.loads(saved.read_text(encoding="utf-8"))
-        previous, report = AlignmentModel.from_json(data["model"]), FitReport(**data["fit"])
-    except (OSError, ValueError, KeyError, TypeError):
+    read = _read_fit(saved)
+    if read is None:
         return None
+    _data, previous, report = read
     if previous.features != refit.features or not candidates:
         return None
     x = np.stack([c.features for c in candidates])

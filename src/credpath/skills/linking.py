@@ -250,8 +250,8 @@ class TextLinker:
         vectors: npt.NDArray[np.float32],
         k: int,
         allowed: npt.NDArray[np.bool_] | None,
-        mentions: Sequence[NameMention] = (),
-        found: Sequence[npt.NDArray[np.int64]] | None = None,
+        mentions: Sequence[NameMention],
+        found: Sequence[npt.NDArray[np.int64]],
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
         """Score candidate items for a text (row 0) and its phrases (rows 1..).
 
@@ -259,11 +259,9 @@ class TextLinker:
         (``LinkerConfig.whole_text_weight``): it must fit the sentence's context *and* be named by some part
         of it. On the hand-labelled ad sentences the plain mean beat taking the maximum (RP@5 0.613 vs 0.554)
         and the whole text alone (0.561); weighting the whole text 0.7 beat the plain mean on wider dev sets.
-        ``found``: the rows' candidate positions when already searched (:meth:`_search_blocks`).
+        ``found``: each row's candidate positions, searched with every other text's (:meth:`_search_blocks`).
         Returns items, scores and, per item, the row of its best phrase (0 without phrases).
         """
-        if found is None:
-            found = self.index.search(vectors, max(k, self.config.candidates), allowed).positions
         named = [np.array([i for m in mentions for i in m.items], dtype=np.int64)] if mentions else []
         items = np.unique(np.concatenate([*found, *named])) if found else np.zeros(0, np.int64)
         if allowed is not None and named:
