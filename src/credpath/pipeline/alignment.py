@@ -135,21 +135,30 @@ def fit_inputs_digest(
     return digest.hexdigest()
 
 
-def _read_fit(saved: Path) -> tuple[dict[str, Any], AlignmentModel, FitReport] | None:
-    """The saved file's fields, model and fit report, or None when there is none or it is unreadable."""
+@dataclass(frozen=True, slots=True)
+class _SavedFit:
+    """What an earlier build saved: the digest of its inputs, its model and its fit report."""
+
+    inputs: str | None
+    model: AlignmentModel
+    report: FitReport
+
+
+def _read_fit(saved: Path) -> _SavedFit | None:
+    """The saved file's inputs digest, model and fit report, or None when there is none or it is unreadable."""
     try:
         data = json.loads(saved.read_text(encoding="utf-8"))
-        return data, AlignmentModel.from_json(data["model"]), FitReport(**data["fit"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return _SavedFit(data.get("inputs"), AlignmentModel.from_json(data["model"]), FitReport(**data["fit"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def _saved_fit(saved: Path, inputs: str) -> tuple[AlignmentModel, FitReport] | None:
     """The model saved by an earlier build from the same inputs, or None."""
     read = _read_fit(saved)
-    if read is None or read[0].get("inputs") != inputs:
+    if read is None or read.inputs != inputs:
         return None
-    return read[1], read[2]
+    return read.model, read.report
 
 
 def _same_scorer(
@@ -165,7 +174,7 @@ def _same_scorer(
     read = _read_fit(saved)
     if read is None:
         return None
-    _data, previous, report = read
+    previous, report = read.model, read.report
     if previous.features != refit.features or not candidates:
         return None
     x = np.stack([c.features for c in candidates])
