@@ -17,13 +17,14 @@ from sqlmodel import Session
 from credpath.ml.encoder import ENCODING_VERSION
 from credpath.ml.export import encoder_weights
 from credpath.ml.index import VectorIndex
+from credpath.skills.label_words import LabelWords
 from credpath.skills.lexicon import NameLexicon, prose_words
 from credpath.skills.representations import REPRESENTATION_VERSION, STRAY_MARGIN, STRAY_WEIGHT, WEIGHTS
 from credpath.storage.repositories import datasets as dataset_repo
 from credpath.storage.repositories import index_rows
 from credpath.vocabulary import IndexStatus
 
-__all__ = ["INDEX_NAMES", "index_dir", "index_state", "name_lexicon", "source_fingerprint"]
+__all__ = ["INDEX_NAMES", "index_dir", "index_state", "label_words", "name_lexicon", "source_fingerprint"]
 
 INDEX_NAMES = ("skills", "occupations", "credentials")
 
@@ -108,3 +109,23 @@ def name_lexicon(
     else:
         raise ValueError(f"no name lexicon for index {name!r}")
     return NameLexicon.from_index(texts, hashes, owners, common_words=prose, min_words=min_words)
+
+
+def label_words(
+    session: Session,
+    hashes: npt.NDArray[np.uint64],
+    owners: npt.NDArray[np.int64],
+    *,
+    rows: Sequence[index_rows.SkillText] | None = None,
+) -> LabelWords:
+    """The words of every skill's labels (preferred and alternative) that the skills index embeds.
+
+    Args:
+        session: the database the index was built from.
+        hashes: the index's per-vector content hashes.
+        owners: the index's per-vector item positions.
+        rows: the skill text rows when the caller has read them already.
+    """
+    skill_rows = rows if rows is not None else index_rows.skill_text_rows(session)
+    labels = [label for row in skill_rows for label in (row["preferred_label"], *row["alt_labels"])]
+    return LabelWords.from_index(labels, hashes, owners)

@@ -34,6 +34,25 @@ def test_skill_match_exact_preferred_label_wins_ties(client: TestClient) -> None
     assert matches[1]["score"] < matches[0]["score"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # From the hand-labelled ad sentences: each gold skill reached the top 5 only with its labels' words.
+        ("CPCS telehandler card + IPAF (3a/3b).", "operate telehandler"),
+        (
+            "Clean and sanitise washrooms throughout the day, topping up soap, towels and toilet rolls.",
+            "clean toilet facilities",
+        ),
+        ("Handle personal data in line with GDPR and our data protection principles.", "GDPR"),
+    ],
+)
+def test_skill_match_counts_the_words_a_sentence_shares_with_a_skills_labels(
+    client: TestClient, sentence: str, expected: str
+) -> None:
+    body = client.post("/v1/skills/match", json={"texts": [sentence], "top_k": 5}).json()
+    assert expected in _labels(body["results"][0])
+
+
 def test_skill_match_top_k_bounds(client: TestClient) -> None:
     body = client.post("/v1/skills/match", json={"texts": ["welding"], "top_k": 100}).json()
     assert len(body["results"][0]["matches"]) == 100

@@ -82,16 +82,21 @@ def test_eval_public_scores_baseline_and_credpath_on_each_set(
     quick = CliRunner().invoke(main, ["eval-public", str(sets), "--no-baseline", "--output", str(output)], env=env)
     assert quick.exit_code == 0, quick.output
     methods = json.loads(output.read_text(encoding="utf-8"))["sets"]["written"]["methods"]
-    assert set(methods) == {"+ phrases + products", "credpath: + names"}
+    assert set(methods) == {"+ phrases + products", "+ names", "credpath: + label words"}
     result = CliRunner().invoke(main, ["eval-public", str(sets), "--output", str(output)], env=env)
     assert result.exit_code == 0, result.output
     scored = json.loads(output.read_text(encoding="utf-8"))["sets"]["written"]
     assert scored["sentences"] == 2
     assert scored["sentences_without_skill"] == 1
     assert scored["unknown_labels"] == []
-    assert set(scored["methods"]) == {"baseline: preferred labels", "+ phrases + products", "credpath: + names"}
+    assert set(scored["methods"]) == {
+        "baseline: preferred labels",
+        "+ phrases + products",
+        "+ names",
+        "credpath: + label words",
+    }
     # Both sentences name their skill verbatim: credpath as served puts it first.
-    assert scored["methods"]["credpath: + names"]["mrr"] == 1.0
+    assert scored["methods"]["credpath: + label words"]["mrr"] == 1.0
     gain = scored["served_vs_baseline"]["rp@5"]
     assert gain["low"] <= gain["mean"] <= gain["high"]
     assert "written" in result.output

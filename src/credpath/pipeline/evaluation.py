@@ -31,7 +31,7 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from credpath.indexes import name_lexicon
+from credpath.indexes import label_words, name_lexicon
 from credpath.ml.encoder import Encoder
 from credpath.ml.index import VectorIndex, subset, text_hashes
 from credpath.ml.metrics import (
@@ -42,6 +42,7 @@ from credpath.ml.metrics import (
     ranking_metrics,
 )
 from credpath.pipeline.indexing import index_texts
+from credpath.skills.label_words import LabelWords
 from credpath.skills.lexicon import NameLexicon
 from credpath.skills.linking import EXTRACTION_THRESHOLD, LinkerConfig, TextLinker
 from credpath.skills.representations import WEIGHTS, ItemText
@@ -62,11 +63,14 @@ TITLE_FILES = ("vacancy_titles.jsonl", "vacancy_titles_extra.jsonl")
 STRAY_ABLATION = "credpath, alt titles at 0.98"
 # (dev set, method with a lever, the same method without it): the gains reported with paired intervals.
 COMPARISONS = (
-    ("skills_alt_label", "credpath: labels + descriptions + names", "labels + descriptions"),
+    ("skills_alt_label", "labels + descriptions + names", "labels + descriptions"),
+    ("skills_alt_label", "credpath: + label words", "labels + descriptions + names"),
     ("occupations_alt_label", "credpath: all labels, normalised titles", "all labels"),
     ("onet_title_to_esco", "credpath: all ESCO labels, normalised titles", "all ESCO labels"),
-    ("job_ad_sentences", "credpath: + names", "+ phrases + products"),
-    ("job_ad_sentences_extra", "credpath: + names", "+ phrases + products"),
+    ("job_ad_sentences", "+ names", "+ phrases + products"),
+    ("job_ad_sentences_extra", "+ names", "+ phrases + products"),
+    ("job_ad_sentences", "credpath: + label words", "+ names"),
+    ("job_ad_sentences_extra", "credpath: + label words", "+ names"),
     ("vacancy_titles", "+ title normalisation, no abbreviations", "+ phrases"),
     ("vacancy_titles", "credpath: + title normalisation", "+ phrases"),
     ("vacancy_titles_extra", "credpath: + title normalisation", "+ phrases"),
@@ -86,6 +90,7 @@ class _Method:
     use_phrases: bool = False
     allowed: np.ndarray | None = None
     lexicon: NameLexicon | None = None
+    words: LabelWords | None = None
     normalise: bool = False
     expand_abbreviations: bool = True
 
@@ -213,7 +218,7 @@ def _evaluate(
     for method, spec in methods.items():
         # The baseline is plain MiniLM: with a fine-tuned encoder it is scored by the bundled one.
         plain = baseline_encoder if baseline_encoder is not None and method.startswith("baseline") else encoder
-        linker = TextLinker(plain, spec.index, config, spec.lexicon)
+        linker = TextLinker(plain, spec.index, config, spec.lexicon, spec.words)
         texts = (
             [normalise_title(q, expand_abbreviations=spec.expand_abbreviations) for q in queries]
             if spec.normalise
@@ -261,9 +266,11 @@ def evaluate_sentence_sets(
     exact = subset(skills, np.ones(len(skills.owners), dtype=bool))
     with Session(engine) as session:
         names = name_lexicon(session, "skills", exact.hashes, exact.owners)
+        words = label_words(session, exact.hashes, exact.owners)
     methods = {
         "+ phrases + products": _Method(exact, use_phrases=True),
-        "credpath: + names": _Method(exact, use_phrases=True, lexicon=names),
+        "+ names": _Method(exact, use_phrases=True, lexicon=names),
+        "credpath: + label words": _Method(exact, use_phrases=True, lexicon=names, words=words),
     }
     if with_baseline:
         preferred = _kind_mask(skills, [t.kind for t in skill_reprs], {"preferred"})
@@ -280,7 +287,7 @@ def evaluate_sentence_sets(
             continue
         out[name] = {"methods": results[name]}
         if with_baseline:
-            served, plain = per_query[name]["credpath: + names"], per_query[name]["baseline: preferred labels"]
+            served, plain = per_query[name]["credpath: + label words"], per_query[name]["baseline: preferred labels"]
             out[name]["served_vs_baseline"] = {
                 metric: paired_difference(served[key], plain[key])
                 for metric, key in (("mrr", "rr"), ("rp@5", "rp5"), ("recall@5", "r5"))
@@ -453,6 +460,11 @@ def run_evaluation(
         with Session(engine) as session:
             return name_lexicon(session, "skills", index.hashes, index.owners)
 
+    def words(index: VectorIndex) -> LabelWords:
+        # Likewise: a held-out label's words are not its skill's words in the index it is searched in.
+        with Session(engine) as session:
+            return label_words(session, index.hashes, index.owners)
+
     results: dict[str, dict[str, dict[str, Any]]] = {}
     per_query: dict[str, dict[str, dict[str, np.ndarray]]] = {}
 
@@ -462,6 +474,7 @@ def run_evaluation(
     note("skills_alt_label")
     queries, gold, keep = _holdout(skills, skill_reprs, sample, seed)
     held_full = subset(skills, keep)
+    held_names = names(held_full)
     held_labels = subset(skills, keep & _kind_mask(skills, skill_kinds, {"preferred", "alternative"}))
     evaluate(
         "skills_alt_label",
@@ -471,7 +484,8 @@ def run_evaluation(
             "baseline: preferred labels": _Method(skills_baseline),
             "all labels": _Method(held_labels),
             "labels + descriptions": _Method(held_full),
-            "credpath: labels + descriptions + names": _Method(held_full, lexicon=names(held_full)),
+            "labels + descriptions + names": _Method(held_full, lexicon=held_names),
+            "credpath: + label words": _Method(held_full, lexicon=held_names, words=words(held_full)),
         },
     )
     calibration = _calibration(TextLinker(encoder, held_full, config), queries, gold)
@@ -525,13 +539,15 @@ def run_evaluation(
     labelled = [s for s in sentences if s["skills"]]
     no_products = subset(skills, ~_kind_mask(skills, skill_kinds, {"product"}))
     skill_names = names(skills_exact)
+    skill_words = words(skills_exact)
     sentence_methods = {
         "baseline: preferred labels": _Method(skills_baseline),
         "all labels, whole sentence": _Method(skills_labels),
         "labels + descriptions": _Method(no_products),
         "labels + descriptions + phrases": _Method(no_products, use_phrases=True),
         "+ phrases + products": _Method(skills_exact, use_phrases=True),
-        "credpath: + names": _Method(skills_exact, use_phrases=True, lexicon=skill_names),
+        "+ names": _Method(skills_exact, use_phrases=True, lexicon=skill_names),
+        "credpath: + label words": _Method(skills_exact, use_phrases=True, lexicon=skill_names, words=skill_words),
     }
     evaluate(
         "job_ad_sentences",
@@ -547,7 +563,7 @@ def run_evaluation(
         [{x["uri"] for x in s["skills"]} for s in extra],
         {
             name: sentence_methods[name]
-            for name in ("baseline: preferred labels", "+ phrases + products", "credpath: + names")
+            for name in ("baseline: preferred labels", "+ phrases + products", "+ names", "credpath: + label words")
         },
     )
     vacancies = [row for file in TITLE_FILES for row in _read_jsonl(eval_dir / file)]

@@ -19,11 +19,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from credpath.errors import ArtifactError, InvalidInputError, LimitExceededError
-from credpath.indexes import INDEX_NAMES, index_dir, index_state, name_lexicon
+from credpath.indexes import INDEX_NAMES, index_dir, index_state, label_words, name_lexicon
 from credpath.ml.encoder import CachedEncoder, Encoder
 from credpath.ml.export import load_serving_encoder
 from credpath.ml.index import ItemIndex, VectorIndex
 from credpath.services import views
+from credpath.skills.label_words import LabelWords
 from credpath.skills.lexicon import NameLexicon
 from credpath.skills.linking import EXTRACTION_THRESHOLD, StopCheck, TextLinker
 from credpath.skills.title_crosswalk import CROSSWALK_DEPTH, TitleCrosswalk, crosswalk_order
@@ -73,6 +74,8 @@ class SemanticService:
             dense score when matching and extracting skills.
         title_crosswalk: O*NET titles ESCO lacks, with the ESCO occupations the crosswalk maps them onto,
             which come first when a title is one of them (``skills.title_crosswalk``).
+        skill_words: the words of the skills' labels, a lexical signal added when ranking longer texts
+            (``skills.label_words``).
     """
 
     def __init__(
@@ -84,6 +87,7 @@ class SemanticService:
         skill_parents: dict[str, frozenset[str]] | None = None,
         skill_names: NameLexicon | None = None,
         title_crosswalk: TitleCrosswalk | None = None,
+        skill_words: LabelWords | None = None,
     ) -> None:
         self.encoder = encoder
         self.title_crosswalk = title_crosswalk or TitleCrosswalk()
@@ -100,7 +104,9 @@ class SemanticService:
         self.labels = labels
         self.states = states
         self._skill_linker = (
-            TextLinker(encoder, indexes["skills"], lexicon=skill_names) if "skills" in indexes else None
+            TextLinker(encoder, indexes["skills"], lexicon=skill_names, words=skill_words)
+            if "skills" in indexes
+            else None
         )
         self._occupation_linker = TextLinker(encoder, indexes["occupations"]) if "occupations" in indexes else None
         occupations = indexes.get("occupations")
@@ -141,12 +147,14 @@ class SemanticService:
                 occupation_repo.crosswalk_pairs(session),
             )
             skill_names = None
+            skill_words = None
             if states["skills"] == IndexStatus.READY:
                 # Built from the index directory whatever the backend: the vectors' content hashes and owners.
                 with np.load(index_dir(models_dir, "skills") / "meta.npz", allow_pickle=False) as meta:
                     skill_names = name_lexicon(
                         session, "skills", meta["hashes"], meta["owners"], rows=(skill_rows, occupation_rows)
                     )
+                    skill_words = label_words(session, meta["hashes"], meta["owners"], rows=skill_rows)
         indexes: dict[str, ItemIndex] = {
             name: _open_index(engine, models_dir, name, backend)
             for name, state in states.items()
@@ -165,7 +173,7 @@ class SemanticService:
             len(skill_names) if skill_names is not None else 0,
             len(title_crosswalk),
         )
-        return cls(encoder, indexes, labels, states, parents, skill_names, title_crosswalk)
+        return cls(encoder, indexes, labels, states, parents, skill_names, title_crosswalk, skill_words)
 
     def _require(self, name: str) -> ItemIndex:
         index = self.indexes.get(name)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from credpath.ml.index import VectorIndex, text_hashes
+from credpath.skills.label_words import LabelWords
 from credpath.skills.lexicon import NameLexicon
 from credpath.skills.linking import LinkerConfig, Span, TextLinker, phrases, split_sentences
 
@@ -196,3 +197,50 @@ NAMED_IDS = list(NAMED)
 def _ranked(linker: TextLinker, sentence: str) -> list[tuple[str, float]]:
     ((items, scores),) = linker.rank([sentence], len(NAMED))
     return [(NAMED_IDS[i], float(s)) for i, s in zip(items, scores, strict=True)]
+
+
+WORDED = {"s:sql": "SQL", "s:stock": "maintain stock control systems", "s:licence": "issue licences"}
+WORDED_IDS = list(WORDED)
+
+
+def _worded_linker(*, words: bool = True) -> TextLinker:
+    """An index whose labels' words the fake encoder reads only as hashed filler: only LabelWords sees "stock"."""
+    texts = list(WORDED.values())
+    index = VectorIndex(
+        WORDED_IDS, ENCODER.encode(texts), np.arange(len(texts)), np.ones(len(texts), np.float32), text_hashes(texts)
+    )
+    return TextLinker(ENCODER, index, words=LabelWords.from_index(texts, index.hashes, index.owners) if words else None)
+
+
+def test_ranking_a_sentence_adds_a_share_of_the_words_it_shares_with_an_item_label() -> None:
+    sentence = "You will run stock control in SQL for the site"
+    ((items, scores),) = _worded_linker().rank([sentence], 3)
+    with_words = dict(zip([WORDED_IDS[i] for i in items], scores.tolist(), strict=True))
+    ((items, scores),) = _worded_linker(words=False).rank([sentence], 3)
+    without = dict(zip([WORDED_IDS[i] for i in items], scores.tolist(), strict=True))
+    shared = LabelWords(list(WORDED.values())).scores(sentence, np.array([1]))[0]
+    assert shared > 0.3
+    assert with_words["s:stock"] == pytest.approx(without["s:stock"] + LinkerConfig().word_weight * shared, abs=1e-6)
+    # No word in common: the score is the dense one.
+    assert with_words["s:licence"] == pytest.approx(without["s:licence"], abs=1e-6)
+
+
+def test_words_leave_short_texts_and_extraction_as_the_dense_scores_have_them() -> None:
+    ((items, scores),) = _worded_linker().rank(["stock control"], 3)
+    ((plain_items, plain_scores),) = _worded_linker(words=False).rank(["stock control"], 3)
+    assert items.tolist() == plain_items.tolist()
+    assert scores.tolist() == pytest.approx(plain_scores.tolist())
+    # A name alone is scored with the name's own row too, but it is not a text cut into phrases: an exact label
+    # keeps the similarity 1.0 that callers read.
+    texts = list(WORDED.values())
+    named = TextLinker(
+        ENCODER,
+        _worded_linker().index,
+        lexicon=NameLexicon.from_index(texts, text_hashes(texts), np.arange(len(texts))),
+        words=LabelWords(texts),
+    )
+    ((items, scores),) = named.rank(["SQL"], 1)
+    assert (WORDED_IDS[items[0]], float(scores[0])) == ("s:sql", pytest.approx(1.0, abs=1e-6))
+    text = "You will run stock control in SQL for the site."
+    found = [(m.item, round(m.score, 6)) for m in _worded_linker().extract(text, 0.3)]
+    assert found == [(m.item, round(m.score, 6)) for m in _worded_linker(words=False).extract(text, 0.3)]
