@@ -6,6 +6,7 @@ In one process, on the built indexes that ``make run`` serves:
 - ``POST /v1/skills/match`` with one ad sentence per request, every hand-labelled sentence of ``data/eval/``
   in turn, with and without the signal, interleaved sentence by sentence (the same warm service; a first pass
   caches the encodings, so the figures are the linker's work beside the encoder's), median and p90 milliseconds;
+  the same for ``POST /v1/skills/extract``;
 - how many sentences gain or lose gold skills in their top 5, with the examples.
 
 Writes ``benchmarks/results/label_words.json``. Run: ``python benchmarks/label_words_bench.py``.
@@ -59,6 +60,7 @@ def main() -> None:
         linker = client.app.state.live.current._skill_linker
         words = linker.words
         timings: dict[str, list[float]] = {"with": [], "without": []}
+        extract_timings: dict[str, list[float]] = {"with": [], "without": []}
         found: dict[str, list[int]] = {"with": [], "without": []}
         changed = []
         # A first pass fills the encoder's cache, so both arms are timed on cached encodings, and the arms
@@ -77,6 +79,10 @@ def main() -> None:
                 response.raise_for_status()
                 top[arm] = {m["skill_id"] for m in response.json()["results"][0]["matches"]}
                 found[arm].append(len(gold & top[arm]))
+                started = time.perf_counter()
+                response = client.post("/v1/skills/extract", json={"text": row["text"]})
+                extract_timings[arm].append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
             if found["with"][-1] != found["without"][-1]:
                 changed.append(
                     {
@@ -95,6 +101,13 @@ def main() -> None:
                 "p90": round(float(np.percentile(values, 90)), 2),
             }
             for arm, values in timings.items()
+        },
+        "extract_one_sentence_ms": {
+            arm: {
+                "p50": round(statistics.median(values), 2),
+                "p90": round(float(np.percentile(values, 90)), 2),
+            }
+            for arm, values in extract_timings.items()
         },
         "gold_in_top5": {arm: int(sum(values)) for arm, values in found.items()},
         "sentences_better": sum(1 for c in changed if c["gold_in_top5"]["with"] > c["gold_in_top5"]["without"]),

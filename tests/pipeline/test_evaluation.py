@@ -58,6 +58,10 @@ def test_methods_beat_the_baseline(loaded_sqlite_url: str, models_dir: Path) -> 
     assert extraction["boilerplate_sentences"] == 57
     assert extraction["best"]["precision"] > 0.25
     assert extraction["best"]["boilerplate_with_output"] <= 10
-    assert extraction["shipped"]["threshold"] == 0.625
+    assert extraction["shipped"]["threshold"] == 0.65
+    assert extraction["without_words"]["shipped"]["threshold"] == 0.625
     assert extraction["before"]["shipped"]["threshold"] == 0.625
+    for lever in ("words", "names"):
+        f1 = extraction[f"{lever}_gain_at_shipped"]["f1"]
+        assert f1["low"] <= f1["mean"] <= f1["high"]
     assert "job_ad_sentences" in report.table()

@@ -44,7 +44,12 @@ from credpath.ml.metrics import (
 from credpath.pipeline.indexing import index_texts
 from credpath.skills.label_words import LabelWords
 from credpath.skills.lexicon import NameLexicon
-from credpath.skills.linking import EXTRACTION_THRESHOLD, LinkerConfig, TextLinker
+from credpath.skills.linking import (
+    EXTRACTION_THRESHOLD,
+    EXTRACTION_THRESHOLD_WITHOUT_WORDS,
+    LinkerConfig,
+    TextLinker,
+)
 from credpath.skills.representations import WEIGHTS, ItemText
 from credpath.skills.titles import normalise_title
 from credpath.skills.training import is_held_out
@@ -127,18 +132,20 @@ class EvalReport:
             for label, row in (
                 ("best F1", self.extraction["best"]),
                 ("shipped", self.extraction["shipped"]),
-                ("shipped, without names", self.extraction["before"]["shipped"]),
+                ("shipped, without label words", self.extraction["without_words"]["shipped"]),
+                ("shipped, without names or words", self.extraction["before"]["shipped"]),
             ):
                 lines.append(
                     f"extraction (job-ad sentences + boilerplate), {label}: threshold {row['threshold']:.3f} → "
                     f"precision {row['precision']:.3f}, recall {row['recall']:.3f}, F1 {row['f1']:.3f}, boilerplate "
                     f"sentences with any output {row['boilerplate_with_output']}/{boilerplate}"
                 )
-            gain = self.extraction["names_gain_at_shipped"]
-            lines.append(
-                "extraction gain from names at the shipped threshold (paired bootstrap 95%): "
-                + ", ".join(f"{m} {d['mean']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}]" for m, d in gain.items())
-            )
+            for lever in ("words", "names"):
+                gain = self.extraction[f"{lever}_gain_at_shipped"]
+                lines.append(
+                    f"extraction gain from {lever} at the shipped threshold (paired bootstrap 95%): "
+                    + ", ".join(f"{m} {d['mean']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}]" for m, d in gain.items())
+                )
         for row in self.calibration:
             lines.append(
                 f"short-text calibration: score >= {row['score']:.2f} → top-1 precision {row['precision']:.3f}"
@@ -357,9 +364,15 @@ def _prf(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _extraction_sweep(
-    extracted: list[dict[str, float]], sentences: list[dict[str, Any]], thresholds: list[float]
+    extracted: list[dict[str, float]],
+    sentences: list[dict[str, Any]],
+    thresholds: list[float],
+    shipped_at: float = EXTRACTION_THRESHOLD,
 ) -> dict[str, Any]:
-    """Precision, recall and F1 of extraction at each threshold, over sentences with and without gold skills."""
+    """Precision, recall and F1 of extraction at each threshold, over sentences with and without gold skills.
+
+    ``shipped``: the row at ``shipped_at``, the threshold this variant is (or was) served at.
+    """
     rows = []
     for threshold in thresholds:
         counts = _counts(extracted, sentences, threshold)
@@ -374,7 +387,7 @@ def _extraction_sweep(
             }
         )
     best = max(rows, key=lambda r: (r["f1"], r["threshold"]))
-    shipped = min(rows, key=lambda r: abs(r["threshold"] - EXTRACTION_THRESHOLD))
+    shipped = min(rows, key=lambda r: abs(r["threshold"] - shipped_at))
     return {
         "sweep": rows,
         "best": best,
@@ -384,11 +397,17 @@ def _extraction_sweep(
 
 
 def _extraction_gain(
-    after: list[dict[str, float]], before: list[dict[str, float]], sentences: list[dict[str, Any]], seed: int = 0
+    after: list[dict[str, float]],
+    before: list[dict[str, float]],
+    sentences: list[dict[str, Any]],
+    seed: int = 0,
+    *,
+    after_at: float = EXTRACTION_THRESHOLD,
+    before_at: float = EXTRACTION_THRESHOLD,
 ) -> dict[str, dict[str, float]]:
-    """Paired bootstrap (over sentences) of the gain in precision, recall and F1 at the shipped threshold."""
-    a = _counts(after, sentences, EXTRACTION_THRESHOLD)
-    b = _counts(before, sentences, EXTRACTION_THRESHOLD)
+    """Paired bootstrap (over sentences) of the gain in precision, recall and F1, each side at its threshold."""
+    a = _counts(after, sentences, after_at)
+    b = _counts(before, sentences, before_at)
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(sentences), size=(BOOTSTRAP_RESAMPLES, len(sentences)))
     sampled = [np.array(_prf(a[draws].sum(axis=1))) - np.array(_prf(b[draws].sum(axis=1)))]
@@ -597,9 +616,17 @@ def run_evaluation(
     extraction: dict[str, Any] = {}
     if sentences:
         thresholds = [round(0.40 + 0.025 * i, 3) for i in range(17)]
-        with_names = _extracted(TextLinker(encoder, skills_exact, config, skill_names), sentences, min(thresholds))
-        without = _extracted(TextLinker(encoder, skills_exact, config), sentences, min(thresholds))
-        extraction = _extraction_sweep(with_names, sentences, thresholds)
-        extraction["before"] = _extraction_sweep(without, sentences, thresholds)
-        extraction["names_gain_at_shipped"] = _extraction_gain(with_names, without, sentences)
+        lowest = min(thresholds)
+        served = _extracted(TextLinker(encoder, skills_exact, config, skill_names, skill_words), sentences, lowest)
+        with_names = _extracted(TextLinker(encoder, skills_exact, config, skill_names), sentences, lowest)
+        without = _extracted(TextLinker(encoder, skills_exact, config), sentences, lowest)
+        earlier = EXTRACTION_THRESHOLD_WITHOUT_WORDS
+        extraction = _extraction_sweep(served, sentences, thresholds)
+        extraction["without_words"] = _extraction_sweep(with_names, sentences, thresholds, earlier)
+        extraction["before"] = _extraction_sweep(without, sentences, thresholds, earlier)
+        # Each served as it was: with words at EXTRACTION_THRESHOLD, without them at the threshold they had.
+        extraction["words_gain_at_shipped"] = _extraction_gain(served, with_names, sentences, before_at=earlier)
+        extraction["names_gain_at_shipped"] = _extraction_gain(
+            with_names, without, sentences, after_at=earlier, before_at=earlier
+        )
     return EvalReport(results, extraction, time.perf_counter() - started, calibration, _differences(per_query))

@@ -6,7 +6,9 @@ joined into one document per item) scores how much of a text's rarer words an it
 linker adds a small share of that cosine to an item's score when it ranks a longer text (``skills.linking``).
 scikit-learn's ``TfidfVectorizer`` does the weighting (maintained, already a dependency; character n-grams
 were measured on label → skill and did not help, see PERFORMANCE_NOTES): sublinear term frequency,
-English stop words dropped, words of a letter then letters, digits, ``+`` or ``#`` ("C++", "C#", "S3").
+English stop words dropped, words of three characters or more, a letter then letters, digits, ``+`` or ``#``
+("C++", "ISO"). Two-character acronyms are left to the name lexicon and the encoder: as a word, the "ML" of
+"ML engineering" pulled *ML (computer programming)* past *machine learning* in a learner's text.
 
 Like the name lexicon, it is built from the labels the index itself embeds, found by content hash, so a label
 held out of an evaluation index is not a word of its item there either.
@@ -23,7 +25,7 @@ from credpath.ml.index import text_hashes
 
 __all__ = ["LabelWords"]
 
-_WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9+#]+"
+_WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9+#]{2,}"
 
 
 class LabelWords:

@@ -225,7 +225,7 @@ def test_ranking_a_sentence_adds_a_share_of_the_words_it_shares_with_an_item_lab
     assert with_words["s:licence"] == pytest.approx(without["s:licence"], abs=1e-6)
 
 
-def test_words_leave_short_texts_and_extraction_as_the_dense_scores_have_them() -> None:
+def test_words_leave_short_texts_alone_and_count_per_sentence_in_extraction() -> None:
     ((items, scores),) = _worded_linker().rank(["stock control"], 3)
     ((plain_items, plain_scores),) = _worded_linker(words=False).rank(["stock control"], 3)
     assert items.tolist() == plain_items.tolist()
@@ -241,6 +241,14 @@ def test_words_leave_short_texts_and_extraction_as_the_dense_scores_have_them() 
     )
     ((items, scores),) = named.rank(["SQL"], 1)
     assert (WORDED_IDS[items[0]], float(scores[0])) == ("s:sql", pytest.approx(1.0, abs=1e-6))
-    text = "You will run stock control in SQL for the site."
-    found = [(m.item, round(m.score, 6)) for m in _worded_linker().extract(text, 0.3)]
-    assert found == [(m.item, round(m.score, 6)) for m in _worded_linker(words=False).extract(text, 0.3)]
+    text = "Proficient in Excel. You will run stock control in SQL for the site."
+    config = LinkerConfig(boilerplate_similarity=1.01)
+    index = _worded_linker().index
+    with_words = TextLinker(ENCODER, index, config, words=LabelWords(list(WORDED.values())))
+    found = {WORDED_IDS[m.item]: m for m in with_words.extract(text, 0.0)}
+    plain = {WORDED_IDS[m.item]: m for m in TextLinker(ENCODER, index, config).extract(text, 0.0)}
+    sentence = "You will run stock control in SQL for the site."
+    shared = LabelWords(list(WORDED.values())).scores(sentence, np.array([1]))[0]
+    assert found["s:stock"].sentence.text == sentence
+    assert found["s:stock"].score == pytest.approx(plain["s:stock"].score + config.word_weight * shared, abs=1e-6)
+    assert found["s:licence"].score == pytest.approx(plain["s:licence"].score, abs=1e-6)
