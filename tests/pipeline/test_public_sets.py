@@ -81,8 +81,12 @@ def test_eval_public_scores_baseline_and_credpath_on_each_set(
     # Without the baseline (which re-embeds every skill label with the plain model) the served methods alone.
     quick = CliRunner().invoke(main, ["eval-public", str(sets), "--no-baseline", "--output", str(output)], env=env)
     assert quick.exit_code == 0, quick.output
-    methods = json.loads(output.read_text(encoding="utf-8"))["sets"]["written"]["methods"]
-    assert set(methods) == {"+ phrases + products", "+ names", "credpath: + label words"}
+    quick_set = json.loads(output.read_text(encoding="utf-8"))["sets"]["written"]
+    assert set(quick_set["methods"]) == {"+ phrases + products", "+ names", "credpath: + label words"}
+    # The served lever against the method without it, paired per sentence.
+    words = quick_set["words_vs_names"]["mrr"]
+    assert words["low"] <= words["mean"] <= words["high"]
+    assert "served_vs_baseline" not in quick_set
     result = CliRunner().invoke(main, ["eval-public", str(sets), "--output", str(output)], env=env)
     assert result.exit_code == 0, result.output
     scored = json.loads(output.read_text(encoding="utf-8"))["sets"]["written"]

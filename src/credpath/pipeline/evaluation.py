@@ -293,13 +293,20 @@ def evaluate_sentence_sets(
         if name not in results:
             continue
         out[name] = {"methods": results[name]}
+        served = per_query[name]["credpath: + label words"]
+        # The last lever on sets no weight was chosen on: label words against the method without them.
+        out[name]["words_vs_names"] = _paired(served, per_query[name]["+ names"])
         if with_baseline:
-            served, plain = per_query[name]["credpath: + label words"], per_query[name]["baseline: preferred labels"]
-            out[name]["served_vs_baseline"] = {
-                metric: paired_difference(served[key], plain[key])
-                for metric, key in (("mrr", "rr"), ("rp@5", "rp5"), ("recall@5", "r5"))
-            }
+            out[name]["served_vs_baseline"] = _paired(served, per_query[name]["baseline: preferred labels"])
     return out
+
+
+def _paired(after: dict[str, np.ndarray], before: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+    """Paired gains of ``after`` over ``before`` in MRR, RP@5 and recall@5, each with its 95% interval."""
+    return {
+        metric: paired_difference(after[key], before[key])
+        for metric, key in (("mrr", "rr"), ("rp@5", "rp5"), ("recall@5", "r5"))
+    }
 
 
 def _differences(
@@ -310,10 +317,7 @@ def _differences(
     for dataset, after, before in COMPARISONS:
         methods = per_query.get(dataset, {})
         if after in methods and before in methods:
-            out.setdefault(dataset, {})[f"{after} vs {before}"] = {
-                metric: paired_difference(methods[after][key], methods[before][key])
-                for metric, key in (("mrr", "rr"), ("rp@5", "rp5"), ("recall@5", "r5"))
-            }
+            out.setdefault(dataset, {})[f"{after} vs {before}"] = _paired(methods[after], methods[before])
     return out
 
 
